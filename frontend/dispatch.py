@@ -1,0 +1,62 @@
+"""Hands each op to the backend of its operands, after the schema has checked it and inferred its result types.
+
+A backend has `priority`, `run(name, operands, attrs, out_types) -> tuple of Tensor`, `from_numpy(array, ttype)`
+and `to_numpy(tensor)`. When operands come from several backends the one with the highest priority runs the op
+(a trace takes in eager constants); an op with no operands (iota, constant) runs on the current default backend,
+which defn switches to its trace."""
+import contextlib
+import contextvars
+
+from numerix.dialect.schema import SCHEMAS, TensorType
+from numerix.errors import NxValueError
+
+from .tensor import Tensor
+
+
+class NumpyBackend:
+    name = "numpy"
+    priority = 0
+
+    def run(self, name, operands, attrs, out_types):
+        from numerix.runtime import numpy_backend
+        arrays = numpy_backend.run(name, [self.to_numpy(o) for o in operands], attrs, out_types)
+        return tuple(Tensor(a, t, self) for a, t in zip(arrays, out_types))
+
+    def from_numpy(self, array, ttype):
+        return Tensor(array, ttype, self)
+
+    def to_numpy(self, tensor):
+        return tensor.backend.to_numpy(tensor) if tensor.backend is not self else tensor.data
+
+
+NUMPY = NumpyBackend()
+_default_backend = contextvars.ContextVar("numerix_backend", default=NUMPY)
+
+
+def default_backend():
+    return _default_backend.get()
+
+
+@contextlib.contextmanager
+def using_backend(backend):
+    token = _default_backend.set(backend)
+    try:
+        yield backend
+    finally:
+        _default_backend.reset(token)
+
+
+def apply(name, operands, **attrs):
+    """Runs nx op `name` on Tensors; returns a Tensor, or a tuple for ops with several results."""
+    schema = SCHEMAS.get(name)
+    if schema is None:
+        raise NxValueError(f"unknown op nx.{name}", op=name)
+    out_types = schema.check([o.ttype for o in operands], attrs)
+    backend = max((o.backend for o in operands), key=lambda b: b.priority, default=default_backend())
+    if default_backend().priority > backend.priority:
+        backend = default_backend()
+    outs = backend.run(name, operands, attrs, out_types)
+    return outs if schema.results > 1 else outs[0]
+
+
+__all__ = ["apply", "default_backend", "using_backend", "NUMPY", "TensorType"]

@@ -1,0 +1,49 @@
+"""numerix's exception classes. Each message names the op, what it got and what it expected, and the
+user's source line (the first stack frame outside numerix), so an error inside defn points at user code."""
+import os
+import sys
+
+_PACKAGE_ROOTS = tuple(
+    os.path.dirname(os.path.abspath(__file__)).rsplit(os.sep, 1)[0] + os.sep + d + os.sep
+    for d in ("frontend", "dialect", "passes", "runtime", "tools")
+)
+
+
+def user_location():
+    """(file, line, col) of the innermost stack frame outside numerix's own folders, or None."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        filename = os.path.abspath(frame.f_code.co_filename)
+        if not filename.startswith(_PACKAGE_ROOTS) and not filename.startswith("<frozen"):
+            return filename, frame.f_lineno, 1
+        frame = frame.f_back
+    return None
+
+
+class NxError(Exception):
+    """Base of numerix's errors; `op` names the operation, `location` the user's (file, line, col)."""
+
+    def __init__(self, message, op=None, location=None):
+        self.op = op
+        self.location = location if location is not None else user_location()
+        self.message = message
+        text = f"{op}: {message}" if op else message
+        if self.location:
+            text += f"\n  at {self.location[0]}:{self.location[1]}"
+        super().__init__(text)
+
+
+class NxTypeError(NxError, TypeError):
+    """A wrong type: an unknown dtype, an op that does not support a dtype, a tensor where a static value is needed."""
+
+
+class NxValueError(NxError, ValueError):
+    """A wrong value: incompatible shapes, a bad axis, a name clash, an out-of-range index."""
+
+
+class NxShapeError(NxValueError):
+    """Shapes that do not fit together (broadcasting, contraction, concatenation)."""
+
+
+class NxTraceError(NxError, TypeError):
+    """Something a traced value cannot do, such as Python control flow on it inside defn."""

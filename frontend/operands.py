@@ -1,0 +1,128 @@
+"""Turning user arguments into op operands: Python scalars and arrays to tensors (with weak typing), promotion,
+NumPy broadcasting (names aligned from the right, as Nx does), and axes given by index or by name."""
+import numpy as np
+
+from numerix import dtypes
+from numerix.errors import NxShapeError, NxTypeError, NxValueError
+
+from .dispatch import apply
+from .tensor import Tensor, tensor
+
+
+def to_tensor(value, type=None):
+    """A Tensor for value: tensors pass through; anything else becomes a constant (of `type` when given)."""
+    if isinstance(value, Tensor):
+        return value if type is None or value.type is type else as_type(value, type)
+    return tensor(value, type)
+
+
+def as_type(t, type):
+    type = dtypes.as_dtype(type)
+    return t if t.type is type else apply("as_type", [t], type=type)
+
+
+def result_type(op, *values):
+    """The common type of tensors, NumPy data and Python scalars (weak), by Nx/JAX promotion."""
+    strong = None
+    weak = []
+    for v in values:
+        if isinstance(v, Tensor):
+            t = v.type
+        elif isinstance(v, dtypes.DType):
+            t = v
+        elif dtypes.weak_type(v) is not None:
+            weak.append(dtypes.weak_type(v))
+            continue
+        elif isinstance(v, (np.ndarray, np.generic)):
+            t = dtypes.of_numpy(v.dtype)
+        elif isinstance(v, (list, tuple)):
+            t = to_tensor(v).type
+        else:
+            try:
+                t = dtypes.as_dtype(v)
+            except NxTypeError:
+                raise NxTypeError(f"cannot use {type(v).__name__} {v!r} as a tensor", op=op) from None
+        strong = t if strong is None else dtypes.promote_types(strong, t)
+    if strong is None:  # only Python scalars: the widest kind's default
+        order = ["bool", "int", "float", "complex"]
+        return dtypes.default_type_of_scalar({"bool": True, "int": 0, "float": 0.0, "complex": 0j}[
+            max(weak, key=order.index)])
+    for w in weak:
+        strong = dtypes.promote_weak(strong, w)
+    return strong
+
+
+def broadcast_shapes(op, *tensors):
+    """NumPy's broadcast of the tensors' shapes, with their names merged axis by axis (aligned from the right)."""
+    rank = max(len(t.shape) for t in tensors)
+    shape, names = [1] * rank, [None] * rank
+    for t in tensors:
+        offset = rank - len(t.shape)
+        for i, (d, n) in enumerate(zip(t.shape, t.names)):
+            j = i + offset
+            if d != 1:
+                if shape[j] not in (1, d):
+                    raise NxShapeError("cannot broadcast shapes " + " and ".join(str(list(t.shape)) + (
+                        f" (names {list(t.names)})" if any(t.names) else "") for t in tensors), op=op)
+                shape[j] = d
+            if n is not None:
+                if names[j] not in (None, n):
+                    raise NxValueError(f"axis names clash at axis {j}: {names[j]!r} vs {n!r} (shapes "
+                                       + ", ".join(str(t.ttype) for t in tensors) + ")", op=op)
+                names[j] = n
+    return tuple(shape), tuple(names)
+
+
+def broadcast_to(t, shape, names=None):
+    """t broadcast to `shape` (right-aligned), named `names` where t's own axes are unnamed."""
+    shape = tuple(shape)
+    if t.shape != shape:
+        offset = len(shape) - len(t.shape)
+        if offset < 0:
+            raise NxShapeError(f"cannot broadcast {t.ttype} to the lower rank shape {list(shape)}", op="broadcast")
+        t = apply("broadcast", [t], shape=shape, axes=tuple(range(offset, len(shape))))
+    if names is not None and t.names != tuple(names):
+        t = rename(t, tuple(n if n is not None else m for n, m in zip(t.names, names)))
+    return t
+
+
+def rename(t, names):
+    names = tuple(names)
+    if len(names) != len(t.shape):
+        raise NxValueError(f"{len(names)} names for {t.ttype}", op="rename")
+    return t if t.names == names else apply("reshape", [t], shape=t.shape, names=names)
+
+
+def operands(op, *values, type=None):
+    """Tensors of one shape and type for an elementwise op: converted, promoted (or cast to `type`), broadcast."""
+    common = type if type is not None else result_type(op, *values)
+    ts = [to_tensor(v) if not isinstance(v, Tensor) else v for v in values]
+    ts = [t if t.type is common else as_type(t, common) for t in ts]
+    shape, names = broadcast_shapes(op, *ts)
+    return [broadcast_to(t, shape, names) for t in ts]
+
+
+def axis_index(op, t, axis):
+    """One axis of t, given as an index (negative counts from the end) or by name."""
+    rank = len(t.shape)
+    if isinstance(axis, str):
+        if axis not in t.names:
+            raise NxValueError(f"no axis named {axis!r} in {t.ttype}", op=op)
+        return t.names.index(axis)
+    if isinstance(axis, Tensor) or not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise NxTypeError(f"axis must be an int or a name, got {axis!r}", op=op)
+    if not -rank <= axis < max(rank, 1) or rank == 0 and axis not in (0, -1):
+        raise NxValueError(f"axis {axis} is out of range for {t.ttype} (rank {rank})", op=op)
+    return int(axis) % rank if rank else 0
+
+
+def axes_indices(op, t, axes):
+    """Axes as a sorted tuple of indices; None means all of them. Repeats are an error."""
+    if axes is None:
+        return tuple(range(len(t.shape)))
+    if isinstance(axes, (int, np.integer, str)):
+        axes = [axes]
+    out = [axis_index(op, t, a) for a in axes]
+    if len(set(out)) != len(out):
+        raise NxValueError(f"axes {list(axes)} repeat", op=op)
+    return tuple(sorted(out))

@@ -1,0 +1,241 @@
+"""The Tensor: typed, shaped, with optional axis names, holding data of one backend (a NumPy array eagerly)."""
+import numpy as np
+
+from numerix import dtypes
+from numerix.dialect.schema import TensorType
+from numerix.errors import NxTraceError, NxTypeError, NxValueError
+
+
+class Tensor:
+    __slots__ = ("data", "ttype", "backend", "__weakref__")
+    __array_priority__ = 100  # NumPy defers `ndarray + tensor` to Tensor.__radd__
+
+    def __init__(self, data, ttype, backend):
+        self.data = data
+        self.ttype = ttype
+        self.backend = backend
+
+    # ---- metadata ----
+    shape = property(lambda self: self.ttype.shape)
+    type = property(lambda self: self.ttype.type)
+    dtype = type  # the array API's name
+    names = property(lambda self: self.ttype.names)
+    ndim = property(lambda self: len(self.ttype.shape))
+    rank = ndim
+
+    @property
+    def size(self):
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def device(self):
+        return getattr(self.backend, "device", "cpu")
+
+    def to_device(self, device, /, *, stream=None):
+        if device != self.device:
+            raise NxValueError(f"cannot move a {self.backend.name} tensor to {device!r}", op="to_device")
+        return self
+
+    @property
+    def T(self):
+        if self.ndim != 2:
+            raise NxValueError(f"T needs a 2-d tensor, got {self.ttype}; use nx.transpose or .mT", op="T")
+        return _ops().transpose(self)
+
+    @property
+    def mT(self):
+        if self.ndim < 2:
+            raise NxValueError(f"mT needs at least 2 dimensions, got {self.ttype}", op="mT")
+        return _ops().matrix_transpose(self)
+
+    def __array_namespace__(self, *, api_version=None):
+        if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12"):
+            raise NxValueError(f"unsupported array API version {api_version!r}", op="__array_namespace__")
+        import numerix
+        return numerix
+
+    # ---- to Python and NumPy ----
+    def numpy(self):
+        """The values as a NumPy array (bf16 as ml_dtypes.bfloat16)."""
+        if getattr(self.backend, "traced", False):
+            raise NxTraceError(f"cannot turn a traced tensor {self.ttype} into NumPy values inside defn; "
+                               "return it from the function instead", op="numpy")
+        return np.asarray(self.backend.to_numpy(self))
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        if dtype is not None:
+            a = a.astype(dtype, copy=False)
+        return a.copy() if copy else a
+
+    def tolist(self):
+        return self.numpy().tolist()
+
+    def item(self):
+        return self._scalar("item").item()
+
+    def _scalar(self, what):
+        if getattr(self.backend, "traced", False):
+            raise NxTraceError(f"cannot use a traced tensor {self.ttype} as a Python {what} inside defn (Python "
+                               "control flow on traced values is not supported: use nx.select)", op=what)
+        if self.size != 1:
+            raise NxValueError(f"only a one-element tensor converts to a Python {what}, got {self.ttype}", op=what)
+        return self.numpy().reshape(())
+
+    def __bool__(self):
+        return bool(self._scalar("bool"))
+
+    def __int__(self):
+        return int(self._scalar("int"))
+
+    def __float__(self):
+        return float(self._scalar("float"))
+
+    def __complex__(self):
+        return complex(self._scalar("complex"))
+
+    def __index__(self):
+        if not (self.type.is_integer or self.type.is_bool):
+            raise NxTypeError(f"only integer tensors can be used as an index, got {self.ttype}", op="__index__")
+        return int(self._scalar("int"))
+
+    def __len__(self):
+        if not self.shape:
+            raise NxTypeError("len() of a rank-0 tensor", op="len")
+        return self.shape[0]
+
+    def __iter__(self):
+        if not self.shape:
+            raise NxTypeError("iteration over a rank-0 tensor", op="iter")
+        return (self[i] for i in range(self.shape[0]))
+
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        array = self.numpy()
+        kwargs = {} if max_version is None else {"max_version": max_version}
+        if copy is not None:
+            kwargs["copy"] = copy
+        return array.__dlpack__(stream=stream, **kwargs)
+
+    def __dlpack_device__(self):
+        return self.numpy().__dlpack_device__()
+
+    def __repr__(self):
+        dims = "".join(f"[{n}: {d}]" if n is not None else f"[{d}]" for d, n in zip(self.shape, self.names))
+        if getattr(self.backend, "traced", False):
+            body = "traced"
+        else:
+            a = self.numpy()
+            body = np.array2string(a.astype(np.float32) if a.dtype == dtypes.bf16.np else a, separator=", ",
+                                   prefix="  ", threshold=200)
+        return f"nx.Tensor<\n  {self.type.name}{dims}\n  {body}\n>"
+
+    def __hash__(self):
+        return id(self)  # identity, so tensors can key dicts and sets (== builds a tensor, not a bool)
+
+    # ---- operators: the module functions do the work ----
+    def __getitem__(self, index):
+        from .indexing import getitem
+        return getitem(self, index)
+
+    def __setitem__(self, index, value):
+        raise NxTypeError("tensors are immutable; use nx.put_slice, nx.indexed_put or nx.select", op="__setitem__")
+
+    def __neg__(self): return _ops().negative(self)
+    def __pos__(self): return self
+    def __abs__(self): return _ops().abs(self)
+    def __invert__(self): return _ops().bitwise_invert(self)
+    def __add__(self, o): return _ops().add(self, o)
+    def __radd__(self, o): return _ops().add(o, self)
+    def __sub__(self, o): return _ops().subtract(self, o)
+    def __rsub__(self, o): return _ops().subtract(o, self)
+    def __mul__(self, o): return _ops().multiply(self, o)
+    def __rmul__(self, o): return _ops().multiply(o, self)
+    def __truediv__(self, o): return _ops().divide(self, o)
+    def __rtruediv__(self, o): return _ops().divide(o, self)
+    def __floordiv__(self, o): return _ops().floor_divide(self, o)
+    def __rfloordiv__(self, o): return _ops().floor_divide(o, self)
+    def __mod__(self, o): return _ops().remainder(self, o)
+    def __rmod__(self, o): return _ops().remainder(o, self)
+    def __pow__(self, o): return _ops().pow(self, o)
+    def __rpow__(self, o): return _ops().pow(o, self)
+    def __matmul__(self, o): return _ops().matmul(self, o)
+    def __rmatmul__(self, o): return _ops().matmul(o, self)
+    def __and__(self, o): return _ops().bitwise_and(self, o)
+    def __rand__(self, o): return _ops().bitwise_and(o, self)
+    def __or__(self, o): return _ops().bitwise_or(self, o)
+    def __ror__(self, o): return _ops().bitwise_or(o, self)
+    def __xor__(self, o): return _ops().bitwise_xor(self, o)
+    def __rxor__(self, o): return _ops().bitwise_xor(o, self)
+    def __lshift__(self, o): return _ops().bitwise_left_shift(self, o)
+    def __rlshift__(self, o): return _ops().bitwise_left_shift(o, self)
+    def __rshift__(self, o): return _ops().bitwise_right_shift(self, o)
+    def __rrshift__(self, o): return _ops().bitwise_right_shift(o, self)
+    def __eq__(self, o): return _ops().equal(self, o)
+    def __ne__(self, o): return _ops().not_equal(self, o)
+    def __lt__(self, o): return _ops().less(self, o)
+    def __le__(self, o): return _ops().less_equal(self, o)
+    def __gt__(self, o): return _ops().greater(self, o)
+    def __ge__(self, o): return _ops().greater_equal(self, o)
+
+
+def _ops():
+    import numerix
+    return numerix
+
+
+def _infer_type(data):
+    """The type of Python data: bool, then the default int, float or complex, as the data's widest kind needs."""
+    a = np.asarray(data)
+    if a.dtype == object:
+        raise NxTypeError(f"cannot make a tensor of {type(data).__name__} data (ragged or non-numeric)",
+                          op="tensor")
+    if a.dtype.kind == "b":
+        return dtypes.bool_
+    if a.dtype.kind in "iu":
+        return dtypes.DEFAULT_INT if a.dtype.kind == "i" or a.dtype.itemsize < 8 else dtypes.u64
+    if a.dtype.kind == "f":
+        return dtypes.DEFAULT_FLOAT
+    if a.dtype.kind == "c":
+        return dtypes.DEFAULT_COMPLEX
+    return dtypes.of_numpy(a.dtype)
+
+
+def tensor(data, type=None, names=None, *, dtype=None, backend=None):
+    """nx.tensor(data, type=None, names=None): a tensor from Python numbers, nested lists, NumPy arrays or another
+    tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says."""
+    from .dispatch import default_backend
+    if dtype is not None:
+        if type is not None:
+            raise NxValueError("give type or dtype, not both", op="tensor")
+        type = dtype
+    if isinstance(data, Tensor):
+        t = data if type is None else _ops().as_type(data, type)
+        return t if names is None else _ops().rename(t, names)
+    if type is not None:
+        type = dtypes.as_dtype(type)
+    elif isinstance(data, (np.ndarray, np.generic)):
+        type = dtypes.of_numpy(data.dtype)
+    elif hasattr(data, "__dlpack__") or hasattr(data, "__array__"):
+        data = np.asarray(data)
+        type = dtypes.of_numpy(data.dtype)
+    else:
+        type = _infer_type(data)
+    array = np.asarray(data)
+    if array.dtype == object:
+        raise NxTypeError(f"cannot make a tensor of {data!r}", op="tensor")
+    if array.dtype.kind == "c" and not type.is_complex:
+        raise NxTypeError(f"complex data does not fit type {type.name}", op="tensor")
+    with np.errstate(all="ignore"):
+        array = np.ascontiguousarray(array.astype(type.np, copy=False))
+    if names is not None:
+        names = tuple(names)
+        if len(names) != array.ndim:
+            raise NxValueError(f"{len(names)} names given for a tensor of rank {array.ndim}", op="tensor")
+    ttype = TensorType.of(array.shape, type, names)
+    return (backend or default_backend()).from_numpy(array, ttype)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors)."""
+    array = np.from_dlpack(x) if copy is None else np.from_dlpack(x, copy=copy)
+    return tensor(array)

@@ -101,4 +101,18 @@ def _infer_bitcast(types, type):
 
 
 define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False)
-ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast"}
+
+
+def _infer_complex(types):
+    same_shapes("complex", types)
+    same_types("complex", types)
+    require("complex", types[0], "float")
+    if types[0].type.bits < 32:
+        raise NxTypeError(f"needs f32 or f64 parts, got {types[0].type.name}", op="complex")
+    out = dtypes.c128 if types[0].type is dtypes.f64 else dtypes.c64
+    return TensorType(types[0].shape, out, merge_names("complex", types[0].names, types[1].names))
+
+
+define("complex", 2, _infer_complex)  # Nx's complex(re, im); also how complex constants reach the IR
+
+ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}

@@ -73,14 +73,11 @@ def attr(kind, value):
     if kind == "pads":
         return ir.DenseI64ArrayAttr.get([int(v) for p in value for v in p])
     if kind == "array":
-        array = np.ascontiguousarray(value)
+        array = np.array(value, copy=None, order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
         if array.dtype.kind == "c":
             # Reading a complex DenseElementsAttr back aborts the process in these bindings, so complex constants
             # are spelled nx.complex(real constant, imaginary constant) and never reach an attribute.
             raise ValueError("complex constants must be built as nx.complex of two real constants")
-        if array.dtype == np.bool_ and array.ndim == 0:  # the buffer path makes this tensor<1xi1>
-            return ir.DenseElementsAttr.get_splat(ir.RankedTensorType.get([], ir.IntegerType.get_signless(1)),
-                                                  ir.BoolAttr.get(bool(array)))
         return ir.DenseElementsAttr.get(array, type=element_type(dtypes.of_numpy(array.dtype)),
                                         shape=list(array.shape))
     raise ValueError(f"unknown attribute kind {kind!r}")

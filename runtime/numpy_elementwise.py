@@ -122,3 +122,8 @@ def _as_type(x, type):
 @rule("bitcast")
 def _bitcast(x, type):
     return x.view(type.np)
+
+
+@rule("complex")
+def _complex(re, im):
+    return re + 1j * im.astype(np.result_type(im.dtype, np.complex64))

@@ -1,0 +1,28 @@
+"""Pluggable compilers for defn. A compiler is an object with `name` and
+`compile(module, options) -> executable`, where `module` is an nx-dialect `ir.Module` whose entry is
+`func.func @main` (verified, simplified) and `executable(*arrays) -> tuple of NumPy arrays` runs it on
+NumPy arrays in the entry's argument order. "iree" is the default; "evaluator" is the NumPy reference;
+a third party registers its own with `register_compiler`."""
+COMPILERS = {}
+_default = ["iree"]
+
+
+def register_compiler(name, factory):
+    """factory() -> compiler; called once, on first use."""
+    COMPILERS[name] = factory
+
+
+def get_compiler(name=None):
+    from numerix.errors import NxValueError
+    name = name or _default[0]
+    entry = COMPILERS.get(name)
+    if entry is None:
+        raise NxValueError(f"unknown compiler {name!r}; registered: {', '.join(sorted(COMPILERS))}", op="defn")
+    if callable(entry) and not hasattr(entry, "compile"):
+        entry = COMPILERS[name] = entry()
+    return entry
+
+
+def set_default_compiler(name):
+    get_compiler(name)
+    _default[0] = name

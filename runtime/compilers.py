@@ -1,7 +1,8 @@
 """Pluggable compilers for defn. A compiler is an object with `name` and
-`compile(module, options) -> executable`, where `module` is an nx-dialect `ir.Module` whose entry is
-`func.func @main` (verified, simplified) and `executable(*arrays) -> tuple of NumPy arrays` runs it on
-NumPy arrays in the entry's argument order. "iree" is the default; "evaluator" is the NumPy reference;
+`compile(module, entry, options) -> executable`, where `module` is an nx-dialect `ir.Module` (verified and
+simplified; the compiler may rewrite it in place), `entry` names its public `func.func`, `options` is a dict of
+compiler options given to defn, and `executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays
+in its argument order, returning its results in order. "iree" is the default; "evaluator" is the NumPy reference;
 a third party registers its own with `register_compiler`."""
 COMPILERS = {}
 _default = ["iree"]

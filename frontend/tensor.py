@@ -185,8 +185,11 @@ def _ops():
 
 def _infer_type(data):
     """The type of Python data: bool, then the default int, float or complex, as the data's widest kind needs."""
-    a = np.asarray(data)
-    if a.dtype == object:
+    try:
+        a = np.asarray(data)
+    except ValueError:
+        a = np.empty((), object)
+    if a.dtype == object or a.dtype.kind in "USV":
         raise NxTypeError(f"cannot make a tensor of {type(data).__name__} data (ragged or non-numeric)",
                           op="tensor")
     if a.dtype.kind == "b":
@@ -221,12 +224,12 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
     else:
         type = _infer_type(data)
     array = np.asarray(data)
-    if array.dtype == object:
+    if array.dtype == object or array.dtype.kind in "US":
         raise NxTypeError(f"cannot make a tensor of {data!r}", op="tensor")
     if array.dtype.kind == "c" and not type.is_complex:
         raise NxTypeError(f"complex data does not fit type {type.name}", op="tensor")
     with np.errstate(all="ignore"):
-        array = np.ascontiguousarray(array.astype(type.np, copy=False))
+        array = np.array(array.astype(type.np, copy=False), order="C", copy=None)
     if names is not None:
         names = tuple(names)
         if len(names) != array.ndim:

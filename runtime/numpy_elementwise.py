@@ -11,7 +11,7 @@ _SAME_NAME = {
     "sqrt": np.sqrt, "cbrt": np.cbrt, "sin": np.sin, "cos": np.cos, "tan": np.tan, "asin": np.arcsin,
     "acos": np.arccos, "atan": np.arctan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
     "asinh": np.arcsinh, "acosh": np.arccosh, "atanh": np.arctanh, "erf": special.erf, "erfc": special.erfc,
-    "erf_inv": special.erfinv, "sigmoid": special.expit, "negate": np.negative, "abs": np.abs,
+    "erf_inv": special.erfinv, "negate": np.negative, "abs": np.abs,
     "floor": np.floor, "ceil": np.ceil, "round": np.round, "trunc": np.trunc, "conjugate": np.conjugate,
     "real": np.real, "imag": np.imag, "angle": np.angle, "is_nan": np.isnan, "is_infinity": np.isinf,
     "is_finite": np.isfinite, "signbit": np.signbit, "logical_not": np.logical_not, "square": np.square,
@@ -32,6 +32,12 @@ for _name, _fn in _SAME_NAME.items():
 @widen_half
 def _rsqrt(x):
     return 1 / np.sqrt(x)
+
+
+@rule("sigmoid")
+@widen_half
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x)) if x.dtype.kind == "c" else special.expit(x)
 
 
 @rule("reciprocal")

@@ -1,0 +1,54 @@
+"""Shared test helpers: sample data per type and dtype-aware comparison with NumPy."""
+import os
+import tempfile
+
+import ml_dtypes
+import numpy as np
+import pytest
+
+# The suite uses its own disk cache, kept between runs, so compiled modules are reused (DESIGN: ~0.4 s a compile).
+os.environ.setdefault("NUMERIX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "numerix-test-cache"))
+
+import numerix as nx  # noqa: E402
+
+ALL_TYPES = ["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32", "f64", "c64",
+             "c128"]
+
+# Relative tolerance per type: a few units in the last place of the type's precision.
+RTOL = {"f16": 4e-3, "bf16": 3e-2, "f32": 2e-6, "f64": 1e-13, "c64": 2e-6, "c128": 1e-13}
+
+
+def sample(type, shape=(3, 4), seed=0, low=None, high=None):
+    """Deterministic sample data of a numerix type: small ints, floats in [-3, 3] (or [low, high])."""
+    t = nx.as_dtype(type)
+    rng = np.random.default_rng(seed)
+    if t.is_bool:
+        return rng.integers(0, 2, shape).astype(bool)
+    if t.is_integer:
+        lo = 0 if t.is_unsigned else -9 if low is None else low
+        return rng.integers(lo if low is None else low, 10 if high is None else high, shape).astype(t.np)
+    lo, hi = (-3.0 if low is None else low), (3.0 if high is None else high)
+    values = rng.uniform(lo, hi, shape)
+    if t.is_complex:
+        values = values + 1j * rng.uniform(lo, hi, shape)
+    return values.astype(t.np)
+
+
+def assert_close(actual, expected, type=None, rtol=None, atol=None):
+    """Compares a tensor (or array) with a NumPy expectation at the tolerance of `type` (exact for ints and bool)."""
+    actual = np.asarray(actual)
+    expected = np.asarray(expected)
+    t = nx.as_dtype(type) if type is not None else None
+    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
+    if t is None or not t.is_inexact:
+        np.testing.assert_array_equal(actual, expected)
+        return
+    rtol = RTOL[t.name] if rtol is None else rtol
+    as_wide = (lambda a: a.astype(np.complex128)) if t.is_complex else (lambda a: a.astype(np.float64))
+    a, e = as_wide(actual), as_wide(expected)
+    np.testing.assert_allclose(a, e, rtol=rtol, atol=rtol if atol is None else atol, equal_nan=True)
+
+
+@pytest.fixture
+def bf16():
+    return ml_dtypes.bfloat16

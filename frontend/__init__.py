@@ -9,6 +9,7 @@ from numerix.errors import NxError, NxShapeError, NxTraceError, NxTypeError, NxV
 from .tensor import Tensor, tensor, from_dlpack  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
 from .elementwise import round, pow, positive  # noqa: F401
+from .reduction import *  # noqa: F401,F403
 from .operands import as_type, rename  # noqa: F401
 
 __array_api_version__ = "2024.12"

@@ -4,12 +4,14 @@ from numerix.dtypes import (  # noqa: F401
     DType, as_dtype, bf16, c64, c128, f16, f32, f64, finfo, iinfo, promote_types, s8, s16, s32, s64, u8, u16,
     u32, u64,
 )
-from numerix.errors import NxError, NxShapeError, NxTraceError, NxTypeError, NxValueError  # noqa: F401
+from numerix.errors import NxError, NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError  # noqa: F401
 
 from .tensor import Tensor, tensor, from_dlpack  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
 from .elementwise import round, pow, positive  # noqa: F401
 from .reduction import *  # noqa: F401,F403
+from .shape import *  # noqa: F401,F403
+from .indexing import *  # noqa: F401,F403
 from .operands import as_type, rename  # noqa: F401
 
 __array_api_version__ = "2024.12"

@@ -47,3 +47,7 @@ class NxShapeError(NxValueError):
 
 class NxTraceError(NxError, TypeError):
     """Something a traced value cannot do, such as Python control flow on it inside defn."""
+
+
+class NxIndexError(NxValueError, IndexError):
+    """An index out of range, or an index of a kind that cannot index (NumPy raises IndexError for these)."""

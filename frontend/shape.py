@@ -1,0 +1,495 @@
+"""Shape functions: Nx's names and the array API's, each normalising its arguments (axes by index or name, -1 in
+shapes, promotion) and then running shape nx ops (broadcast, reshape, transpose, slice, put_slice, pad,
+concatenate, reverse). Axis names follow Nx: moved with their axes, dropped by reshape unless given, merged (and
+checked) where tensors meet."""
+import math
+
+import numpy as np
+
+from numerix import dtypes
+from numerix.dialect.schema import merge_names
+from numerix.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
+
+from .dispatch import apply
+from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to
+from .operands import result_type, to_tensor
+from .tensor import Tensor, tensor
+
+__all__ = [
+    "reshape", "transpose", "permute_dims", "matrix_transpose", "squeeze", "new_axis", "expand_dims", "broadcast",
+    "broadcast_to", "broadcast_arrays", "concatenate", "concat", "stack", "unstack", "slice", "slice_along_axis",
+    "put_slice", "reverse", "flip", "pad", "tile", "repeat", "flatten", "moveaxis", "roll", "meshgrid",
+]
+
+
+def _is_int(value):
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _ints(op, what, values):
+    """A tuple of Python ints from an int or a sequence of ints (NumPy ints too)."""
+    if _is_int(values):
+        return (int(values),)
+    if isinstance(values, Tensor) or not isinstance(values, (tuple, list, np.ndarray)) or not all(
+            _is_int(v) for v in values):
+        raise NxTypeError(f"{what} must be an int or a sequence of ints, got {values!r}", op=op)
+    return tuple(int(v) for v in values)
+
+
+def _shape(op, shape):
+    shape = _ints(op, "shape", shape)
+    if any(d < 0 for d in shape):
+        raise NxValueError(f"shape {list(shape)} has a negative size", op=op)
+    return shape
+
+
+def _names(op, names, rank):
+    if names is None:
+        return (None,) * rank
+    names = tuple(names)
+    if len(names) != rank or not all(n is None or isinstance(n, str) for n in names):
+        raise NxValueError(f"names {list(names)} must give a name (str or None) to each of the {rank} axes", op=op)
+    return names
+
+
+def _new_axis_position(op, t, axis, rank):
+    """An insertion point among `rank` result axes: -1 is the last (as in Nx's new_axis and NumPy's expand_dims)."""
+    if not _is_int(axis):
+        raise NxTypeError(f"axis must be an int, got {axis!r}", op=op)
+    if not -rank <= axis < rank:
+        raise NxValueError(f"axis {axis} is out of range for inserting into {t.ttype} (result rank {rank})", op=op)
+    return int(axis) % rank
+
+
+# ---- reshape and friends ----
+
+def reshape(x, /, shape, *, copy=None, names=None):
+    """Nx's reshape(t, shape, names=) and the array API's reshape(x, shape, copy=): one size may be -1 (inferred).
+    Axis names are dropped unless `names` is given. Tensors are immutable, so `copy` changes nothing."""
+    t = to_tensor(x)
+    shape = list(_ints("reshape", "shape", shape))
+    unknown = [i for i, d in enumerate(shape) if d == -1]
+    if len(unknown) > 1 or any(d < -1 for d in shape):
+        raise NxValueError(f"shape {shape} may hold one -1 and otherwise sizes >= 0", op="reshape")
+    if unknown:
+        known = math.prod(d for d in shape if d != -1)
+        if known == 0 or t.size % known:
+            raise NxShapeError(f"cannot reshape {t.ttype} ({t.size} elements) to shape {shape}", op="reshape")
+        shape[unknown[0]] = t.size // known
+    shape = tuple(shape)
+    names = _names("reshape", names, len(shape))
+    if t.shape == shape and t.names == names:
+        return t
+    return apply("reshape", [t], shape=shape, names=names)
+
+
+def _permute(op, t, axes):
+    axes = tuple(axis_index(op, t, a) for a in axes)
+    if sorted(axes) != list(range(t.ndim)):
+        raise NxValueError(f"axes {list(axes)} are not a permutation of the {t.ndim} axes of {t.ttype}", op=op)
+    return t if axes == tuple(range(t.ndim)) else apply("transpose", [t], axes=axes)
+
+
+def transpose(x, /, axes=None):
+    """Nx's transpose: permutes the axes (given by index or name; all reversed by default) with their names."""
+    t = to_tensor(x)
+    return _permute("transpose", t, reversed(range(t.ndim)) if axes is None else axes)
+
+
+def permute_dims(x, /, axes):
+    """The array API's name for transpose with explicit axes."""
+    return _permute("permute_dims", to_tensor(x), axes)
+
+
+def matrix_transpose(x, /):
+    """Swaps the last two axes (the array API's matrix_transpose; Tensor.mT)."""
+    t = to_tensor(x)
+    if t.ndim < 2:
+        raise NxValueError(f"needs at least 2 dimensions, got {t.ttype}", op="matrix_transpose")
+    return _permute("matrix_transpose", t, [*range(t.ndim - 2), t.ndim - 1, t.ndim - 2])
+
+
+def squeeze(x, /, axis=None, *, axes=None):
+    """Removes axes of size 1: those given (`axis`, the array API's, or Nx's `axes`; by index or name), or all."""
+    t = to_tensor(x)
+    if axis is not None and axes is not None:
+        raise NxValueError("give axis or axes, not both", op="squeeze")
+    given = axis if axis is not None else axes
+    drop = tuple(a for a in range(t.ndim) if t.shape[a] == 1) if given is None else axes_indices(
+        "squeeze", t, given)
+    for a in drop:
+        if t.shape[a] != 1:
+            raise NxShapeError(f"cannot squeeze axis {a} of {t.ttype}: its size is not 1", op="squeeze")
+    keep = [a for a in range(t.ndim) if a not in drop]
+    return reshape(t, [t.shape[a] for a in keep], names=[t.names[a] for a in keep])
+
+
+def new_axis(t, axis, name=None):
+    """Nx's new_axis: a size-1 axis (named `name`) inserted at `axis` (-1 appends)."""
+    t = to_tensor(t)
+    position = _new_axis_position("new_axis", t, axis, t.ndim + 1)
+    return reshape(t, t.shape[:position] + (1,) + t.shape[position:],
+                   names=t.names[:position] + (name,) + t.names[position:])
+
+
+def expand_dims(x, /, axis=0):
+    """The array API's (and NumPy's) expand_dims: size-1 axes at `axis` (an int or a tuple of ints), counted in
+    the result's axes."""
+    t = to_tensor(x)
+    given = (axis,) if _is_int(axis) else tuple(axis)
+    rank = t.ndim + len(given)
+    positions = {_new_axis_position("expand_dims", t, a, rank) for a in given}
+    if len(positions) != len(given):
+        raise NxValueError(f"axes {list(given)} repeat", op="expand_dims")
+    rest = iter(zip(t.shape, t.names))
+    dims = [(1, None) if i in positions else next(rest) for i in range(rank)]
+    return reshape(t, [d for d, _ in dims], names=[n for _, n in dims])
+
+
+def flatten(t, axes=None):
+    """Nx's flatten: all axes (or the consecutive `axes`) merged into one; other axes keep their names."""
+    t = to_tensor(t)
+    if axes is None:
+        return reshape(t, (t.size,))
+    merged = axes_indices("flatten", t, axes)
+    if not merged or list(merged) != list(range(merged[0], merged[-1] + 1)):
+        raise NxValueError(f"axes {list(axes)} must be consecutive axes of {t.ttype}", op="flatten")
+    first, last = merged[0], merged[-1] + 1
+    return reshape(t, t.shape[:first] + (math.prod(t.shape[first:last]),) + t.shape[last:],
+                   names=t.names[:first] + (None,) + t.names[last:])
+
+
+def moveaxis(x, source, destination, /):
+    """Moves axes `source` to positions `destination` (ints, names or tuples of them), the others keeping order."""
+    t = to_tensor(x)
+    src = [axis_index("moveaxis", t, a) for a in (source if isinstance(source, (tuple, list)) else [source])]
+    dst = [axis_index("moveaxis", t, a) for a in (
+        destination if isinstance(destination, (tuple, list)) else [destination])]
+    if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise NxValueError(f"source {source!r} and destination {destination!r} must be as many distinct axes",
+                           op="moveaxis")
+    order = [a for a in range(t.ndim) if a not in src]
+    for d, s in sorted(zip(dst, src)):
+        order.insert(d, s)
+    return _permute("moveaxis", t, order)
+
+
+# ---- broadcasting ----
+
+def _result_axis(op, axis, shape, names):
+    """An axis of the result of broadcast: an index (negative from the end) or one of the result's names."""
+    if isinstance(axis, str):
+        if axis not in names:
+            raise NxValueError(f"no axis named {axis!r} in the result names {list(names)}", op=op)
+        return names.index(axis)
+    if not _is_int(axis) or not -len(shape) <= axis < len(shape):
+        raise NxValueError(f"axis {axis!r} is not an axis of the result shape {list(shape)}", op=op)
+    return int(axis) % len(shape)
+
+
+def _broadcast(op, t, shape, axes, names):
+    shape = _shape(op, shape)
+    names = _names(op, names, len(shape))
+    if axes is None:
+        if t.ndim > len(shape):
+            raise NxShapeError(f"cannot broadcast {t.ttype} to the lower rank shape {list(shape)}", op=op)
+        axes = tuple(range(len(shape) - t.ndim, len(shape)))
+    else:
+        axes = tuple(_result_axis(op, a, shape, names) for a in axes)
+    if len(axes) != t.ndim:
+        raise NxShapeError(f"needs one target axis per axis of {t.ttype}, got axes {list(axes)}", op=op)
+    if any(a >= b for a, b in zip(axes, axes[1:])):
+        raise NxValueError(f"axes {list(axes)} must increase (use transpose to reorder axes)", op=op)
+    for i, a in enumerate(axes):
+        if t.shape[i] not in (1, shape[a]):
+            raise NxShapeError(f"cannot broadcast {t.ttype} to shape {list(shape)} (axis {i} -> {a})", op=op)
+    out = t if t.shape == shape and axes == tuple(range(t.ndim)) else apply("broadcast", [t], shape=shape,
+                                                                               axes=axes)
+    merged = merge_names(op, out.names, names)
+    return out if merged == out.names else apply("reshape", [out], shape=shape, names=merged)
+
+
+def broadcast(t, shape, axes=None, names=None):
+    """Nx's broadcast: t's axis i goes to result axis axes[i] (right-aligned by default; axes may be names of the
+    result's `names`). The result keeps t's names on its axes and takes `names`; the two must agree."""
+    return _broadcast("broadcast", to_tensor(t), shape, axes, names)
+
+
+def broadcast_to(x, /, shape):
+    """The array API's broadcast_to: NumPy's right-aligned broadcasting."""
+    return _broadcast("broadcast_to", to_tensor(x), shape, None, None)
+
+
+def broadcast_arrays(*arrays):
+    """The array API's broadcast_arrays: all broadcast to their common shape (types kept, names merged)."""
+    ts = [to_tensor(a) for a in arrays]
+    if not ts:
+        return []
+    shape, names = broadcast_shapes("broadcast_arrays", *ts)
+    return [_broadcast_to(t, shape, names) for t in ts]
+
+
+def meshgrid(*arrays, indexing="xy"):
+    """The array API's meshgrid of 1-D tensors: 'xy' (Cartesian: first two axes swapped) or 'ij' (matrix)."""
+    if indexing not in ("xy", "ij"):
+        raise NxValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}", op="meshgrid")
+    ts = [to_tensor(a) for a in arrays]
+    for t in ts:
+        if t.ndim != 1:
+            raise NxShapeError(f"needs 1-d tensors, got {', '.join(str(t.ttype) for t in ts)}", op="meshgrid")
+    order = list(range(len(ts)))
+    if indexing == "xy" and len(ts) > 1:
+        order[0], order[1] = 1, 0
+    shape = tuple(ts[i].shape[0] for i in order)
+    return [_broadcast("meshgrid", t, shape, (order.index(i),), None) for i, t in enumerate(ts)]
+
+
+# ---- joining and splitting ----
+
+def _join(op, values, axis):
+    values = list(values)
+    if not values:
+        raise NxValueError("needs at least one tensor", op=op)
+    common = result_type(op, *values)
+    ts = [to_tensor(v, common) for v in values]
+    if axis is None:
+        ts = [reshape(t, (t.size,)) for t in ts]
+        axis = 0
+    if any(t.ndim == 0 for t in ts):
+        raise NxShapeError(f"cannot join rank-0 tensors ({', '.join(str(t.ttype) for t in ts)}); use stack",
+                           op=op)
+    if any(t.ndim != ts[0].ndim for t in ts):
+        raise NxShapeError(f"tensors must have equal ranks, got {', '.join(str(t.ttype) for t in ts)}", op=op)
+    axis = axis_index(op, ts[0], axis)
+    return ts[0] if len(ts) == 1 else apply("concatenate", ts, axis=axis)
+
+
+def concatenate(tensors, axis=0):
+    """Nx's concatenate: joins tensors (promoted to a common type) along an existing axis (index or name);
+    names must agree."""
+    return _join("concatenate", tensors, axis)
+
+
+def concat(arrays, /, *, axis=0):
+    """The array API's concat; axis=None joins the flattened tensors."""
+    return _join("concat", arrays, axis)
+
+
+def stack(arrays, /, *, axis=0, name=None):
+    """Joins tensors of one shape along a new axis (named `name`, as Nx's stack)."""
+    arrays = list(arrays)
+    if not arrays:
+        raise NxValueError("needs at least one tensor", op="stack")
+    common = result_type("stack", *arrays)
+    ts = [to_tensor(a, common) for a in arrays]
+    if any(t.shape != ts[0].shape for t in ts):
+        raise NxShapeError(f"tensors must have equal shapes, got {', '.join(str(t.ttype) for t in ts)}",
+                           op="stack")
+    position = _new_axis_position("stack", ts[0], axis, ts[0].ndim + 1)
+    return _join("stack", [new_axis(t, position, name) for t in ts], position)
+
+
+def unstack(x, /, *, axis=0):
+    """Splits a tensor along an axis into a tuple of tensors without that axis."""
+    t = to_tensor(x)
+    a = axis_index("unstack", t, axis)
+    if t.ndim == 0:
+        raise NxValueError(f"cannot unstack rank-0 {t.ttype}", op="unstack")
+    keep = t.shape[:a] + t.shape[a + 1:]
+    names = t.names[:a] + t.names[a + 1:]
+    return tuple(reshape(slice_along_axis(t, i, 1, axis=a), keep, names=names) for i in range(t.shape[a]))
+
+
+# ---- slicing ----
+
+def _start(op, value):
+    """A start index: a Python int (static) or a rank-0 integer tensor (dynamic, clamped like StableHLO)."""
+    if _is_int(value):
+        return int(value)
+    if isinstance(value, Tensor) and value.ndim == 0 and value.type.is_integer:
+        return as_type(value, dtypes.s64)
+    raise NxTypeError(f"start indices must be ints or integer scalar tensors, got {value!r}", op=op)
+
+
+def _starts(op, t, start_indices):
+    if not isinstance(start_indices, (tuple, list)) or len(start_indices) != t.ndim:
+        raise NxValueError(f"needs one start index per axis of {t.ttype}, got {start_indices!r}", op=op)
+    return [_start(op, s) for s in start_indices]
+
+
+def _strides(op, strides, rank):
+    strides = _ints(op, "strides", strides)
+    strides = strides * rank if len(strides) == 1 and rank != 1 else strides
+    if len(strides) != rank or any(s < 1 for s in strides):
+        raise NxValueError(f"strides {list(strides)} must be {rank} ints >= 1", op=op)
+    return strides
+
+
+def _check_static_window(op, t, starts, lengths):
+    for axis, (s, n, d) in enumerate(zip(starts, lengths, t.shape)):
+        if isinstance(s, int) and not (0 <= s and s + n <= d):
+            raise NxIndexError(f"the window start {s}, length {n} on axis {axis} does not fit in {t.ttype}", op=op)
+
+
+def _start_scalars(starts):
+    return [s if isinstance(s, Tensor) else tensor(np.int64(s)) for s in starts]
+
+
+def slice(t, start_indices, lengths, strides=1):
+    """Nx's slice: the window of `lengths` at `start_indices` of t, taking every strides-th element. Int starts
+    must fit; tensor starts are clamped so that the window fits (as in Nx and StableHLO)."""
+    t = to_tensor(t)
+    starts = _starts("slice", t, start_indices)
+    lengths = _ints("slice", "lengths", lengths)
+    if len(lengths) != t.ndim or any(n < 0 or n > d for n, d in zip(lengths, t.shape)):
+        raise NxValueError(f"lengths {list(lengths)} must give a size within each axis of {t.ttype}", op="slice")
+    strides = _strides("slice", strides, t.ndim)
+    _check_static_window("slice", t, starts, lengths)
+    if all(isinstance(s, int) for s in starts):
+        limits = tuple(s + n for s, n in zip(starts, lengths))
+        if starts == [0] * t.ndim and limits == t.shape and strides == (1,) * t.ndim:
+            return t
+        return apply("slice", [t], start_indices=tuple(starts), limit_indices=limits, strides=strides)
+    # Dynamic starts: StableHLO's dynamic_slice is a gather of one window; strides then apply statically.
+    index = _join("slice", [reshape(s, (1,)) for s in _start_scalars(starts)], 0)
+    window = apply("gather", [t, index], offset_dims=tuple(range(t.ndim)), collapsed_slice_dims=(),
+                   start_index_map=tuple(range(t.ndim)), index_vector_dim=0, slice_sizes=lengths)
+    if strides == (1,) * t.ndim:
+        return window
+    return apply("slice", [window], start_indices=(0,) * t.ndim, limit_indices=lengths, strides=strides)
+
+
+def slice_along_axis(t, start, length, axis=0, strides=1):
+    """Nx's slice_along_axis: slice on one axis (index or name), the others whole."""
+    t = to_tensor(t)
+    a = axis_index("slice_along_axis", t, axis)
+    if not _is_int(strides):
+        raise NxTypeError(f"strides must be an int, got {strides!r}", op="slice_along_axis")
+    starts = [0] * t.ndim
+    starts[a] = start
+    lengths = list(t.shape)
+    lengths[a] = length
+    steps = [1] * t.ndim
+    steps[a] = strides
+    return slice(t, starts, lengths, steps)
+
+
+def put_slice(t, start_indices, slice):  # noqa: A002 (Nx's argument name)
+    """Nx's put_slice: t with `slice` written at `start_indices` (the result type is the promotion of both). Int
+    starts must fit; tensor starts are clamped so that the slice fits."""
+    common = result_type("put_slice", t, slice)
+    t, update = to_tensor(t, common), to_tensor(slice, common)
+    if update.ndim != t.ndim or any(u > d for u, d in zip(update.shape, t.shape)):
+        raise NxShapeError(f"the slice {update.ttype} must have the rank of {t.ttype} and fit inside it",
+                           op="put_slice")
+    starts = _starts("put_slice", t, start_indices)
+    _check_static_window("put_slice", t, starts, update.shape)
+    return apply("put_slice", [t, update, *_start_scalars(starts)])
+
+
+def reverse(t, axes=None):
+    """Nx's reverse: the order of elements reversed along `axes` (indices or names; all by default)."""
+    t = to_tensor(t)
+    axes = axes_indices("reverse", t, axes)
+    return apply("reverse", [t], axes=axes) if axes else t
+
+
+def flip(x, /, *, axis=None):
+    """The array API's flip: reverse along `axis` (an int, a tuple, or None for all)."""
+    t = to_tensor(x)
+    axes = axes_indices("flip", t, axis)
+    return apply("reverse", [t], axes=axes) if axes else t
+
+
+def pad(t, pad_value, padding_config):
+    """Nx's pad: per axis (low, high, interior) elements of pad_value before, after and between the elements;
+    negative low/high cut instead. The result type is the promotion of t and pad_value."""
+    common = result_type("pad", t, pad_value)
+    t, value = to_tensor(t, common), to_tensor(pad_value, common)
+    if value.ndim != 0:
+        raise NxShapeError(f"the pad value must be a scalar, got {value.ttype}", op="pad")
+    config = list(padding_config)
+    if len(config) != t.ndim or any(not isinstance(p, (tuple, list)) or len(p) != 3 or not all(
+            _is_int(v) for v in p) for p in config):
+        raise NxValueError(f"padding_config must be one (low, high, interior) of ints per axis of {t.ttype}, got "
+                           f"{padding_config!r}", op="pad")
+    return apply("pad", [t, value], pads=tuple(tuple(int(v) for v in p) for p in config))
+
+
+# ---- repetition ----
+
+def tile(x, repetitions, /):
+    """Repeats the whole tensor `repetitions` times per axis (NumPy's and the array API's rule: a shorter
+    repetitions is padded with leading 1s, a longer one adds leading axes)."""
+    t = to_tensor(x)
+    reps = _ints("tile", "repetitions", repetitions)
+    if any(r < 0 for r in reps):
+        raise NxValueError(f"repetitions {list(reps)} must be >= 0", op="tile")
+    rank = max(t.ndim, len(reps))
+    reps = (1,) * (rank - len(reps)) + reps
+    t = reshape(t, (1,) * (rank - t.ndim) + t.shape, names=(None,) * (rank - t.ndim) + t.names)
+    if all(r == 1 for r in reps):
+        return t
+    interleaved = tuple(v for r, d in zip(reps, t.shape) for v in (r, d))
+    grown = _broadcast("tile", t, interleaved, tuple(range(1, 2 * rank, 2)), None)
+    return reshape(grown, [r * d for r, d in zip(reps, t.shape)], names=t.names)
+
+
+def repeat(x, repeats, /, *, axis=None):
+    """The array API's repeat: each element repeated `repeats` times (an int, or one count per element along
+    `axis`); axis=None works on the flattened tensor. Per-element counts must be known: a traced tensor of counts
+    would make the result's shape depend on data."""
+    t = to_tensor(x)
+    if axis is None:
+        t, axis = reshape(t, (t.size,)), 0
+    a = axis_index("repeat", t, axis)
+    if t.ndim == 0:
+        raise NxValueError(f"cannot repeat along an axis of rank-0 {t.ttype}", op="repeat")
+    n = t.shape[a]
+    if _is_int(repeats):
+        if repeats < 0:
+            raise NxValueError(f"repeats must be >= 0, got {repeats}", op="repeat")
+        grown = _broadcast("repeat", t, t.shape[:a + 1] + (int(repeats),) + t.shape[a + 1:],
+                           tuple(i for i in range(t.ndim + 1) if i != a + 1), None)
+        return reshape(grown, t.shape[:a] + (n * int(repeats),) + t.shape[a + 1:], names=t.names)
+    if isinstance(repeats, Tensor) and getattr(repeats.backend, "traced", False):
+        raise NxTraceError(f"repeat counts given as a traced tensor {repeats.ttype} make the result's shape depend "
+                           "on data; give an int or a constant list", op="repeat")
+    counts = np.asarray(repeats)
+    counts = counts.astype(np.int64) if counts.size == 0 else counts  # [] holds no counts, of no type
+    if counts.dtype.kind not in "iu" or counts.ndim != 1 or counts.shape[0] not in (1, n) or (counts < 0).any():
+        raise NxValueError(f"repeats must be an int or 1 or {n} ints >= 0 (axis {a} of {t.ttype}), got "
+                           f"{repeats!r}", op="repeat")
+    from .indexing import take  # indexing builds on this module
+    return take(t, np.repeat(np.arange(n), np.broadcast_to(counts, (n,))), axis=a)
+
+
+def roll(x, /, shift, *, axis=None):
+    """Rolls elements along axes (NumPy's roll): those shifted past the end come back at the start."""
+    t = to_tensor(x)
+    if axis is None:
+        if not _is_int(shift):
+            raise NxTypeError(f"shift must be an int when axis is None, got {shift!r}", op="roll")
+        flat = _roll_axis(reshape(t, (t.size,)), int(shift), 0)
+        return reshape(flat, t.shape, names=t.names)
+    axes = [axis_index("roll", t, a) for a in (axis if isinstance(axis, (tuple, list)) else [axis])]
+    shifts = _ints("roll", "shift", shift)
+    if len(shifts) == 1:
+        shifts = shifts * len(axes)
+    if len(shifts) != len(axes):
+        raise NxValueError(f"shift {shift!r} and axis {axis!r} must have equal lengths", op="roll")
+    total = {}
+    for a, s in zip(axes, shifts):
+        total[a] = total.get(a, 0) + s
+    for a, s in total.items():
+        t = _roll_axis(t, s, a)
+    return t
+
+
+def _roll_axis(t, shift, axis):
+    n = t.shape[axis]
+    shift = shift % n if n else 0
+    if shift == 0:
+        return t
+    return _join("roll", [slice_along_axis(t, n - shift, shift, axis=axis),
+                          slice_along_axis(t, 0, n - shift, axis=axis)], axis)

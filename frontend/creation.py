@@ -1,0 +1,299 @@
+"""Creation functions: Nx's (iota, eye with `type=`/`names=`) and the array API's (zeros, full, linspace, arange,
+asarray, ... with `dtype=`/`device=`). All build on two ops, nx.iota and nx.constant, so they trace too.
+Default types are the array API's: the default float (f32) unless the values or `dtype` say otherwise."""
+import math
+import numbers
+
+import numpy as np
+
+from numerix import dtypes
+from numerix.errors import NxTypeError, NxValueError
+
+from .dispatch import apply
+from .elementwise import add, divide, equal, greater_equal, less_equal, multiply, select
+from .operands import as_type, rename, to_tensor
+from .tensor import Tensor, tensor
+
+__all__ = ["iota", "eye", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
+           "linspace", "arange", "tril", "triu", "asarray"]
+
+
+# ---- argument helpers shared by the creation functions ----
+
+def resolve_type(op, type, dtype, default):
+    """One type from Nx's `type=` or the array API's `dtype=` (not both); `default` when neither is given."""
+    if type is not None and dtype is not None:
+        raise NxValueError(f"give type= or dtype=, not both (got {type!r} and {dtype!r})", op=op)
+    given = type if type is not None else dtype
+    return default if given is None else dtypes.as_dtype(given)
+
+
+def check_device(op, device):
+    """numerix tensors live on the CPU (eager NumPy) until defn compiles them; that is the only device to ask for."""
+    if device is not None and device != "cpu":
+        raise NxValueError(f"unknown device {device!r}; numerix creates tensors on 'cpu'", op=op)
+
+
+def shape_of(op, shape):
+    """A shape tuple from an int, a sequence of ints, or a tensor (whose shape it takes)."""
+    if isinstance(shape, Tensor):
+        return shape.shape
+    if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
+        shape = (shape,)
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise NxTypeError(f"shape must be an int or a sequence of ints, got {shape!r}", op=op) from None
+    for d in dims:
+        if not isinstance(d, (int, np.integer)) or isinstance(d, bool) or d < 0:
+            raise NxValueError(f"shape must hold non-negative ints, got {shape!r}", op=op)
+    return tuple(int(d) for d in dims)
+
+
+def _named(t, names):
+    return t if names is None else rename(t, names)
+
+
+def constant(value, type):
+    """A constant tensor of `type` holding `value` (a scalar or array), through nx.constant; complex constants are
+    nx.complex of their real and imaginary parts (complex attributes cannot be read back)."""
+    array = np.asarray(value).astype(type.np)
+    if type.is_complex:
+        part = type.real_type
+        return apply("complex", [apply("constant", [], value=array.real.astype(part.np)),
+                                 apply("constant", [], value=array.imag.astype(part.np))])
+    return apply("constant", [], value=array)
+
+
+def _fill_scalar(op, value, type):
+    """`value` as a NumPy scalar of `type`, refusing what the type cannot hold instead of wrapping or dropping it."""
+    kind = dtypes.weak_type(value)
+    if isinstance(value, np.generic):
+        kind = "bool" if value.dtype.kind == "b" else "int" if value.dtype.kind in "iu" else \
+            "complex" if value.dtype.kind == "c" else "float"
+    if kind is None:
+        raise NxTypeError(f"fill value must be a Python or NumPy scalar, got {value!r}", op=op)
+    if kind == "complex" and not type.is_complex or kind == "float" and not type.is_inexact:
+        raise NxTypeError(f"a {kind} fill value {value!r} does not fit type {type.name}", op=op)
+    if kind == "int" and type.is_integer:
+        info = np.iinfo(type.np)
+        if not info.min <= int(value) <= info.max:
+            raise NxValueError(f"fill value {value} is out of range for {type.name} [{info.min}, {info.max}]",
+                               op=op)
+    if kind == "int" and type.is_bool and value not in (0, 1):
+        raise NxValueError(f"fill value {value} is not a bool", op=op)
+    with np.errstate(over="ignore"):
+        return np.asarray(value).astype(type.np)
+
+
+# ---- Nx's creation functions ----
+
+def iota(shape, axis=None, type=None, names=None, *, dtype=None):
+    """Nx.iota: counts 0, 1, 2, ... along `axis` (an index or a name), repeated across the other axes; with no axis,
+    counts across the flattened tensor. `shape` may be a tensor, whose shape and names it takes. Default type s64."""
+    if names is None and isinstance(shape, Tensor):
+        names = shape.names
+    shape = shape_of("iota", shape)
+    type = resolve_type("iota", type, dtype, dtypes.DEFAULT_INT)
+    names = tuple(names) if names is not None else (None,) * len(shape)
+    if len(names) != len(shape):
+        raise NxValueError(f"{len(names)} names for shape {list(shape)}", op="iota")
+    if axis is None:
+        flat = apply("iota", [], shape=(math.prod(shape),), axis=0, type=type, names=(None,))
+        return apply("reshape", [flat], shape=shape, names=names)
+    return apply("iota", [], shape=shape, axis=_axis_of("iota", shape, names, axis), type=type, names=names)
+
+
+def _axis_of(op, shape, names, axis):
+    """An axis of a shape not yet made, by index (negative counts from the end) or by name."""
+    if isinstance(axis, str):
+        if axis not in names:
+            raise NxValueError(f"no axis named {axis!r} in names {list(names)}", op=op)
+        return names.index(axis)
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
+        raise NxTypeError(f"axis must be an int or a name, got {axis!r}", op=op)
+    if not -len(shape) <= axis < len(shape):
+        raise NxValueError(f"axis {axis} is out of range for shape {list(shape)}", op=op)
+    return int(axis) % len(shape)
+
+
+def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, type=None, names=None):
+    """Ones on the k-th diagonal, zeros elsewhere. `n_rows` may also be a shape (..., M, N) (Nx: a batch of
+    identities). Default type: the default float (the array API's rule; Nx's default is s64)."""
+    check_device("eye", device)
+    shape = shape_of("eye", n_rows)
+    if len(shape) == 1:
+        shape = (shape[0], shape[0] if n_cols is None else shape_of("eye", n_cols)[0])
+    elif n_cols is not None or len(shape) < 2:
+        raise NxValueError(f"needs n_rows (and n_cols) or a shape of rank >= 2, got {n_rows!r}, {n_cols!r}",
+                           op="eye")
+    type = resolve_type("eye", type, dtype, dtypes.DEFAULT_FLOAT)
+    on_diagonal = equal(add(iota(shape, axis=-2), k), iota(shape, axis=-1))
+    return _named(as_type(on_diagonal, type), names)
+
+
+# ---- the array API's ----
+
+def full(shape, fill_value, *, dtype=None, device=None, type=None, names=None):
+    """A tensor of `shape` filled with `fill_value`; its type follows the value (bool, s64, f32, c64) unless given."""
+    check_device("full", device)
+    shape = shape_of("full", shape)
+    if isinstance(fill_value, Tensor):
+        if fill_value.shape != ():
+            raise NxValueError(f"fill value must be a scalar, got {fill_value.ttype}", op="full")
+        value = as_type(fill_value, resolve_type("full", type, dtype, fill_value.type))
+    else:
+        default = dtypes.default_type_of_scalar(fill_value) if dtypes.weak_type(fill_value) else None
+        if isinstance(fill_value, np.generic):
+            default = dtypes.of_numpy(fill_value.dtype)
+        out_type = resolve_type("full", type, dtype, default)
+        if out_type is None:
+            raise NxTypeError(f"fill value must be a Python or NumPy scalar, got {fill_value!r}", op="full")
+        value = constant(_fill_scalar("full", fill_value, out_type), out_type)
+    if shape:
+        value = apply("broadcast", [value], shape=shape, axes=())
+    return _named(value, names)
+
+
+def zeros(shape, *, dtype=None, device=None, type=None, names=None):
+    return full(shape, 0, dtype=resolve_type("zeros", type, dtype, dtypes.DEFAULT_FLOAT), device=device,
+                names=names)
+
+
+def ones(shape, *, dtype=None, device=None, type=None, names=None):
+    return full(shape, 1, dtype=resolve_type("ones", type, dtype, dtypes.DEFAULT_FLOAT), device=device,
+                names=names)
+
+
+def empty(shape, *, dtype=None, device=None, type=None, names=None):
+    """The array API's uninitialised tensor; numerix fills it with zeros (tensors are immutable, so nothing could
+    ever write the values)."""
+    return zeros(shape, dtype=dtype, device=device, type=type, names=names)
+
+
+def full_like(x, /, fill_value, *, dtype=None, device=None, type=None):
+    """A tensor of x's shape and names (and type, unless given) filled with `fill_value`."""
+    t = to_tensor(x)
+    return full(t.shape, fill_value, dtype=resolve_type("full_like", type, dtype, t.type), device=device,
+                names=t.names)
+
+
+def zeros_like(x, /, *, dtype=None, device=None, type=None):
+    return full_like(x, 0, dtype=dtype, device=device, type=type)
+
+
+def ones_like(x, /, *, dtype=None, device=None, type=None):
+    return full_like(x, 1, dtype=dtype, device=device, type=type)
+
+
+def empty_like(x, /, *, dtype=None, device=None, type=None):
+    return zeros_like(x, dtype=dtype, device=device, type=type)
+
+
+def _python_number(op, value, what):
+    if isinstance(value, Tensor) or not isinstance(value, numbers.Number):
+        raise NxTypeError(f"{what} must be a Python or NumPy number, got {value!r}", op=op)
+    return value
+
+
+def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True, type=None, names=None):
+    """`num` evenly spaced values from start to stop (stop included when `endpoint`). Computed in f64 (c128 for
+    complex ends) as NumPy does, then rounded to the result type: the default float, or complex for complex ends."""
+    check_device("linspace", device)
+    start, stop = (_python_number("linspace", v, w) for v, w in ((start, "start"), (stop, "stop")))
+    if not isinstance(num, (int, np.integer)) or isinstance(num, bool) or num < 0:
+        raise NxValueError(f"num must be a non-negative int, got {num!r}", op="linspace")
+    is_complex = isinstance(start, complex) or isinstance(stop, complex)
+    out_type = resolve_type("linspace", type, dtype, dtypes.DEFAULT_COMPLEX if is_complex else dtypes.DEFAULT_FLOAT)
+    if not out_type.is_inexact or is_complex and not out_type.is_complex:
+        raise NxTypeError(f"needs a floating type{' (complex for complex ends)' if is_complex else ''}, got "
+                          f"{out_type.name}", op="linspace")
+    compute = dtypes.c128 if is_complex else dtypes.f64
+    divisions = (num - 1 if endpoint else num) or 1
+    delta = stop - start
+    step = delta / divisions
+    counts = iota((num,), type=dtypes.f64)
+    if step == 0:  # a step that underflows: scale by delta after dividing, as NumPy does
+        offsets = multiply(divide(counts, constant(divisions, dtypes.f64)), constant(delta, compute))
+    else:
+        offsets = multiply(counts, constant(step, compute))
+    values = add(offsets, constant(start, compute))
+    if endpoint and num > 1:  # the last value is exactly stop, as in NumPy
+        values = select(equal(counts, num - 1), constant(stop, compute), values)
+    return _named(as_type(values, out_type), names)
+
+
+def arange(start, /, stop=None, step=1, *, dtype=None, device=None, type=None, names=None):
+    """start, start + step, ... up to (not including) stop. Integers give the default int, any float the default
+    float. The count is ceil((stop - start) / step), as in NumPy."""
+    check_device("arange", device)
+    if stop is None:
+        start, stop = 0, start
+    start, stop, step = (_python_number("arange", v, w) for v, w in ((start, "start"), (stop, "stop"), (step, "step")))
+    if any(isinstance(v, complex) for v in (start, stop, step)):
+        raise NxTypeError(f"needs real numbers, got start={start!r}, stop={stop!r}, step={step!r}", op="arange")
+    if step == 0:
+        raise NxValueError("step must not be zero", op="arange")
+    integral = all(isinstance(v, (int, np.integer)) for v in (start, stop, step))
+    out_type = resolve_type("arange", type, dtype, dtypes.DEFAULT_INT if integral else dtypes.DEFAULT_FLOAT)
+    if out_type.is_bool or out_type.is_complex:
+        raise NxTypeError(f"needs a real number type, got {out_type.name}", op="arange")
+    if integral:
+        count = max(0, -(-(int(stop) - int(start)) // int(step)))
+    else:
+        count = max(0, math.ceil((stop - start) / step))
+    if out_type.is_integer and count:
+        info = np.iinfo(out_type.np)
+        last = start + (count - 1) * step
+        if not (info.min <= min(start, last) and max(start, last) <= info.max):
+            raise NxValueError(f"values from {start} to {last} do not fit {out_type.name}", op="arange")
+    compute = dtypes.DEFAULT_INT if integral else dtypes.f64
+    values = add(multiply(iota((count,), type=compute), constant(step, compute)), constant(start, compute))
+    return _named(as_type(values, out_type), names)
+
+
+def _triangle(op, x, k, keep):
+    t = to_tensor(x)
+    if t.ndim < 2:
+        raise NxValueError(f"needs a matrix or a stack of matrices (rank >= 2), got {t.ttype}", op=op)
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise NxTypeError(f"k must be an int, got {k!r}", op=op)
+    matrix = t.shape[-2:]
+    mask = keep(add(iota(matrix, axis=0), int(k)), iota(matrix, axis=1))
+    return select(mask, t, constant(0, t.type))
+
+
+def tril(x, /, *, k=0):
+    """x with the elements above the k-th diagonal zeroed (of each matrix in a stack)."""
+    return _triangle("tril", x, k, greater_equal)
+
+
+def triu(x, /, *, k=0):
+    """x with the elements below the k-th diagonal zeroed (of each matrix in a stack)."""
+    return _triangle("triu", x, k, less_equal)
+
+
+def asarray(obj, /, *, dtype=None, device=None, copy=None):
+    """The array API's asarray: a tensor of `obj` (a tensor, NumPy or DLPack array, Python scalar or nested
+    sequence). copy=True always copies; copy=False never does, and raises where a copy (or a cast) is needed;
+    None copies only when needed."""
+    check_device("asarray", device)
+    type = None if dtype is None else dtypes.as_dtype(dtype)
+    if isinstance(obj, Tensor):
+        if type is not None and type is not obj.type:
+            if copy is False:
+                raise NxValueError(f"casting {obj.ttype} to {type.name} needs a copy, and copy=False", op="asarray")
+            return as_type(obj, type)
+        if copy and not getattr(obj.backend, "traced", False):
+            return obj.backend.from_numpy(np.array(obj.backend.to_numpy(obj), copy=True), obj.ttype)
+        return obj
+    if isinstance(obj, (np.ndarray, np.generic)) or hasattr(obj, "__dlpack__") or hasattr(obj, "__array__"):
+        array = np.asarray(obj)
+        if copy is False and type is not None and array.dtype != type.np:
+            raise NxValueError(f"casting {array.dtype} data to {type.name} needs a copy, and copy=False",
+                               op="asarray")
+        return tensor(np.array(array, copy=True) if copy else array, type)
+    if copy is False:
+        raise NxValueError(f"making a tensor of Python {obj.__class__.__name__} data needs a copy, and copy=False",
+                           op="asarray")
+    return tensor(obj, type)

@@ -149,3 +149,8 @@ def positive(x, /):
     if t.type.is_bool:
         raise NxTypeError("does not support type bool", op="positive")
     return t
+
+
+_HELPERS = {"dtypes", "BINARY", "UNARY", "NxTypeError", "apply", "as_type", "broadcast_shapes", "broadcast_to",
+            "operands", "result_type", "to_tensor"}
+__all__ = [n for n in list(globals()) if not n.startswith("_") and n not in _HELPERS]

@@ -96,7 +96,8 @@ def rename(t, names):
 def operands(op, *values, type=None):
     """Tensors of one shape and type for an elementwise op: converted, promoted (or cast to `type`), broadcast."""
     common = type if type is not None else result_type(op, *values)
-    ts = [to_tensor(v) if not isinstance(v, Tensor) else v for v in values]
+    # Non-tensors are made at the common type directly: an f64 tensor * 0.1 must see 0.1 in f64, not in f32.
+    ts = [v if isinstance(v, Tensor) else to_tensor(v, common) for v in values]
     ts = [t if t.type is common else as_type(t, common) for t in ts]
     shape, names = broadcast_shapes(op, *ts)
     return [broadcast_to(t, shape, names) for t in ts]

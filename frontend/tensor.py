@@ -228,6 +228,11 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
         raise NxTypeError(f"cannot make a tensor of {data!r}", op="tensor")
     if array.dtype.kind == "c" and not type.is_complex:
         raise NxTypeError(f"complex data does not fit type {type.name}", op="tensor")
+    if array.dtype.kind in "iu" and type.is_integer and array.size and not isinstance(data, (np.ndarray, np.generic)):
+        # Python integers that do not fit are an error, not a silent wrap (u8 + 300).
+        info = np.iinfo(type.np)
+        if int(array.min()) < info.min or int(array.max()) > info.max:
+            raise NxValueError(f"{data!r} does not fit type {type.name} [{info.min}, {info.max}]", op="tensor")
     with np.errstate(all="ignore"):
         array = np.array(array.astype(type.np, copy=False), order="C", copy=None)
     if names is not None:

@@ -114,6 +114,8 @@ def _select(pred, on_true, on_false):
 def _as_type(x, type):
     if x.dtype == bf16.np:
         x = x.astype(np.float32)  # exact; ml_dtypes' bf16 lacks the ufuncs below
+    if type.is_bool:
+        return x != 0  # nonzero is true, for complex numbers too (0+1j is true)
     if x.dtype.kind == "c" and not type.is_complex:
         x = x.real  # Nx and JAX drop the imaginary part
     if x.dtype.kind == "f" and type.is_integer:

@@ -80,6 +80,8 @@ def attr(kind, value):
             raise ValueError("complex constants must be built as nx.complex of two real constants")
         return ir.DenseElementsAttr.get(array, type=element_type(dtypes.of_numpy(array.dtype)),
                                         shape=list(array.shape))
+    if kind == "callee":
+        return ir.FlatSymbolRefAttr.get(value.name)
     raise ValueError(f"unknown attribute kind {kind!r}")
 
 
@@ -129,4 +131,6 @@ def value(kind, attribute):
         if tt.type is dtypes.bf16:
             return _bf16_from_text(dense, tt)
         return np.array(dense, copy=True).astype(tt.type.np).reshape(tt.shape)
+    if kind == "callee":
+        return ir.FlatSymbolRefAttr(attribute).value  # only the name: dialect/ops.py looks up its types
     raise ValueError(f"unknown attribute kind {kind!r}")

@@ -25,6 +25,14 @@ class TensorType(NamedTuple):
         return f"{self.type.name}[{dims}]"
 
 
+class Callee(NamedTuple):
+    """A function of the module that an op names (the callee of nx.grad): its symbol name, argument types and result
+    types. The IR spells only the name; reading the op back looks the types up in its module."""
+    name: str
+    inputs: tuple
+    results: tuple
+
+
 # Attribute kinds: how an attribute's Python value is checked and (in the IR) spelled.
 ATTR_KINDS = {
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
@@ -37,6 +45,7 @@ ATTR_KINDS = {
     "names": lambda v: isinstance(v, tuple) and all(n is None or isinstance(n, str) for n in v),
     "pads": lambda v: isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 3 for p in v),
     "array": lambda v: hasattr(v, "dtype") and hasattr(v, "shape"),  # a NumPy array (constants)
+    "callee": lambda v: isinstance(v, Callee),
 }
 
 

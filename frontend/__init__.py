@@ -10,13 +10,15 @@ from .tensor import Tensor, tensor, from_dlpack  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
 from .elementwise import round, pow, positive  # noqa: F401
 from .reduction import *  # noqa: F401,F403
+from .operands import as_type, rename  # noqa: F401
+from .defn import *  # noqa: F401,F403
+from .grad import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
 from . import fft, linalg  # noqa: F401  (the array API's extensions: nx.fft, nx.linalg)
-from .operands import as_type, rename  # noqa: F401
 
 __array_api_version__ = "2024.12"
 

@@ -27,3 +27,19 @@ def get_compiler(name=None):
 def set_default_compiler(name):
     get_compiler(name)
     _default[0] = name
+
+
+def _evaluator():
+    from .evaluator import Evaluator
+    return Evaluator()
+
+
+register_compiler("evaluator", _evaluator)
+
+
+def _iree():
+    from .iree import IreeCompiler
+    return IreeCompiler()
+
+
+register_compiler("iree", _iree)

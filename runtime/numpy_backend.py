@@ -45,4 +45,4 @@ def run(name, arrays, attrs, out_types):
 from . import numpy_elementwise, numpy_shape  # noqa: E402,F401
 from . import numpy_creation, numpy_fft, numpy_linalg  # noqa: E402,F401
 from . import numpy_reduction  # noqa: E402,F401
-from . import numpy_reduction  # noqa: E402,F401
+from . import numpy_grad  # noqa: E402,F401

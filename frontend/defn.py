@@ -1,0 +1,310 @@
+"""nx.defn: numerical functions traced into the nx dialect once per input signature, then compiled and cached.
+
+Arguments are flattened: tuples (named ones too), lists and dicts are containers, nested freely; their leaves are
+tensor arguments or static values. Tensors, NumPy arrays and scalars, and Python numbers are tensor arguments, as in
+Nx: a Python number becomes a scalar tensor of its default type (bool, s64, f32, c64), so calling again with another
+number reuses the program. Arguments named in `static_argnums` / `static_argnames` are static whatever they hold, and
+so is every other leaf (strings, None, callables, config objects): their values key the cache, so they must be
+hashable. The signature (container structure, each tensor's shape, type and axis names, each static value, the
+compiler) picks the compiled program; a new signature traces again. Defaults that a call does not pass stay Python
+values inside the function. A defn called while another is being traced is inlined into that trace."""
+import functools
+import inspect
+import re
+
+import numpy as np
+
+from numerix import dtypes
+from numerix.dialect import ops as nx_ops
+from numerix.dialect.schema import TensorType
+from numerix.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.passes import pipeline
+from numerix.passes.registry import run_passes
+from numerix.runtime import compilers
+
+from .dispatch import NUMPY, default_backend, using_backend
+from .tensor import Tensor, tensor
+from .trace import TraceBackend
+
+__all__ = ["defn", "jit", "template", "Template"]
+
+
+def defn(fn=None, *, compiler=None, debug=False, static_argnums=(), static_argnames=(), **options):
+    """Traces `fn` into the nx dialect and compiles it with `compiler` (None: the global default, see
+    numerix.runtime.compilers.set_default_compiler). `options` go to the compiler; `debug=True` (or the environment
+    variable NUMERIX_DUMP_IR=1) prints the IR after tracing and after each pass to stderr.
+    Use as `@nx.defn`, `@nx.defn(compiler="evaluator")` or `nx.defn(fn, compiler="evaluator")`."""
+    if fn is None:
+        return lambda f: Defn(f, compiler, debug, static_argnums, static_argnames, options)
+    return Defn(fn, compiler, debug, static_argnums, static_argnames, options)
+
+
+jit = defn  # Nx.Defn.jit's and JAX's name
+
+
+class Template:
+    """A tensor's shape, type and names without data (Nx.template): `f.lower(nx.template((2, 3), "f32"))`."""
+    __slots__ = ("ttype",)
+
+    def __init__(self, ttype):
+        self.ttype = ttype
+
+    shape = property(lambda self: self.ttype.shape)
+    type = property(lambda self: self.ttype.type)
+    dtype = type
+    names = property(lambda self: self.ttype.names)
+
+    def __repr__(self):
+        return f"nx.template({self.ttype})"
+
+    def numpy(self):
+        raise NxTypeError(f"nx.template {self.ttype} has no data to compute on; pass it to f.lower(...) instead",
+                          op="defn")
+
+
+def template(shape, type, names=None):
+    shape = tuple(shape)
+    if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
+        raise NxValueError(f"shape must be non-negative ints, got {shape!r}", op="template")
+    if names is not None and len(tuple(names)) != len(shape):
+        raise NxValueError(f"{len(tuple(names))} names for shape {list(shape)}", op="template")
+    return Template(TensorType.of(shape, dtypes.as_dtype(type), names))
+
+
+class Defn:
+    def __init__(self, fn, compiler, debug, static_argnums, static_argnames, options):
+        if not callable(fn):
+            raise NxTypeError(f"defn needs a function, got {fn!r}", op="defn")
+        functools.update_wrapper(self, fn)
+        self.fn = fn
+        self.compiler = compiler
+        self.debug = debug
+        self.options = dict(options)
+        self.static_argnums, self.static_argnames = _static_parameters(fn, static_argnums, static_argnames)
+        self.entry = _symbol_name(getattr(fn, "__name__", ""))
+        code = getattr(fn, "__code__", None)
+        self.location = (code.co_filename, code.co_firstlineno, 1) if code is not None else nx_ops.UNKNOWN_LOCATION
+        self._cache = {}
+
+    def __get__(self, obj, objtype=None):  # a defn method gets its instance as a static first argument
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args, **kwargs):
+        if getattr(default_backend(), "traced", False):
+            return self.fn(*args, **kwargs)  # inlined into the trace that calls it
+        key, leaves = self._signature(args, kwargs)
+        compiled = self._cache.get(key)
+        if compiled is None:
+            compiled = self._cache[key] = self._lower(key).compile()
+        return compiled.run(leaves)
+
+    def lower(self, *args, **kwargs):
+        """Traces for these arguments (tensors or nx.template specs) and returns the Lowered program."""
+        if getattr(default_backend(), "traced", False):
+            raise NxTraceError("f.lower() cannot be called inside a defn trace", op="lower")
+        return self._lower(self._signature(args, kwargs)[0])
+
+    def _signature(self, args, kwargs):
+        leaves = []
+        count = len(args)
+        arg_nodes = tuple(_flatten(a, i in self.static_argnums or i - count in self.static_argnums, leaves,
+                                   f"argument {i}") for i, a in enumerate(args))
+        kwarg_nodes = tuple((k, _flatten(v, k in self.static_argnames, leaves, f"argument {k!r}"))
+                            for k, v in kwargs.items())
+        return (compilers.get_compiler(self.compiler), arg_nodes, kwarg_nodes), leaves
+
+    def _lower(self, key):
+        compiler, arg_nodes, kwarg_nodes = key
+        trace = TraceBackend(self.entry, self.location)
+        with using_backend(trace):
+            # Arguments are made in flattening order, so the function's arguments follow the leaves.
+            args = [_unflatten(node, trace.argument) for node in arg_nodes]
+            kwargs = {k: _unflatten(node, trace.argument) for k, node in kwarg_nodes}
+            out_leaves = []
+            out_tree = _flatten_output(self.fn(*args, **kwargs), trace, out_leaves)
+        module = trace.finish(out_leaves)
+        if pipeline.dumps_enabled(self.debug):
+            pipeline.dump_ir("trace", module)
+        return Lowered(self, key, module, out_tree, [t.ttype for t in out_leaves], trace.captured, compiler)
+
+
+class Lowered:
+    """A traced program (jax.jit(f).lower(x)'s counterpart): its IR text at each stage, and .compile()."""
+
+    def __init__(self, defn_fn, key, module, out_tree, out_types, captured, compiler):
+        self.defn = defn_fn
+        self.key = key
+        self.module = module
+        self.entry = defn_fn.entry
+        self.out_tree = out_tree
+        self.out_types = out_types
+        self.captured = captured
+        self.compiler = compiler
+
+    def stages(self):
+        """"nx" as traced, "nx-optimized" after the default nx pipeline, "stablehlo" once that lowering exists."""
+        lowering = ("stablehlo",) if pipeline.lowering_pass() is not None else ()
+        return ("nx", "nx-optimized") + lowering
+
+    def as_text(self, stage="nx", debug_info=False):
+        if stage not in self.stages():
+            raise NxValueError(f"unknown stage {stage!r}; stages: {', '.join(self.stages())}", op="lower")
+        module = self.module
+        if stage != "nx":
+            module = nx_ops.clone_module(module)
+            pipeline.run_pipeline(module)
+            if stage == "stablehlo":
+                run_passes(module, [pipeline.lowering_pass()])
+        return module.operation.get_asm(enable_debug_info=debug_info)
+
+    def nx_text(self, debug_info=False):
+        return self.as_text("nx", debug_info)
+
+    def compile(self):
+        module = nx_ops.clone_module(self.module)  # passes and compilers rewrite in place; self.module stays
+        pipeline.run_pipeline(module, debug=self.defn.debug)
+        executable = self.compiler.compile(module, self.entry, dict(self.defn.options))
+        return Compiled(self, executable)
+
+
+class Compiled:
+    """A compiled program for one signature; calling it with arguments of another signature is an error."""
+
+    def __init__(self, lowered, executable):
+        self.lowered = lowered
+        self.executable = executable
+
+    def __call__(self, *args, **kwargs):
+        key, leaves = self.lowered.defn._signature(args, kwargs)
+        if key != self.lowered.key:
+            raise NxValueError(f"compiled for arguments {_describe(self.lowered.key)}, called with {_describe(key)}",
+                               op="defn")
+        return self.run(leaves)
+
+    def run(self, leaves):
+        arrays = [leaf.numpy() for leaf in leaves]
+        results = self.executable(*arrays, *self.lowered.captured)
+        if len(results) != len(self.lowered.out_types):
+            raise NxValueError(f"compiler {self.lowered.compiler.name!r} returned {len(results)} results where the "
+                               f"program has {len(self.lowered.out_types)}", op="defn")
+        outputs = []
+        for array, ttype in zip(results, self.lowered.out_types):
+            array = np.asarray(array)
+            if array.shape != ttype.shape or array.dtype != ttype.type.np:
+                raise NxValueError(f"compiler {self.lowered.compiler.name!r} returned {array.dtype}"
+                                   f"{list(array.shape)} where the program gives {ttype}", op="defn")
+            outputs.append(NUMPY.from_numpy(array, ttype))
+        outputs = iter(outputs)
+        return _unflatten(self.lowered.out_tree, lambda ttype: next(outputs))
+
+
+# ---- argument and result trees ----
+# A node is ("tensor", ttype), ("static", type, value), ("none",), ("tuple", type, children), ("list", children) or
+# ("dict", keys, children): hashable, so the argument tree with its types and static values is the cache key.
+
+def _flatten(value, static, leaves, path):
+    if static:
+        if isinstance(value, (Tensor, Template)):
+            raise NxTypeError(f"{path} is static but holds a tensor; static arguments must be Python values",
+                              op="defn")
+        try:
+            hash(value)
+        except TypeError:
+            raise NxTypeError(f"{path} is static (it keys the compiled-program cache) so it must be hashable, got "
+                              f"{type(value).__name__}", op="defn") from None
+        return ("static", type(value), value)
+    if isinstance(value, (Tensor, Template)):
+        leaves.append(value)
+        return ("tensor", value.ttype)
+    if isinstance(value, (np.ndarray, np.generic)) or dtypes.weak_type(value) is not None:
+        t = tensor(value, backend=NUMPY)
+        leaves.append(t)
+        return ("tensor", t.ttype)
+    if isinstance(value, tuple):
+        return ("tuple", type(value), tuple(_flatten(v, False, leaves, f"{path}[{i}]") for i, v in enumerate(value)))
+    if isinstance(value, list):
+        return ("list", tuple(_flatten(v, False, leaves, f"{path}[{i}]") for i, v in enumerate(value)))
+    if isinstance(value, dict):
+        return ("dict", tuple(value), tuple(_flatten(v, False, leaves, f"{path}[{k!r}]") for k, v in value.items()))
+    return _flatten(value, True, leaves, path)
+
+
+def _flatten_output(value, trace, leaves):
+    if value is None:
+        return ("none",)
+    if isinstance(value, Tensor):
+        leaves.append(value)
+        return ("tensor", value.ttype)
+    if isinstance(value, (np.ndarray, np.generic)) or dtypes.weak_type(value) is not None:
+        return _flatten_output(tensor(value, backend=trace), trace, leaves)
+    if isinstance(value, tuple):
+        return ("tuple", type(value), tuple(_flatten_output(v, trace, leaves) for v in value))
+    if isinstance(value, list):
+        return ("list", tuple(_flatten_output(v, trace, leaves) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(value), tuple(_flatten_output(v, trace, leaves) for v in value.values()))
+    raise NxTraceError(f"a defn function returns tensors, numbers, None and tuples, lists and dicts of them; got "
+                       f"{type(value).__name__}", op="defn")
+
+
+def _unflatten(node, leaf):
+    """Rebuilds a tree, taking each tensor leaf from `leaf(ttype)`."""
+    kind = node[0]
+    if kind == "tensor":
+        return leaf(node[1])
+    if kind == "static":
+        return node[2]
+    if kind == "none":
+        return None
+    if kind == "list":
+        return [_unflatten(n, leaf) for n in node[1]]
+    if kind == "dict":
+        return {k: _unflatten(n, leaf) for k, n in zip(node[1], node[2])}
+    items = [_unflatten(n, leaf) for n in node[2]]
+    return node[1](*items) if hasattr(node[1], "_fields") else node[1](items)  # a namedtuple takes its fields
+
+
+def _describe(key):
+    def text(node):
+        kind = node[0]
+        if kind == "tensor":
+            return str(node[1])
+        if kind == "static":
+            return f"static {node[2]!r}"
+        if kind == "none":
+            return "None"
+        if kind == "dict":
+            return "{" + ", ".join(f"{k!r}: {text(n)}" for k, n in zip(node[1], node[2])) + "}"
+        children = ", ".join(text(n) for n in node[-1])
+        return f"[{children}]" if kind == "list" else f"({children})"
+    _, arg_nodes, kwarg_nodes = key
+    return "(" + ", ".join([text(n) for n in arg_nodes] + [f"{k}={text(n)}" for k, n in kwarg_nodes]) + ")"
+
+
+def _symbol_name(name):
+    """A bare MLIR symbol name for a Python function's name: "<lambda>" -> "lambda", "2nd" -> "f_2nd"."""
+    name = re.sub(r"[^A-Za-z0-9_]+", "_", name).strip("_") or "main"
+    return f"f_{name}" if name[0].isdigit() else name
+
+
+def _static_parameters(fn, argnums, argnames):
+    """JAX's rule: a parameter named static by position is static by name too, and the other way round."""
+    argnums = {argnums} if isinstance(argnums, int) else set(argnums)
+    argnames = {argnames} if isinstance(argnames, str) else set(argnames)
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return frozenset(argnums), frozenset(argnames)
+    positional = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    named = {p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+    takes_any = any(p.kind == p.VAR_KEYWORD for p in params)
+    for name in argnames:
+        if name not in named and not takes_any:
+            raise NxValueError(f"static_argnames names {name!r}, which {getattr(fn, '__name__', fn)} does not take",
+                               op="defn")
+        if name in positional:
+            argnums.add(positional.index(name))
+    for i in list(argnums):
+        if -len(positional) <= i < len(positional) and positional[i] in named:
+            argnames.add(positional[i])
+    return frozenset(argnums), frozenset(argnames)

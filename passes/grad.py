@@ -1,0 +1,171 @@
+"""nx-grad: replaces each nx.grad / nx.value_and_grad with a call of the reverse-mode function it writes.
+
+For an op naming @f, a new private function @f_vjp takes the op's operands. Its body replays f's ops (the forward
+sweep, inlining the functions f calls), then runs the VJP table backwards from a cotangent of 1 for f's first result
+(the adjoint sweep, emitted as nx ops with the location of the op each one differentiates), and returns the
+gradients of the `wrt` arguments (after all of f's results, for value_and_grad). Ops are emitted by the tracer's own
+machinery, a FunctionTrace pointed at @f_vjp, so every op is checked by its schema as it is made.
+
+Grads are expanded innermost first (an op whose callee, through its calls, holds no other grad), until none is left,
+so a grad of a grad differentiates the reverse-mode function of the inner one. Then the custom_grad ops left outside
+any gradient become calls of their functions, stop_grad ops give way to their operands, and the private functions
+nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward work no gradient needs."""
+from iree.compiler import ir
+from iree.compiler.dialects import func
+
+import numerix as nx
+from numerix.dialect import ops as nx_ops
+from numerix.dispatch import apply, default_backend, using_backend
+from numerix.errors import NxValueError
+from numerix.function_trace import FunctionTrace
+
+from .registry import register_pass
+from .vjp import Node, backpropagate, vjp_rule
+
+GRAD_OPS = ("nx.grad", "nx.value_and_grad")
+
+
+@register_pass("nx-grad")
+def expand_grads(module):
+    with module.context:
+        callees = set()
+        while True:
+            op = _innermost_grad(module)
+            if op is None:
+                break
+            callees.add(nx_ops.read_attrs(op)["callee"].name)
+            callees.add(_expand(module, op))
+        for op in _ops_named(module, "nx.custom_grad"):
+            attrs = nx_ops.read_attrs(op)
+            callees.update(attrs[key].name for key in ("callee", "forward", "backward"))
+            _replace_with_call(op, attrs["callee"].name)
+        for op in _ops_named(module, "nx.stop_grad"):
+            op.results[0].replace_all_uses_with(op.operands[0])
+            op.erase()
+        _erase_uncalled(module, callees)
+
+
+def _ops_named(module, *names):
+    return [op for op in nx_ops.all_ops(module) if op.name in names]
+
+
+def _called(op):
+    """The functions an op calls: a func.call's callee, an nx op's function attributes."""
+    if op.name == "func.call":
+        return [ir.FlatSymbolRefAttr(op.attributes["callee"]).value]
+    return [op.attributes[key].value for key in op.attributes if isinstance(op.attributes[key], ir.FlatSymbolRefAttr)]
+
+
+def _innermost_grad(module):
+    """A grad op whose callee reaches no other grad op through its calls, or None when no grad is left."""
+    functions = nx_ops.functions(module.operation)
+    holds = {}
+
+    def holds_grad(name, visiting=()):
+        if name in visiting:
+            raise NxValueError(f"@{name} calls itself (through {' -> '.join(visiting)}); nx functions cannot "
+                               "recurse", op="nx-grad", location=nx_ops.location(functions[name]))
+        if name not in holds:
+            ops = nx_ops.all_ops(functions[name])
+            holds[name] = any(op.name in GRAD_OPS or any(holds_grad(c, visiting + (name,)) for c in _called(op)
+                                                         if c in functions) for op in ops)
+        return holds[name]
+    for op in _ops_named(module, *GRAD_OPS):
+        if not holds_grad(nx_ops.read_attrs(op)["callee"].name):
+            return op
+    return None
+
+
+def _expand(module, op):
+    """Writes op's reverse-mode function and calls it instead; returns the function's name."""
+    attrs = nx_ops.read_attrs(op)
+    callee, wrt = attrs["callee"], attrs["wrt"]
+    location = nx_ops.location(op)
+    trace = FunctionTrace(module, f"{callee.name}_vjp", location if location != nx_ops.UNKNOWN_LOCATION else None)
+    with using_backend(trace):
+        arguments = [trace.argument(t) for t in nx_ops.operand_types(op)]
+        nodes = []
+        outputs = replay(trace, callee.name, arguments, nodes)
+        with trace.at(op.location):
+            seed = nx.ones((), type=outputs[0].type)
+        cotangents = backpropagate(nodes, {outputs[0]: seed},
+                                   around=lambda node: trace.at(nx_ops.mlir_location(node.location)))
+        with trace.at(op.location):
+            gradients = [cotangents[arguments[i]] if arguments[i] in cotangents else nx.zeros_like(arguments[i])
+                         for i in wrt]
+    trace.finish((outputs if op.name == "nx.value_and_grad" else []) + gradients)
+    _replace_with_call(op, trace.symbol)
+    return trace.symbol
+
+
+def replay(trace, name, arguments, nodes=None):
+    """Emits the ops of function @name on `arguments` (Tensors) into `trace`, inlining the functions it calls;
+    returns its results. With `nodes`, appends each op as a Node for the adjoint sweep."""
+    function = nx_ops.functions(trace.module.operation)[name]
+    block = function.regions[0].blocks[0]
+    values = dict(zip(block.arguments, arguments))
+    for op in block.operations:
+        op = op.operation
+        operands = [values[v] for v in op.operands]
+        if op.name == "func.return":
+            return operands
+        if op.name == "func.call":
+            results = replay(trace, _called(op)[0], operands, nodes)
+        elif nx_ops.is_nx(op) and op.name not in GRAD_OPS:
+            results = _replay_nx(trace, op, operands, nodes)
+        else:
+            raise NxValueError(f"cannot differentiate through {op.name}: nx-grad differentiates nx ops (each by its "
+                               "VJP rule) and calls of functions made of them", op="nx-grad",
+                               location=nx_ops.location(op))
+        values.update(zip(op.results, results))
+    raise NxValueError(f"@{name} has no func.return", op="nx-grad", location=nx_ops.location(function))
+
+
+def _replay_nx(trace, op, operands, nodes):
+    name = nx_ops.schema_name(op)
+    attrs = nx_ops.read_attrs(op)
+    with trace.at(op.location):
+        if name == "custom_grad":
+            # The forward function's ops are not differentiated: the node's rule runs the user's backward one.
+            everything = replay(trace, attrs["forward"].name, operands)
+            results = everything[:len(op.results)]
+            recorded = everything
+        else:
+            out = apply(name, operands, **attrs)
+            results = recorded = list(out) if isinstance(out, tuple) else [out]
+    if nodes is not None:
+        location = nx_ops.location(op)
+        nodes.append(Node(name, tuple(operands), tuple(recorded), attrs,
+                          None if location == nx_ops.UNKNOWN_LOCATION else location))
+    return results
+
+
+@vjp_rule("custom_grad")
+def _custom_grad(cotangents, operands, results, callee, forward, backward):
+    # The node's results are the function's, then the forward function's residuals (see _replay_nx).
+    count = len(callee.results)
+    outputs, residuals = results[:count], results[count:]
+    filled = [c if c is not None else nx.zeros_like(o) for c, o in zip(cotangents, outputs)]
+    return replay(default_backend(), backward.name, list(residuals) + filled)
+
+
+def _replace_with_call(op, name):
+    with op.location, ir.InsertionPoint(op):
+        call = func.CallOp([r.type for r in op.results], ir.FlatSymbolRefAttr.get(name), list(op.operands))
+    for old, new in zip(op.results, call.results):
+        old.replace_all_uses_with(new)
+    op.erase()
+
+
+def _erase_uncalled(module, candidates):
+    """Erases the private functions among `candidates` that nothing calls any more (a callee erased may leave
+    others uncalled in turn)."""
+    while True:
+        functions = nx_ops.functions(module.operation)
+        called = {name for op in nx_ops.all_ops(module) for name in _called(op)}
+        dead = [functions[n] for n in candidates if n in functions and n not in called and
+                "sym_visibility" in functions[n].attributes]
+        if not dead:
+            return
+        for function in dead:
+            function.erase()

@@ -1,0 +1,272 @@
+"""Complex arithmetic and functions on (real, imaginary) part pairs, as NumPy computes them.
+
+IREE's own complex ops differ from NumPy in precision (its c64 trigonometry reduces large arguments badly, its
+complex cosh, acosh and atanh lose up to 10^8 ULP) and with infinities (multiplication recovers infinities NumPy
+leaves as NaN, division by infinity gives NaN where NumPy gives 0). So complex values are split into parts:
+multiplication, division, square, sign and integer powers follow NumPy's loops operation for operation in the
+parts' own type; the functions use the textbook formulas on accurate real functions (lower_real.py), computed in
+f64 for c64 too, with the special cases NumPy's zero imaginary parts need. For non-finite parts they give what the
+formulas give, not C99 Annex G's special values."""
+import numpy as np
+
+from numerix.dtypes import s64
+
+from . import lower_real as real
+from .lower_real import is_
+
+
+def mul(b, x, y):
+    """NumPy's complex product: (ar*br - ai*bi, ar*bi + ai*br)."""
+    (ar, ai), (br, bi) = x, y
+    return b.sub(b.mul(ar, br), b.mul(ai, bi)), b.add(b.mul(ar, bi), b.mul(ai, br))
+
+
+def div(b, x, y, t):
+    """NumPy's complex division (Smith's algorithm, dividing by the larger part of y)."""
+    (ar, ai), (br, bi) = x, y
+    abs_r, abs_i = b.unary("stablehlo.abs", br), b.unary("stablehlo.abs", bi)
+    one = b.full_like(ar, 1, t)
+    rat = b.div(bi, br)
+    scl = b.div(one, b.add(br, b.mul(bi, rat)))
+    by_real = (b.mul(b.add(ar, b.mul(ai, rat)), scl), b.mul(b.sub(ai, b.mul(ar, rat)), scl))
+    rat2 = b.div(br, bi)
+    scl2 = b.div(one, b.add(bi, b.mul(br, rat2)))
+    by_imag = (b.mul(b.add(b.mul(ar, rat2), ai), scl2), b.mul(b.sub(b.mul(ai, rat2), ar), scl2))
+    by_zero = (b.div(ar, abs_r), b.div(ai, abs_r))
+    zero = b.and_(b.compare_zero("EQ", abs_r, t), b.compare_zero("EQ", abs_i, t))
+    real_larger = b.compare("GE", abs_r, abs_i, t)
+    return tuple(b.select(real_larger, b.select(zero, z, r), i) for z, r, i in zip(by_zero, by_real, by_imag))
+
+
+def naive_div(b, x, y):
+    """NumPy's nc_quot (used by integer powers): (x * conj(y)) / |y|^2."""
+    (ar, ai), (br, bi) = x, y
+    d = b.add(b.mul(br, br), b.mul(bi, bi))
+    return b.div(b.add(b.mul(ar, br), b.mul(ai, bi)), d), b.div(b.sub(b.mul(ai, br), b.mul(ar, bi)), d)
+
+
+def square(b, z):
+    re, im = z
+    return b.sub(b.mul(re, re), b.mul(im, im)), b.add(b.mul(re, im), b.mul(im, re))
+
+
+def sign(b, z, t):
+    """NumPy 2's complex sign: z / |z|; an infinite part gives its direction; NaN gives NaN; 0 gives 0."""
+    re, im = z
+    magnitude = real.hypot(b, re, im, t)
+    nan = b.full_like(re, np.nan, t)
+    zero = b.full_like(re, 0, t)
+    unit = (b.div(re, magnitude), b.div(im, magnitude))
+    inf_re, inf_im = (is_(b, "EQ", b.unary("stablehlo.abs", p), np.inf, t) for p in z)
+    direction = (b.select(inf_re, b.unary("stablehlo.sign", re), zero),
+                 b.select(inf_re, zero, b.unary("stablehlo.sign", im)))
+    both = b.and_(inf_re, inf_im)
+    infinite = is_(b, "EQ", magnitude, np.inf, t)
+    is_zero = b.compare_zero("EQ", magnitude, t)
+    is_nan = b.is_nan(magnitude, t)
+    out = []
+    for u, d in zip(unit, direction):
+        value = b.select(infinite, b.select(both, nan, d), u)
+        value = b.select(is_zero, zero, value)
+        out.append(b.select(is_nan, nan, value))
+    return tuple(out)
+
+
+def integer_power(b, z, n, exponent_real, t):
+    """NumPy's nc_pow for an integer exponent n with |n| < 100 (n == 1, 2, 3 spelled out, else binary powers from
+    1), then 1 / result for a negative exponent. `n` holds |n| as an integer tensor of type s64."""
+    one = (b.full_like(z[0], 1, t), b.full_like(z[0], 0, t))
+    acc, p = one, z
+    for k in range(7):
+        bit = b.compare_zero("NE", b.and_(n, b.full_like(n, 1 << k, s64)), s64)
+        product = mul(b, acc, p)
+        acc = tuple(b.select(bit, v, a) for v, a in zip(product, acc))
+        p = mul(b, p, p)
+    a2 = mul(b, z, z)
+    a3 = mul(b, z, a2)
+    small = [(1, z), (2, a2), (3, a3)]
+    out = acc
+    for count, value in small:
+        hit = b.compare("EQ", n, b.full_like(n, count, s64), s64)
+        out = tuple(b.select(hit, v, o) for v, o in zip(value, out))
+    inverse = naive_div(b, one, out)
+    negative = b.compare_zero("LT", exponent_real, t)
+    return tuple(b.select(negative, i, o) for i, o in zip(inverse, out))
+
+
+# ---- functions (f64 parts) ----
+
+def exp(b, z, t):
+    re, im = z
+    scale = b.unary("stablehlo.exponential", re)
+    out_re = b.mul(scale, b.unary("stablehlo.cosine", im))
+    out_im = b.mul(scale, b.unary("stablehlo.sine", im))
+    zero_im = b.compare_zero("EQ", im, t)  # exp(x + 0j) is exp(x) + 0j, even where exp(x) overflows
+    return b.select(zero_im, scale, out_re), b.select(zero_im, im, out_im)
+
+
+def expm1(b, z, t):
+    """NumPy's nc_expm1: (expm1(x) cos y - 2 sin^2(y/2), exp(x) sin y)."""
+    re, im = z
+    half_sin = b.unary("stablehlo.sine", b.mul(im, b.full_like(im, 0.5, t)))
+    out_re = b.sub(b.mul(real.expm1(b, re, t), b.unary("stablehlo.cosine", im)),
+                   b.mul(b.full_like(re, 2, t), b.mul(half_sin, half_sin)))
+    return out_re, b.mul(b.unary("stablehlo.exponential", re), b.unary("stablehlo.sine", im))
+
+
+def log(b, z, t):
+    """(log|z|, atan2(y, x)); log|z| as log1p((m - 1)(m + 1) + n^2) / 2 near |z| = 1, m and n the larger and smaller
+    magnitude."""
+    re, im = z
+    ax, ay = b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im)
+    m = b.binary("stablehlo.maximum", ax, ay)
+    n = b.binary("stablehlo.minimum", ax, ay)
+    one = b.full_like(m, 1, t)
+    near_one = b.and_(is_(b, "GE", m, 0.5, t), is_(b, "LE", m, 2, t))
+    near = b.mul(b.full_like(m, 0.5, t),
+                 real.log1p(b, b.add(b.mul(b.sub(m, one), b.add(m, one)), b.mul(n, n)), t))
+    far = b.unary("stablehlo.log", real.hypot(b, re, im, t))
+    return b.select(near_one, near, far), real.atan2(b, im, re, t)
+
+
+def log1p(b, z, t):
+    """NumPy's nc_log1p: log(1 + z)."""
+    re, im = z
+    return log(b, (b.add(re, b.full_like(re, 1, t)), im), t)
+
+
+def sqrt(b, z, t):
+    """Kahan's csqrt (NumPy's npy_csqrt): scaled to avoid overflow; the branch cut follows the sign of y."""
+    re, im = z
+    zero = b.full_like(re, 0, t)
+    big = b.or_(is_(b, "GE", b.unary("stablehlo.abs", re), 1e300, t),
+                is_(b, "GE", b.unary("stablehlo.abs", im), 1e300, t))
+    quarter = b.full_like(re, 0.25, t)
+    a = b.select(big, b.mul(re, quarter), re)
+    c = b.select(big, b.mul(im, quarter), im)
+    half = b.full_like(re, 0.5, t)
+    positive = b.compare_zero("GE", a, t)
+    root = b.unary("stablehlo.sqrt", b.mul(b.add(b.unary("stablehlo.abs", a), real.hypot(b, a, c, t)), half))
+    twice = b.add(root, root)
+    out_re = b.select(positive, root, b.div(b.unary("stablehlo.abs", c), twice))
+    out_im = b.select(positive, b.div(c, twice), b.binary("math.copysign", root, c))
+    two = b.full_like(re, 2, t)
+    out_re, out_im = b.select(big, b.mul(out_re, two), out_re), b.select(big, b.mul(out_im, two), out_im)
+    both_zero = b.and_(b.compare_zero("EQ", re, t), b.compare_zero("EQ", im, t))
+    return b.select(both_zero, zero, out_re), b.select(both_zero, im, out_im)
+
+
+def sinh(b, z, t):
+    re, im = z
+    return (b.mul(real.sinh(b, re, t), b.unary("stablehlo.cosine", im)),
+            b.mul(real.cosh(b, re, t), b.unary("stablehlo.sine", im)))
+
+
+def cosh(b, z, t):
+    re, im = z
+    return (b.mul(real.cosh(b, re, t), b.unary("stablehlo.cosine", im)),
+            b.mul(real.sinh(b, re, t), b.unary("stablehlo.sine", im)))
+
+
+def tanh(b, z, t):
+    """Kahan's ctanh (as in NumPy's npy_ctanh): saturated beyond |x| >= 22."""
+    re, im = z
+    one = b.full_like(re, 1, t)
+    tan = b.unary("stablehlo.tan", im)
+    beta = b.add(one, b.mul(tan, tan))
+    s = real.sinh(b, re, t)
+    rho = b.unary("stablehlo.sqrt", b.add(one, b.mul(s, s)))
+    denominator = b.add(one, b.mul(beta, b.mul(s, s)))
+    near = (b.div(b.mul(b.mul(beta, rho), s), denominator), b.div(tan, denominator))
+    decay = b.unary("stablehlo.exponential", b.unary("stablehlo.negate", b.unary("stablehlo.abs", re)))
+    far = (b.binary("math.copysign", one, re),
+           b.mul(b.mul(b.full_like(re, 4, t), b.mul(b.unary("stablehlo.sine", im), b.unary("stablehlo.cosine", im))),
+                 b.mul(decay, decay)))
+    saturated = is_(b, "GE", b.unary("stablehlo.abs", re), 22, t)
+    return tuple(b.select(saturated, f, n) for f, n in zip(far, near))
+
+
+def _times_i(b, z):
+    return b.unary("stablehlo.negate", z[1]), z[0]
+
+
+def _times_minus_i(b, z):
+    return z[1], b.unary("stablehlo.negate", z[0])
+
+
+def sin(b, z, t):
+    return _times_minus_i(b, sinh(b, _times_i(b, z), t))
+
+
+def cos(b, z, t):
+    return cosh(b, _times_i(b, z), t)
+
+
+def tan(b, z, t):
+    return _times_minus_i(b, tanh(b, _times_i(b, z), t))
+
+
+def asinh(b, z, t):
+    """log(w + sqrt(w^2 + 1)) for w = z or -z, whichever has a non-negative real part (no cancellation)."""
+    re, im = z
+    flip = b.compare_zero("LT", re, t)
+    w = (b.select(flip, b.unary("stablehlo.negate", re), re), b.select(flip, b.unary("stablehlo.negate", im), im))
+    w2 = square(b, w)
+    root = sqrt(b, (b.add(w2[0], b.full_like(re, 1, t)), w2[1]), t)
+    out = log(b, (b.add(w[0], root[0]), b.add(w[1], root[1])), t)
+    return tuple(b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)
+
+
+def asin(b, z, t):
+    return _times_minus_i(b, asinh(b, _times_i(b, z), t))
+
+
+def acos(b, z, t):
+    """pi/2 - asin(z)."""
+    s_re, s_im = asin(b, z, t)
+    return b.sub(b.full_like(s_re, np.pi / 2, t), s_re), b.unary("stablehlo.negate", s_im)
+
+
+def acosh(b, z, t):
+    """log(z + sqrt(z + 1) sqrt(z - 1))."""
+    re, im = z
+    one = b.full_like(re, 1, t)
+    product = mul(b, sqrt(b, (b.add(re, one), im), t), sqrt(b, (b.sub(re, one), im), t))
+    return log(b, (b.add(re, product[0]), b.add(im, product[1])), t)
+
+
+def atanh(b, z, t):
+    """(log1p(4x / ((1 - x)^2 + y^2)) / 4, atan2(2y, (1 - x)(1 + x) - y^2) / 2)."""
+    re, im = z
+    one = b.full_like(re, 1, t)
+    one_minus = b.sub(one, re)
+    four_x = b.mul(b.full_like(re, 4, t), re)
+    out_re = b.mul(b.full_like(re, 0.25, t),
+                   real.log1p(b, b.div(four_x, b.add(b.mul(one_minus, one_minus), b.mul(im, im))), t))
+    denominator = b.sub(b.mul(one_minus, b.add(one, re)), b.mul(im, im))
+    out_im = b.mul(b.full_like(re, 0.5, t), real.atan2(b, b.add(im, im), denominator, t))
+    return out_re, out_im
+
+
+def atan(b, z, t):
+    return _times_minus_i(b, atanh(b, _times_i(b, z), t))
+
+
+def sigmoid(b, z, t):
+    """1 / (1 + exp(-z)), the NumPy rule's formula."""
+    e = exp(b, (b.unary("stablehlo.negate", z[0]), b.unary("stablehlo.negate", z[1])), t)
+    one = b.full_like(z[0], 1, t)
+    return div(b, (one, b.full_like(one, 0, t)), (b.add(one, e[0]), e[1]), t)
+
+
+def log_base(base):
+    scale = float(1 / np.log(base))
+
+    def lower(b, z, t):
+        return tuple(b.mul(p, b.full_like(p, scale, t)) for p in log(b, z, t))
+    return lower
+
+
+def general_pow(b, z, w, t):
+    """exp(w log z), glibc's cpow."""
+    return exp(b, mul(b, w, log(b, z, t)), t)

@@ -1,0 +1,78 @@
+"""Type conversion as the NumPy rule `as_type` does it (runtime/numpy_elementwise.py `_as_type`): complex to real
+drops the imaginary part, anything to bool tests != 0 (NaN is true), float to integer truncates and saturates with
+NaN -> 0, unsigned sources extend with zeros."""
+import numpy as np
+
+from numerix.dtypes import TYPES, bf16, f16, f32
+
+
+def convert(b, x, source, target):
+    """x (storage of nx type `source`) as nx type `target`."""
+    if source is target:
+        return x
+    if source.is_complex:
+        if target.is_complex:
+            re, im = (convert(b, part, source.real_type, target.real_type)
+                      for part in (b.real(x, source), b.imag(x, source)))
+            return b.complex(re, im, target)
+        x, source = b.real(x, source), source.real_type
+        if source is target:
+            return x
+    if target.is_complex:
+        re = convert(b, x, source, target.real_type)
+        return b.complex(re, b.full_like(re, 0, target.real_type), target)
+    if target.is_bool:
+        return b.compare_zero("NE", x, source)
+    if source.is_bool:
+        return b.convert(x, target)  # i1 extends with zeros: true is 1
+    if source.is_integer and target.is_integer:
+        if source.bits == target.bits:
+            return x
+        if source.is_unsigned and target.bits > source.bits:
+            return b.unary("arith.extui", x, b.like(x, target))
+        return b.convert(x, target)
+    if source.is_integer:  # to a float
+        return b.unary("arith.uitofp", x, b.like(x, target)) if source.is_unsigned else b.convert(x, target)
+    if target.is_float:
+        return b.convert(x, target)
+    return _float_to_integer(b, x, source, target)
+
+
+def _float_to_integer(b, x, source, target):
+    """Truncation toward zero, saturating at the target's range, NaN -> 0. The conversion proper only sees
+    in-range values (out-of-range ones are undefined in LLVM and selected away)."""
+    if source.bits < 32:
+        x, source = b.convert(x, f32), f32  # exact
+    info = np.iinfo(target.np)
+    top = b.full_like(x, float(info.max), source)  # rounds up to a power of two when not representable
+    bottom = b.full_like(x, float(info.min), source)
+    too_high = b.compare("GE", x, top, source)
+    too_low = b.compare("LE", x, bottom, source)
+    nan = b.is_nan(x, source)
+    safe = b.select(b.or_(b.or_(too_high, too_low), nan), b.full_like(x, 0, source), x)
+    if target.is_unsigned:
+        converted = b.unary("arith.fptoui", safe, b.like(x, target))
+    else:
+        converted = b.convert(safe, target)
+    out = b.select(too_high, b.full_like(converted, info.max, target), converted)
+    out = b.select(too_low, b.full_like(converted, info.min, target), out)
+    return b.select(nan, b.full_like(converted, 0, target), out)
+
+
+def signed_twin(dtype):
+    """The signed integer type of the same width (for bit tests on floats and unsigned counts)."""
+    return TYPES[f"s{dtype.bits}"]
+
+
+def unsigned_twin(dtype):
+    return TYPES[f"u{dtype.bits}"]
+
+
+
+def widened(b, node, compute):
+    """compute(args, dtype) on the operands, in f32 when they are f16/bf16; the result has the op's type."""
+    dtype = node.types[0].type
+    if dtype not in (f16, bf16):
+        return compute(node.args, dtype)
+    out = compute([convert(b, a, dtype, f32) for a in node.args], f32)
+    return convert(b, out, f32, node.out[0].type)

@@ -1,0 +1,237 @@
+"""Lowerings of the elementwise nx ops (dialect/elementwise.py), matching the NumPy rules
+(runtime/numpy_elementwise.py) dtype by dtype.
+
+Rounding, complex parts, classification, comparison, logic, bitwise ops and conversions; arithmetic is in
+lower_arithmetic.py, transcendental functions in lower_math.py."""
+import numpy as np
+
+from numerix.dtypes import bool_
+
+from .lower_convert import convert, signed_twin, unsigned_twin
+from .lower_real import atan2
+from .lowering import lowers
+
+# ---- rounding (identity on integers) ----
+
+def _rounding(op_name):
+    def lower(b, node):
+        dtype = node.types[0].type
+        if dtype.is_integer:
+            return node.args[0]
+        if dtype.is_complex:  # NumPy rounds both parts
+            x = node.args[0]
+            return b.complex(b.unary(op_name, b.real(x, dtype)), b.unary(op_name, b.imag(x, dtype)), dtype)
+        return b.unary(op_name, node.args[0])
+    return lower
+
+
+lowers("floor")(_rounding("stablehlo.floor"))
+lowers("ceil")(_rounding("stablehlo.ceil"))
+lowers("round")(_rounding("stablehlo.round_nearest_even"))  # NumPy rounds half to even
+lowers("trunc")(_rounding("math.trunc"))
+
+
+# ---- complex parts ----
+
+@lowers("real")
+def _real(b, node):
+    dtype = node.types[0].type
+    return b.real(node.args[0], dtype) if dtype.is_complex else node.args[0]
+
+
+@lowers("imag")
+def _imag(b, node):
+    dtype = node.types[0].type
+    return b.imag(node.args[0], dtype) if dtype.is_complex else b.full_like(node.args[0], 0, dtype)
+
+
+@lowers("conjugate")
+def _conjugate(b, node):
+    (x,) = node.args
+    dtype = node.types[0].type
+    if not dtype.is_complex:
+        return x
+    return b.complex(b.real(x, dtype), b.unary("stablehlo.negate", b.imag(x, dtype)), dtype)
+
+
+@lowers("angle")
+def _angle(b, node):
+    """atan2(imag, real); a real x has angle pi where x < 0 (or is -0.0), which integer results truncate to 3."""
+    (x,) = node.args
+    dtype = node.types[0].type
+    if dtype.is_complex:
+        return atan2(b, b.imag(x, dtype), b.real(x, dtype), dtype.real_type)
+    if dtype.is_unsigned:
+        return b.full_like(x, 0, dtype)
+    if dtype.is_integer:
+        return b.select(b.compare_zero("LT", x, dtype), b.full_like(x, 3, dtype), b.full_like(x, 0, dtype))
+    return atan2(b, b.full_like(x, 0, dtype), x, dtype)
+
+
+@lowers("complex")
+def _complex(b, node):
+    return b.complex(*node.args, node.out[0].type)
+
+
+# ---- classification ----
+
+def _parts(b, x, dtype):
+    """The real parts that decide a classification: both parts of a complex, else x itself."""
+    return [b.real(x, dtype), b.imag(x, dtype)] if dtype.is_complex else [x]
+
+
+@lowers("is_nan")
+def _is_nan(b, node):
+    dtype = node.types[0].type
+    x = node.args[0]
+    if not dtype.is_inexact:
+        return b.full_like(x, False, bool_)
+    found = [b.is_nan(p, dtype.real_type) for p in _parts(b, x, dtype)]
+    return found[0] if len(found) == 1 else b.or_(*found)
+
+
+@lowers("is_infinity")
+def _is_infinity(b, node):
+    dtype = node.types[0].type
+    x = node.args[0]
+    if not dtype.is_inexact:
+        return b.full_like(x, False, bool_)
+    real = dtype.real_type
+    found = [b.compare("EQ", b.unary("stablehlo.abs", p), b.full_like(p, np.inf, real), real)
+             for p in _parts(b, x, dtype)]
+    return found[0] if len(found) == 1 else b.or_(*found)
+
+
+@lowers("is_finite")
+def _is_finite(b, node):
+    dtype = node.types[0].type
+    x = node.args[0]
+    if not dtype.is_inexact:
+        return b.full_like(x, True, bool_)
+    found = [b.unary("stablehlo.is_finite", p, b.like(p, bool_)) for p in _parts(b, x, dtype)]
+    return found[0] if len(found) == 1 else b.and_(*found)
+
+
+@lowers("signbit")
+def _signbit(b, node):
+    (x,) = node.args
+    dtype = node.types[0].type
+    if dtype.is_unsigned:
+        return b.full_like(x, False, bool_)
+    if dtype.is_float:  # the sign bit itself: -0.0 and -NaN count
+        bits = signed_twin(dtype)
+        x, dtype = b.unary("stablehlo.bitcast_convert", x, b.like(x, bits)), bits
+    return b.compare_zero("LT", x, dtype)
+
+
+# ---- comparisons and logic ----
+
+def _truth(b, x, dtype):
+    """x != 0 as bool (NumPy's truth: NaN is true; a complex number is true unless both parts are 0)."""
+    if dtype.is_bool:
+        return x
+    if dtype.is_complex:
+        real = dtype.real_type
+        return b.or_(b.compare_zero("NE", b.real(x, dtype), real), b.compare_zero("NE", b.imag(x, dtype), real))
+    return b.compare_zero("NE", x, dtype)
+
+
+_DIRECTIONS = {"equal": "EQ", "not_equal": "NE", "less": "LT", "less_equal": "LE", "greater": "GT",
+               "greater_equal": "GE"}
+
+
+def _comparison(direction):
+    def lower(b, node):
+        x, y = node.args
+        dtype = node.types[0].type
+        if dtype.is_complex:  # equal parts (NE: either part differs, NaN included)
+            real = dtype.real_type
+            parts = [b.compare(direction, b.real(x, dtype), b.real(y, dtype), real),
+                     b.compare(direction, b.imag(x, dtype), b.imag(y, dtype), real)]
+            return b.and_(*parts) if direction == "EQ" else b.or_(*parts)
+        return b.compare(direction, x, y, dtype)
+    return lower
+
+
+for _name, _direction in _DIRECTIONS.items():
+    lowers(_name)(_comparison(_direction))
+
+
+@lowers("logical_not")
+def _logical_not(b, node):
+    return b.not_(_truth(b, node.args[0], node.types[0].type))
+
+
+def _logical(combine):
+    def lower(b, node):
+        dtype = node.types[0].type
+        return combine(b, *(_truth(b, a, dtype) for a in node.args))
+    return lower
+
+
+lowers("logical_and")(_logical(lambda b, x, y: b.and_(x, y)))
+lowers("logical_or")(_logical(lambda b, x, y: b.or_(x, y)))
+lowers("logical_xor")(_logical(lambda b, x, y: b.xor(x, y)))
+
+
+@lowers("select")
+def _select(b, node):
+    return b.select(*node.args)
+
+
+# ---- bitwise ----
+
+for _name, _op in {"bitwise_and": "stablehlo.and", "bitwise_or": "stablehlo.or",
+                   "bitwise_xor": "stablehlo.xor"}.items():
+    lowers(_name)(lambda b, node, _op=_op: b.binary(_op, *node.args))
+
+
+@lowers("bitwise_not")
+def _bitwise_not(b, node):
+    return b.not_(node.args[0])
+
+
+@lowers("left_shift", "right_shift")
+def _shift(b, node):
+    """Counts outside [0, bits) shift every bit out: 0, or the sign for an arithmetic right shift. One unsigned
+    compare catches negative counts too."""
+    x, count = node.args
+    dtype = node.types[0].type
+    unsigned = unsigned_twin(dtype)
+    in_range = b.compare("LT", count, b.full_like(count, dtype.bits, unsigned), unsigned)
+    safe = b.select(in_range, count, b.full_like(count, 0, dtype))
+    if node.name == "left_shift":
+        return b.select(in_range, b.binary("stablehlo.shift_left", x, safe), b.full_like(x, 0, dtype))
+    if dtype.is_unsigned:
+        return b.select(in_range, b.binary("stablehlo.shift_right_logical", x, safe), b.full_like(x, 0, dtype))
+    sign_fill = b.binary("stablehlo.shift_right_arithmetic", x, b.full_like(x, dtype.bits - 1, dtype))
+    return b.select(in_range, b.binary("stablehlo.shift_right_arithmetic", x, safe), sign_fill)
+
+
+@lowers("count_leading_zeros")
+def _count_leading_zeros(b, node):
+    return b.unary("math.ctlz", node.args[0])
+
+
+@lowers("population_count")
+def _population_count(b, node):
+    (x,) = node.args
+    if node.types[0].type.kind == "s":  # NumPy counts the bits of |x|
+        x = b.unary("stablehlo.abs", x)
+    return b.unary("stablehlo.popcnt", x)
+
+
+@lowers("bitcast")
+def _bitcast(b, node):
+    (x,) = node.args
+    source, target = node.types[0].type, node.attrs["type"]
+    if source.is_bool or target.is_bool:  # bool is a byte holding 0 or 1 (i1 inside)
+        return convert(b, x, source, target)
+    if source is target or source.is_integer and target.is_integer:
+        return x  # the same storage (integers are signless)
+    return b.unary("stablehlo.bitcast_convert", x, b.like(x, target))
+
+
+@lowers("as_type")
+def _as_type(b, node):
+    return convert(b, node.args[0], node.types[0].type, node.attrs["type"])

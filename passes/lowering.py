@@ -1,0 +1,178 @@
+"""The table of nx -> StableHLO lowerings and the builder they emit through.
+
+One entry per nx op: `@lowers("name")` registers `fn(b, node) -> Value or list of Values`, where `b` is a Builder
+(it emits at the op's place, with the op's location) and `node` gives the lowered operands and the op's nx types
+and attributes. Values carry *storage* types: unsigned integers are signless (IREE rejects `ui` types in most ops),
+so a lowering reads signedness from `node.types`, never from a value, and picks unsigned ops itself (arith's
+divui/cmpi ult, zero extension, ...). Ops that are eager-only by design are listed in EAGER_ONLY with the reason."""
+from typing import NamedTuple
+
+import numpy as np
+from iree.compiler import ir
+
+from numerix.dialect import ir as nxir
+from numerix.dtypes import bool_
+
+LOWERINGS = {}
+EAGER_ONLY = {}  # nx op name -> why it is not lowered
+
+
+def lowers(*names):
+    def register(fn):
+        for name in names:
+            if name in LOWERINGS:
+                raise ValueError(f"nx.{name} has two lowerings")
+            LOWERINGS[name] = fn
+        return fn
+    return register
+
+
+class Node(NamedTuple):
+    """An nx op being lowered: `args` are the lowered operand values, `types` and `out` the nx TensorTypes of its
+    operands and results, `attrs` its decoded attributes."""
+    name: str
+    args: list
+    types: list
+    out: list
+    attrs: dict
+
+
+_STORAGE = {"bool": "i1", "u8": "i8", "u16": "i16", "u32": "i32", "u64": "i64", "s8": "i8", "s16": "i16",
+            "s32": "i32", "s64": "i64", "f16": "f16", "bf16": "bf16", "f32": "f32", "f64": "f64",
+            "c64": "complex<f32>", "c128": "complex<f64>"}
+
+# arith.cmpi predicates (unsigned compares: stablehlo.compare ignores UNSIGNED on signless integers in IREE).
+_CMPI = {"EQ": 0, "NE": 1, "LT": 6, "LE": 7, "GT": 8, "GE": 9}
+_COMPARE_KIND = {"f": "FLOAT", "bf": "FLOAT", "s": "SIGNED", "bool": "UNSIGNED", "c": "FLOAT"}
+
+
+def storage_element(dtype):
+    return ir.Type.parse(_STORAGE[dtype.name])
+
+
+def _signed_value(value, bits):
+    """An integer as the signed number with the same low `bits` bits (how attributes hold unsigned values)."""
+    value = int(value) % (1 << bits)
+    return value - (1 << bits) if value >= 1 << (bits - 1) else value
+
+
+class Builder:
+    """Emits ops at the current insertion point and location; the pass sets both to the nx op being lowered."""
+
+    @staticmethod
+    def shape(value):
+        return list(ir.RankedTensorType(value.type).shape)
+
+    @staticmethod
+    def tensor(shape, dtype):
+        return ir.RankedTensorType.get(list(shape), storage_element(dtype))
+
+    def like(self, value, dtype):
+        """The storage type of a tensor shaped like `value`, of nx type `dtype`."""
+        return self.tensor(self.shape(value), dtype)
+
+    @staticmethod
+    def emit(name, operands, result_type, **attributes):
+        op = ir.Operation.create(name, results=[result_type], operands=list(operands),
+                                 attributes={k: v for k, v in attributes.items()})
+        return op.result
+
+    # ---- constants ----
+    def constant(self, value, shape, dtype):
+        """A splat constant of nx type `dtype` (complex constants are built from their two parts)."""
+        if dtype.is_complex:
+            real = dtype.real_type
+            value = complex(value)
+            return self.emit("stablehlo.complex", [self.constant(value.real, shape, real),
+                                                   self.constant(value.imag, shape, real)], self.tensor(shape, dtype))
+        element = storage_element(dtype)
+        if dtype.is_bool:
+            scalar = ir.BoolAttr.get(bool(value))
+        elif dtype.is_integer:
+            scalar = ir.IntegerAttr.get(element, _signed_value(value, dtype.bits))
+        else:
+            scalar = ir.FloatAttr.get(element, float(value))
+        tensor_type = ir.RankedTensorType.get(list(shape), element)
+        return self.emit("stablehlo.constant", [], tensor_type, value=ir.DenseElementsAttr.get_splat(tensor_type, scalar))
+
+    def full_like(self, value, fill, dtype):
+        return self.constant(fill, self.shape(value), dtype)
+
+    def array(self, array, dtype):
+        """A constant holding a NumPy array of nx type `dtype` (real; unsigned stored signless)."""
+        array = np.asarray(array)
+        if dtype.is_unsigned or dtype.kind == "bf":  # the same bits, in a NumPy type the bindings read
+            array = array.view(np.dtype(f"i{dtype.itemsize}"))
+        attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array) if array.ndim else array,
+                                        type=storage_element(dtype), shape=list(array.shape))
+        return self.emit("stablehlo.constant", [], self.tensor(array.shape, dtype), value=attr)
+
+    # ---- elementwise ----
+    def unary(self, name, x, result_type=None):
+        return self.emit(name, [x], result_type or x.type)
+
+    def binary(self, name, x, y, result_type=None):
+        return self.emit(name, [x, y], result_type or x.type)
+
+    def add(self, x, y):
+        return self.binary("stablehlo.add", x, y)
+
+    def sub(self, x, y):
+        return self.binary("stablehlo.subtract", x, y)
+
+    def mul(self, x, y):
+        return self.binary("stablehlo.multiply", x, y)
+
+    def div(self, x, y):
+        return self.binary("stablehlo.divide", x, y)
+
+    def and_(self, x, y):
+        return self.binary("stablehlo.and", x, y)
+
+    def or_(self, x, y):
+        return self.binary("stablehlo.or", x, y)
+
+    def xor(self, x, y):
+        return self.binary("stablehlo.xor", x, y)
+
+    def not_(self, x):
+        return self.unary("stablehlo.not", x)
+
+    def select(self, pred, on_true, on_false):
+        return self.emit("stablehlo.select", [pred, on_true, on_false], on_true.type)
+
+    def real(self, x, dtype):
+        """The real part of a complex value of nx type `dtype`."""
+        return self.unary("stablehlo.real", x, self.like(x, dtype.real_type))
+
+    def imag(self, x, dtype):
+        return self.unary("stablehlo.imag", x, self.like(x, dtype.real_type))
+
+    def complex(self, re, im, dtype):
+        return self.binary("stablehlo.complex", re, im, self.like(re, dtype))
+
+    def compare(self, direction, x, y, dtype):
+        """x <direction> y for values of nx type `dtype`; direction is EQ NE LT LE GT GE. Floats compare as IEEE
+        (NaN: only NE holds); unsigned integers compare unsigned."""
+        bool_type = self.like(x, bool_)
+        if dtype.is_unsigned:
+            return self.emit("arith.cmpi", [x, y], bool_type,
+                             predicate=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), _CMPI[direction]))
+        return self.emit("stablehlo.compare", [x, y], bool_type,
+                         comparison_direction=ir.Attribute.parse(f"#stablehlo<comparison_direction {direction}>"),
+                         compare_type=ir.Attribute.parse(f"#stablehlo<comparison_type {_COMPARE_KIND[dtype.kind]}>"))
+
+    def compare_zero(self, direction, x, dtype):
+        return self.compare(direction, x, self.full_like(x, 0, dtype), dtype)
+
+    def is_nan(self, x, dtype):
+        return self.compare("NE", x, x, dtype)
+
+    def convert(self, x, dtype):
+        """stablehlo.convert to nx type `dtype` (signed and float sources; see lower_convert for the rest)."""
+        return self.unary("stablehlo.convert", x, self.like(x, dtype))
+
+
+def decode_attrs(schema, op):
+    """The Python values of an nx op's attributes, by the kinds its schema gives."""
+    return {name: nxir.value(kind, op.attributes[name]) for name, kind in schema.attrs.items()}

@@ -1,0 +1,90 @@
+"""The VJP table: one reverse-mode rule per differentiable nx op, keyed by op name (as Nx.Defn.Grad keeps them).
+
+A rule is `VJP[name](cotangents, operands, results, **attrs) -> list of operand cotangents` (None where an operand
+gets no gradient); `cotangents` holds one entry per result, None for a result no cotangent reaches. Rules are written
+with numerix's public functions and `dispatch.apply`, so one rule runs eagerly on NumPy and, inside a trace, emits nx
+ops; and the ops a rule uses are differentiable themselves, so a gradient of a gradient works. Ops marked
+`differentiable=False` in the schema (comparisons, rounding, integer ops, stop_grad) contribute no gradient.
+
+Complex numbers follow JAX: a cotangent c of a complex value z stands for the real linear map dz -> Re(c * dz), so
+a holomorphic op's rule multiplies by its derivative without conjugation, and the gradient of a real function f of
+z = x + iy is df/dx - i df/dy (conjugate it for a step of gradient descent)."""
+import contextlib
+from typing import NamedTuple, Optional
+
+from numerix.dialect.schema import SCHEMAS
+from numerix.errors import NxError, NxValueError
+
+VJP = {}
+
+
+def vjp_rule(*names):
+    """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of each named op."""
+    def register(fn):
+        for name in names:
+            if name in VJP:
+                raise ValueError(f"VJP rule for nx.{name} is defined twice")
+            if name not in SCHEMAS:
+                raise ValueError(f"VJP rule for unknown op nx.{name}")
+            VJP[name] = fn
+        return fn
+    return register
+
+
+class Node(NamedTuple):
+    """One forward op as the reverse sweep sees it: Tensors in and out (eager or traced), its attributes, and where
+    the user wrote it ((file, line, col) or None), for errors."""
+    name: str
+    operands: tuple
+    results: tuple
+    attrs: dict
+    location: Optional[tuple] = None
+
+
+def has_gradient(t):
+    """Only inexact values carry cotangents; integer and bool values are constants to differentiation."""
+    return t.type.is_inexact
+
+
+def backpropagate(nodes, seeds, around=lambda node: contextlib.nullcontext()):
+    """The adjoint sweep over `nodes` (the forward ops in program order): seeds maps result Tensors to their
+    cotangents; returns a dict from every Tensor a cotangent reached to its accumulated cotangent. Each rule runs
+    inside `around(node)` (the pass gives the ops it emits the location of the op they differentiate)."""
+    cotangents = dict(seeds)
+    for node in reversed(nodes):
+        incoming = [cotangents.get(r) for r in node.results]
+        if all(c is None for c in incoming) or not any(has_gradient(x) for x in node.operands):
+            continue
+        schema = SCHEMAS[node.name]
+        if not schema.differentiable:
+            continue
+        rule = VJP.get(node.name)
+        if rule is None:
+            types = ", ".join(str(x.ttype) for x in node.operands)
+            raise NxValueError(f"cannot differentiate nx.{node.name} (operands {types}): it has no VJP rule and is "
+                               "not marked non-differentiable", op=node.name, location=node.location)
+        try:
+            with around(node):
+                outgoing = rule(incoming, node.operands, node.results, **node.attrs)
+                _accumulate(cotangents, node, outgoing)
+        except NxError as e:  # a rule's own error (e.g. a case with no gradient) points at the op
+            raise type(e)(e.message, op=e.op, location=node.location or e.location) from None
+    return cotangents
+
+
+def _accumulate(cotangents, node, outgoing):
+    """Adds the cotangents a rule gave its operands into `cotangents` (a value used twice gets the sum)."""
+    if len(outgoing) != len(node.operands):
+        raise AssertionError(f"VJP of nx.{node.name} gave {len(outgoing)} cotangents for {len(node.operands)} "
+                             "operands")
+    for x, c in zip(node.operands, outgoing):
+        if c is None or not has_gradient(x):
+            continue
+        if c.shape != x.shape or c.type is not x.type:
+            raise AssertionError(f"VJP of nx.{node.name} gave a {c.ttype} cotangent for operand {x.ttype}")
+        previous = cotangents.get(x)
+        cotangents[x] = c if previous is None else previous + c
+
+
+# The families register their rules on import.
+from . import vjp_elementwise, vjp_shape, vjp_reduction, vjp_linalg  # noqa: E402,F401

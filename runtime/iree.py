@@ -1,0 +1,109 @@
+"""The "iree" compiler for defn: lowers the nx module to StableHLO (pass nx-to-stablehlo), compiles it with IREE
+(through the compile cache) and loads it into an `Executable`.
+
+Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
+default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
+`driver` an IREE runtime driver (default: the target's); `flags` extra iree-compile flags.
+
+Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). For llvm-cpu the code is built for
+this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
+tanh, atan2, fmod, pow, log and the like have no implementation in IREE's embedded runtime, and libm's are within
+a few ULP of NumPy. Such a module is specific to this machine, which is what an in-process compile wants;
+`portable_flags` are for artifacts that run elsewhere."""
+import re
+import shutil
+
+from iree.compiler import CompilerToolError, compile_str, ir
+from iree.compiler.version import VERSION
+
+from numerix.dialect import ir as nx_ir
+from numerix.errors import NxValueError
+from numerix.passes.registry import run_passes
+from numerix.passes import to_stablehlo  # noqa: F401  (registers nx-to-stablehlo)
+
+from .cache import CompileCache, key
+from .iree_executable import DEFAULT_DRIVERS, Executable
+
+CACHE = CompileCache()
+OPTIONS = ("target", "driver", "flags")
+_KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
+
+
+def host_flags(target):
+    """Flags for running on this machine."""
+    flags = [_KEEP_F64]
+    if target == "llvm-cpu":
+        flags.append("--iree-llvmcpu-target-cpu=host")
+        if shutil.which("ld"):
+            flags.append("--iree-llvmcpu-link-embedded=false")
+    return flags
+
+
+def portable_flags(target):
+    """Flags for an artifact that runs on any machine of the target's kind (IREE's embedded linking, generic CPU):
+    f64 functions that need libm then fail to compile, with an error that says so."""
+    return [_KEEP_F64]
+
+
+def stablehlo_text(module):
+    """Lowers an nx module in place and returns its StableHLO text."""
+    run_passes(module, ["nx-to-stablehlo"])
+    return str(module)
+
+
+def compile_stablehlo(text, target="llvm-cpu", flags=(), cache=CACHE):
+    """The .vmfb bytes of a StableHLO module, from the cache when it holds them."""
+    flags = list(flags)
+    entry_key = key(text, target, *flags, VERSION)
+    return cache.get(entry_key, lambda: _compile(text, target, flags))
+
+
+def _compile(text, target, flags):
+    try:
+        return compile_str(text, target_backends=[target], input_type="stablehlo", extra_args=flags)
+    except CompilerToolError as error:
+        raise _explain(error, target, flags) from None
+
+
+_UNDEFINED = re.compile(r"undefined symbol: (\w+)")
+
+
+def _explain(error, target, flags):
+    text = str(error)
+    missing = sorted(set(_UNDEFINED.findall(text)))
+    if missing:
+        return NxValueError(
+            f"IREE's embedded {target} runtime has no {', '.join(missing)} (f64 math from libm); compile for this "
+            "machine with a system linker ('ld', from binutils) on the PATH, which links the host's libm",
+            op="iree")
+    diagnostics = text.split("Invoked with:")[0].strip()
+    return NxValueError(f"iree-compile failed for target {target} (flags {' '.join(flags)}):\n{diagnostics}",
+                        op="iree")
+
+
+def entry_signature(module, entry):
+    """The nx TensorTypes of the arguments and results of the public function `entry`."""
+    for op in module.body.operations:
+        if op.operation.name == "func.func" and ir.StringAttr(op.attributes["sym_name"]).value == entry:
+            function_type = ir.FunctionType(ir.TypeAttr(op.attributes["function_type"]).value)
+            return ([nx_ir.to_tensor_type(t) for t in function_type.inputs],
+                    [nx_ir.to_tensor_type(t) for t in function_type.results])
+    raise NxValueError(f"the module has no function @{entry}", op="iree")
+
+
+class IreeCompiler:
+    name = "iree"
+
+    def compile(self, module, entry, options):
+        unknown = sorted(set(options) - set(OPTIONS))
+        if unknown:
+            raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
+        target = options.get("target", "llvm-cpu")
+        driver = options.get("driver") or DEFAULT_DRIVERS.get(target)
+        if driver is None:
+            raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
+        with module.context:
+            inputs, outputs = entry_signature(module, entry)
+            text = stablehlo_text(module)
+        vmfb = compile_stablehlo(text, target, host_flags(target) + list(options.get("flags", ())))
+        return Executable(vmfb, entry, inputs, outputs, driver)

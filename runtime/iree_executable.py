@@ -1,0 +1,102 @@
+"""Running a compiled IREE module from Python on NumPy arrays, with a lean call path: the function is resolved
+once, each argument is one buffer copy, and each result is read in place (the array keeps IREE's buffer alive, so
+IREE cannot reuse it under the caller).
+
+The driver: local-sync runs a call on the calling thread, which for the small calls defn makes costs a few
+microseconds where local-task's hand-off to worker threads costs tens (DESIGN.md; remeasured for this file)."""
+import math
+from typing import NamedTuple
+
+import iree.runtime as rt
+import numpy as np
+
+from numerix.errors import NxTypeError, NxValueError
+
+DEFAULT_DRIVERS = {"llvm-cpu": "local-sync", "vmvx": "local-sync", "cuda": "cuda", "rocm": "hip",
+                   "vulkan-spirv": "vulkan", "metal-spirv": "metal"}
+
+_E = rt.HalElementType
+_ELEMENT_TYPES = {"bool": _E.BOOL_8, "u8": _E.UINT_8, "u16": _E.UINT_16, "u32": _E.UINT_32, "u64": _E.UINT_64,
+                  "s8": _E.SINT_8, "s16": _E.SINT_16, "s32": _E.SINT_32, "s64": _E.SINT_64, "f16": _E.FLOAT_16,
+                  "bf16": _E.BFLOAT_16, "f32": _E.FLOAT_32, "f64": _E.FLOAT_64, "c64": _E.COMPLEX_64,
+                  "c128": _E.COMPLEX_128}
+# bf16 arrays travel as uint16: the bindings cannot read ml_dtypes' buffer format.
+_RAW = {"bf16": np.dtype(np.uint16)}
+_BufferView = rt.HalBufferView
+
+
+class _Runtime(NamedTuple):
+    instance: object
+    device: object
+    hal: object
+
+
+_RUNTIMES = {}
+_INSTANCE = []
+
+
+def _runtime(driver):
+    found = _RUNTIMES.get(driver)
+    if found is None:
+        if not _INSTANCE:
+            _INSTANCE.append(rt.VmInstance())
+        try:
+            device = rt.get_driver(driver).create_default_device()
+        except (RuntimeError, ValueError) as error:
+            raise NxValueError(f"IREE driver {driver!r} has no device here ({error}); available drivers: "
+                               f"{', '.join(rt.query_available_drivers())}", op="iree") from None
+        found = _RUNTIMES[driver] = _Runtime(_INSTANCE[0], device, rt.create_hal_module(_INSTANCE[0], device))
+    return found
+
+
+class _Slot(NamedTuple):
+    shape: tuple
+    dtype: np.dtype
+    raw: object  # the NumPy type the bytes travel as, or None
+    element: int
+
+
+def _slot(tensor_type):
+    name = tensor_type.type.name
+    return _Slot(tensor_type.shape, tensor_type.type.np, _RAW.get(name), int(_ELEMENT_TYPES[name]))
+
+
+class Executable:
+    """`executable(*arrays) -> tuple of NumPy arrays` for the function `entry` of a .vmfb."""
+
+    def __init__(self, vmfb, entry, inputs, outputs, driver):
+        runtime = _runtime(driver)
+        self.driver = driver
+        self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
+        self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])
+        self._function = self._module.lookup_function(entry)
+        if self._function is None:
+            raise NxValueError(f"the compiled module has no function {entry!r}", op="iree")
+        self._device = runtime.device
+        self._allocate = runtime.device.allocator.allocate_buffer_copy
+        self._memory = int(rt.MemoryType.DEVICE_LOCAL)
+        self._usage = int(rt.BufferUsage.DEFAULT)
+        self._inputs = [_slot(t) for t in inputs]
+        self._outputs = [(t.shape, t.type.np, math.prod(t.shape)) for t in outputs]
+
+    def __call__(self, *arrays):
+        inputs = self._inputs
+        if len(arrays) != len(inputs):
+            raise NxValueError(f"takes {len(inputs)} arrays, got {len(arrays)}", op="iree")
+        allocate, memory, usage, device = self._allocate, self._memory, self._usage, self._device
+        args = rt.VmVariantList(len(arrays))
+        for array, (shape, dtype, raw, element) in zip(arrays, inputs):
+            if array.shape != shape or array.dtype != dtype:
+                self._mismatch(arrays)
+            args.push_ref(allocate(memory, usage, device, array if raw is None else array.view(raw), element))
+        results = rt.VmVariantList(len(self._outputs))
+        self._context.invoke(self._function, args, results)
+        # frombuffer over the mapping: the array holds the mapping, which holds IREE's buffer.
+        return tuple([np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).reshape(shape)
+                      if size else np.empty(shape, dtype) for i, (shape, dtype, size) in enumerate(self._outputs)])
+
+    def _mismatch(self, arrays):
+        for index, (array, slot) in enumerate(zip(arrays, self._inputs)):
+            if array.shape != slot.shape or array.dtype != slot.dtype:
+                raise NxTypeError(f"argument {index} is {array.dtype}{list(array.shape)}; the function takes "
+                                  f"{slot.dtype}{list(slot.shape)}", op="iree")

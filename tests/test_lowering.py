@@ -1,0 +1,162 @@
+"""nx-to-stablehlo: every nx op has a lowering, and every elementwise op compiled by IREE matches its NumPy rule
+for every type its schema accepts, special values included. One module per operand type holds all the ops, so the
+sweep costs one IREE compile per type (cached on disk between runs)."""
+import ml_dtypes
+import numpy as np
+import pytest
+
+from numerix import dtypes
+from numerix.dialect.elementwise import BINARY, UNARY
+from numerix.dialect.schema import SCHEMAS
+from numerix.errors import NxError
+from numerix.passes import to_stablehlo  # noqa: F401  (registers the lowerings)
+from numerix.passes.lowering import EAGER_ONLY, LOWERINGS
+
+from conftest import ALL_TYPES
+from lowering_cases import Case, compile_and_run, samples, tensor_type
+
+
+def test_every_op_has_a_lowering():
+    missing = sorted(set(SCHEMAS) - set(LOWERINGS) - set(EAGER_ONLY))
+    assert not missing, f"nx ops without a StableHLO lowering (add one, or list the op in EAGER_ONLY with why): {missing}"
+
+
+def test_lowerings_name_real_ops():
+    assert not set(LOWERINGS) - set(SCHEMAS)
+    assert not set(EAGER_ONLY) & set(LOWERINGS)
+
+
+# ---- the elementwise sweep ----
+
+# Complex functions follow the textbook formulas on non-finite parts, not C99 Annex G as NumPy does (see
+# passes/lower_complex.py), so they are compared on finite operands only.
+COMPLEX_FINITE_ONLY = {"exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sin", "cos", "tan",
+                       "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "sigmoid", "pow"}
+# Where the NumPy rule itself is not NumPy's answer for 16-bit floats, the test holds numerix to NumPy's: the rule
+# computes nextafter in f32 (so nextafter(f16 1, 2) == 1), and as_type maps f16 inf through nan_to_num to 65504
+# before saturating (numerix saturates inf to the integer maximum, as XLA does).
+HALF = ("f16", "bf16")
+
+
+def _nextafter_native(x, y):
+    if x.dtype == ml_dtypes.bfloat16:  # step the bits, NumPy has no bf16 nextafter
+        bits = x.view(np.int16).astype(np.int32)
+        toward = np.where(np.isnan(x) | np.isnan(y), 0, np.where(y.astype(np.float32) > x.astype(np.float32), 1,
+                                                                   np.where(y.astype(np.float32) < x.astype(np.float32), -1, 0)))
+        zero = x.astype(np.float32) == 0
+        step = np.where(bits < 0, -toward, toward)
+        stepped = np.where(zero & (toward != 0), np.where(toward > 0, 1, -32767), bits + step)
+        out = stepped.astype(np.int16).view(ml_dtypes.bfloat16)
+        out = np.where(toward == 0, np.where(np.isnan(x) | np.isnan(y), np.nan, y), out)
+        return out.astype(ml_dtypes.bfloat16)
+    return np.nextafter(x, y)
+
+
+def _reference(case, arrays, dtype):
+    if case.name == "nextafter" and dtype.name in HALF:
+        return [_nextafter_native(*arrays[:2])]
+    expected = case.reference(arrays)
+    if case.name == "as_type" and dtype.name == "f16" and case.attrs["type"].is_integer:
+        info = np.iinfo(case.attrs["type"].np)
+        x = arrays[0]
+        return [np.where(x == np.inf, info.max, np.where(x == -np.inf, info.min, expected[0])).astype(info.dtype)]
+    return expected
+
+
+def _cases(dtype, arg_types):
+    cases = []
+    for name, count in [(n, 1) for n in UNARY] + [(n, 2) for n in BINARY]:
+        try:
+            cases.append(Case(name, list(range(count)), {}, arg_types))
+        except NxError:  # the schema does not take this type
+            continue
+    cases.append(Case("select", [2, 0, 1], {}, arg_types))
+    for target in dtypes.TYPES.values():
+        cases.append(Case("as_type", [0], {"type": target}, arg_types))
+        if target.bits == dtype.bits and target.is_complex == dtype.is_complex:
+            cases.append(Case("bitcast", [0], {"type": target}, arg_types))
+    return cases
+
+
+# Allowed error in units in the last place of the result, per result type; ops listed in ULPS_BY_OP get more.
+ULPS = {"f16": 1, "bf16": 1, "f32": 4, "f64": 4}
+ULPS_BY_OP = {
+    ("erfc", "f64"): 16,  # CHLO's erfc approximation (scipy's cephes is within 2)
+    ("erf_inv", "f64"): 8,
+    ("tanh", "f32"): 6,
+    ("erf", "f32"): 6,
+}
+COMPLEX_RTOL = {"c64": 8 * 2.0 ** -24, "c128": 64 * 2.0 ** -53}
+
+
+def _spacing(values, real):
+    """The gap between |value| and the next number of type `real`, or the smallest normal number where that is
+    larger: subnormal results are flushed to zero on CPU."""
+    info = ml_dtypes.finfo(real.np)
+    magnitude = np.maximum(np.abs(values), float(info.tiny))
+    return np.maximum(np.exp2(np.floor(np.log2(magnitude)) - info.nmant), float(info.tiny))
+
+
+def _bound(case, arrays, expected, real):
+    """The allowed absolute error per element."""
+    ulps = ULPS_BY_OP.get((case.name, real.name), ULPS[real.name])
+    bound = ulps * _spacing(expected, real)
+    eps = float(ml_dtypes.finfo(real.np).eps)
+    if case.name == "pow" and real is dtypes.f64:  # exp(y log|x|): the error grows with the exponent's size
+        x, y = (a.astype(np.float64) for a in arrays[:2])
+        with np.errstate(all="ignore"):
+            size = np.nan_to_num(np.abs(y * np.log(np.abs(x))), nan=0, posinf=0)
+        bound = bound + 2 * size * _spacing(expected, real)
+    if case.name == "logaddexp":  # max + log1p(...) cancels: NumPy's own result is off by an ULP of the inputs
+        scale = np.maximum(np.abs(arrays[0].astype(np.float64)), np.abs(arrays[1].astype(np.float64)))
+        bound = np.maximum(bound, 4 * eps * np.nan_to_num(scale, posinf=0))
+    return bound
+
+
+def _mismatches(case, arrays, got, want, dtype, rows):
+    if got.dtype != want.dtype or got.shape != want.shape:
+        return [f"{case.label}: got {got.dtype}{got.shape}, want {want.dtype}{want.shape}"]
+    result_type = dtypes.of_numpy(want.dtype)
+    got, want = got[rows], want[rows]
+    inputs = [a[rows] for a in arrays]
+    if not result_type.is_inexact:
+        bad = got != want
+    elif result_type.is_complex:
+        g, w = got.astype(np.complex128), want.astype(np.complex128)
+        nan_g, nan_w = np.isnan(g.real) | np.isnan(g.imag), np.isnan(w.real) | np.isnan(w.imag)
+        with np.errstate(all="ignore"):
+            error = np.abs(g - w)
+            close = error <= COMPLEX_RTOL[result_type.name] * np.abs(w) + float(np.finfo(result_type.real_type.np).tiny)
+        same_special = (g == w) | (nan_g & nan_w)
+        bad = ~(same_special | (close & ~nan_g & ~nan_w))
+    else:
+        g, w = got.astype(np.float64), want.astype(np.float64)
+        with np.errstate(all="ignore"):
+            close = np.abs(g - w) <= _bound(case, inputs, w, result_type)
+        bad = ~((g == w) | (np.isnan(g) & np.isnan(w)) | (close & np.isfinite(g) & np.isfinite(w)))
+    if not bad.any():
+        return []
+    where = np.nonzero(bad)[0][:3]
+    shown = ", ".join(f"f({', '.join(repr(a[i]) for a in inputs[:len(case.operands)])}) = {got[i]!r}, NumPy "
+                      f"{want[i]!r}" for i in where)
+    return [f"{case.label}: {int(bad.sum())} of {bad.size} differ, e.g. {shown}"]
+
+
+@pytest.mark.parametrize("type_name", ALL_TYPES)
+def test_elementwise_ops_match_numpy(type_name):
+    dtype = dtypes.TYPES[type_name]
+    x, y = samples(dtype)
+    pred = np.arange(x.size) % 3 == 0
+    arrays = [x, y, pred]
+    arg_types = [tensor_type(a) for a in arrays]
+    cases = _cases(dtype, arg_types)
+    finite = np.ones(x.size, bool)
+    if dtype.is_complex:
+        finite = np.isfinite(x) & np.isfinite(y)
+    failures = []
+    with np.errstate(all="ignore"):
+        for case, got in zip(cases, compile_and_run(arg_types, cases, arrays)):
+            rows = finite if dtype.is_complex and case.name in COMPLEX_FINITE_ONLY else slice(None)
+            for g, w in zip(got, _reference(case, arrays, dtype)):
+                failures += _mismatches(case, arrays, g, w, dtype, rows)
+    assert not failures, f"{len(failures)} ops differ from NumPy on {type_name}:\n" + "\n".join(failures)

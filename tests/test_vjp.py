@@ -1,0 +1,173 @@
+"""The VJP table, checked eagerly and on its own (without the tracer or the nx-grad pass): a recording backend keeps
+the ops a function runs, `backpropagate` composes their rules, and the result is compared with central finite
+differences in f64 at every element. Second order: the adjoint sweep is itself recorded and swept again."""
+import numpy as np
+import pytest
+
+import numerix as nx
+from numerix.dialect.schema import SCHEMAS, TensorType
+from numerix.dispatch import NUMPY, using_backend
+from numerix.passes.vjp import VJP, Node, backpropagate
+from numerix.tensor import Tensor
+
+from vjp_cases import CASES, differentiable_ops
+
+
+class Recorder:
+    """An eager backend that computes with NumPy and records each op as a Node."""
+    name = "recorder"
+    priority = 1
+
+    def __init__(self):
+        self.nodes = []
+
+    def run(self, name, operands, attrs, out_types):
+        results = tuple(Tensor(t.data, t.ttype, self) for t in NUMPY.run(name, operands, attrs, out_types))
+        self.nodes.append(Node(name, tuple(operands), results, dict(attrs)))
+        return results
+
+    def from_numpy(self, array, ttype):
+        return Tensor(array, ttype, self)
+
+    def to_numpy(self, tensor):
+        return tensor.data
+
+
+def _outputs(out):
+    return out if isinstance(out, tuple) else (out,)
+
+
+def _seeds(outputs, rng, backend):
+    """A random cotangent per inexact output, as the backend's tensors."""
+    seeds = {}
+    for o in outputs:
+        if o.type.is_inexact:
+            values = rng.normal(size=o.shape)
+            if o.type.is_complex:
+                values = values + 1j * rng.normal(size=o.shape)
+            seeds[o] = backend.from_numpy(values.astype(o.type.np), o.ttype)
+    return seeds
+
+
+def _recorded_gradient(fn, arrays, rng):
+    """(recorder, inputs, gradients): fn run on recording tensors and swept back from random cotangents, the sweep
+    recorded too (so that the gradients can be differentiated again)."""
+    recorder = Recorder()
+    inputs = [recorder.from_numpy(a, TensorType.of(a.shape, nx.as_dtype(a.dtype))) for a in arrays]
+    with using_backend(recorder):
+        outputs = _outputs(fn(*inputs))
+        seeds = _seeds(outputs, rng, recorder)
+        cotangents = backpropagate(list(recorder.nodes), seeds)
+        gradients = [cotangents.get(x, nx.zeros_like(x)) for x in inputs]
+    return recorder, inputs, outputs, seeds, gradients
+
+
+def _pairing(outputs, seeds):
+    """Re(sum(c * f)) over the seeded outputs, as NumPy: what the gradients are the gradients of."""
+    return sum(float(np.real(np.sum(seeds[o].data.astype(np.complex128) * o.data))) for o in outputs if o in seeds)
+
+
+def _finite_difference(scalar_fn, arrays, eps=1e-6):
+    """d scalar_fn / d arrays by central differences, per element; for complex inputs df/dx - i df/dy (JAX's
+    convention)."""
+    grads = []
+    for k, a in enumerate(arrays):
+        g = np.zeros(a.shape, np.complex128 if a.dtype.kind == "c" else np.float64)
+        directions = (1, 1j) if a.dtype.kind == "c" else (1,)
+        for index in np.ndindex(a.shape):
+            for d in directions:
+                def at(step):
+                    moved = [b.copy() for b in arrays]
+                    moved[k][index] += step * d
+                    return scalar_fn(moved)
+                slope = (at(eps) - at(-eps)) / (2 * eps)
+                g[index] += slope if d == 1 else -1j * slope
+        grads.append(g)
+    return grads
+
+
+def _wide(a):
+    return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+
+
+def _sample(inputs, type, seed):
+    rng = np.random.default_rng(seed)
+    arrays = []
+    for spec in inputs:
+        values = rng.uniform(spec.low, spec.high, spec.shape)
+        if type.is_complex:
+            values = values + 0.3j * rng.uniform(-1, 1, spec.shape)
+        arrays.append(values.astype(type.np))
+    return arrays
+
+
+TOLERANCE = {"f64": 1e-6, "c128": 1e-6, "f32": 2e-3, "c64": 2e-3}
+
+
+def _assert_close(actual, expected, type_name, what):
+    actual, expected = _wide(np.asarray(actual)), _wide(np.asarray(expected))
+    tol = TOLERANCE[type_name]
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0)))
+    np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol * scale, err_msg=what)
+
+
+def _cases():
+    for op in differentiable_ops():
+        for i, case in enumerate(CASES.get(op, ())):
+            types = ["f64", "f32"] + (["c128", "c64"] if case.complex else [])
+            for t in types:
+                yield pytest.param(op, i, t, id=f"{op}-{i}-{t}")
+
+
+def test_every_differentiable_op_has_a_vjp_rule():
+    missing = [op for op in differentiable_ops() if op not in VJP]
+    assert not missing, f"differentiable ops without a VJP rule: {missing}"
+
+
+def test_every_differentiable_op_has_a_case():
+    missing = [op for op in differentiable_ops() if op not in CASES]
+    assert not missing, f"differentiable ops without a gradient test case: {missing}"
+
+
+def test_rules_only_for_differentiable_ops():
+    assert not [op for op in VJP if not SCHEMAS[op].differentiable]
+
+
+@pytest.mark.parametrize("op, index, type_name", list(_cases()))
+def test_first_order(op, index, type_name):
+    case = CASES[op][index]
+    type = nx.as_dtype(type_name)
+    arrays = _sample(case.inputs, type, seed=index)
+    _, _, outputs, seeds, gradients = _recorded_gradient(case.fn, arrays, np.random.default_rng(7))
+    wide_seeds = {k: _wide(v.data) for k, v in seeds.items()}
+
+    def scalar(moved):
+        outs = _outputs(case.fn(*[nx.tensor(m) for m in moved]))
+        return sum(float(np.real(np.sum(wide_seeds[o] * _wide(n.numpy()))))
+                   for o, n in zip(outputs, outs) if o in wide_seeds)
+    expected = _finite_difference(scalar, [_wide(a) for a in arrays])
+    for k, (g, e) in enumerate(zip(gradients, expected)):
+        assert g.type is type and g.shape == arrays[k].shape
+        _assert_close(g.data, e, type_name, f"gradient of argument {k}")
+
+
+@pytest.mark.parametrize("op, index, type_name", list(_cases()))
+def test_second_order(op, index, type_name):
+    """The gradient's own gradient: h(x) = <c, df(x)> swept back again from a second cotangent, against finite
+    differences of h (h computed by the rules in f64)."""
+    case = CASES[op][index]
+    type = nx.as_dtype(type_name)
+    arrays = _sample(case.inputs, type, seed=index)
+    recorder, inputs, _, _, gradients = _recorded_gradient(case.fn, arrays, np.random.default_rng(7))
+    rng = np.random.default_rng(11)
+    second_seeds = _seeds(gradients, rng, NUMPY)
+    second = backpropagate(list(recorder.nodes), second_seeds)
+    seed_values = {k: _wide(second_seeds[g].data) for k, g in enumerate(gradients)}
+
+    def scalar(moved):
+        *_, grads = _recorded_gradient(case.fn, moved, np.random.default_rng(7))
+        return sum(float(np.real(np.sum(s * grads[k].data))) for k, s in seed_values.items())
+    expected = _finite_difference(scalar, [_wide(a) for a in arrays])
+    for k, (x, e) in enumerate(zip(inputs, expected)):
+        got = second[x].data if x in second else np.zeros(x.shape)
+        _assert_close(got, e, type_name, f"second-order gradient of argument {k}")

@@ -171,7 +171,7 @@ def _eager_values(op, x):
 
 def _on(t, array, type, names=None):
     """A tensor of `array` in `type`, on t's backend."""
-    array = np.ascontiguousarray(np.asarray(array).astype(type.np))
+    array = np.array(np.asarray(array).astype(type.np), order="C")
     return t.backend.from_numpy(array, TensorType.of(array.shape, type, names))
 
 

@@ -97,7 +97,7 @@ class TraceBackend:
 
     def _constant(self, array):
         if array.dtype.kind == "c":
-            parts = [self._constant(np.ascontiguousarray(part)) for part in (array.real, array.imag)]
+            parts = [self._constant(np.array(part, order="C")) for part in (array.real, array.imag)]
             part_types = [TensorType.of(array.shape, dtypes.of_numpy(array.real.dtype))] * 2
             return self._emit("complex", parts, {}, SCHEMAS["complex"].check(part_types, {})).result
         attrs = {"value": array}

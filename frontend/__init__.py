@@ -19,6 +19,7 @@ from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
 from . import fft, linalg  # noqa: F401  (the array API's extensions: nx.fft, nx.linalg)
+from . import testing  # noqa: F401  (nx.testing.check_grads)
 
 __array_api_version__ = "2024.12"
 

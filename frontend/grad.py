@@ -6,6 +6,7 @@ the reverse-mode function (passes/grad.py). Called outside a defn, the gradient 
 run at once, as nx.defn(nx.grad(fn)) would be. fn may close over tensors of the enclosing defn: they are passed to
 the traced function as extra, undifferentiated arguments."""
 import functools
+import inspect
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS, Callee, TensorType
@@ -69,18 +70,14 @@ def _trace_function(parent, name, fn, leaf_types, location, rebuild):
 
 
 def _signature(trace, results):
-    """The Callee of a finished FunctionTrace."""
-    unnamed = [TensorType.of(t.shape, t.type) for t in results]
-    inputs = [TensorType.of(a.ttype.shape, a.ttype.type) for a in _arguments(trace)]
-    return Callee(trace.symbol, tuple(inputs), tuple(unnamed))
-
-
-def _arguments(trace):
-    return [Tensor(a, nx_ir.to_tensor_type(a.type), trace) for a in trace.block.arguments]
+    """The Callee of a FunctionTrace that returns `results`."""
+    return Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
+                  tuple(TensorType.of(t.shape, t.type) for t in results))
 
 
 def _location(fn):
-    code = getattr(fn, "__code__", None)
+    """Where fn is defined (seen through wrappers such as another nx.grad), for the function it is traced into."""
+    code = getattr(inspect.unwrap(fn), "__code__", None)
     return (code.co_filename, code.co_firstlineno, 1) if code is not None else None
 
 
@@ -201,6 +198,7 @@ class custom_grad:
         functools.update_wrapper(self, fn)
         self.fn = fn
         self.fwd = self.bwd = None
+        self._in_rule = 0  # > 0 while fwd or bwd is traced: a call of f in them is f's own ops (JAX's pattern)
 
     def defvjp(self, fwd, bwd):
         self.fwd, self.bwd = fwd, bwd
@@ -211,9 +209,16 @@ class custom_grad:
             raise NxValueError(f"{self.__name__} has no gradient rule yet; give it with .defvjp(fwd, bwd)",
                                op="custom_grad")
         parent = _traced()
-        return self.fn(*args) if parent is None else self._trace(parent, args)
+        if parent is None or self._in_rule:
+            return self.fn(*args)
+        self._in_rule += 1
+        try:
+            return self._trace(parent, args)
+        finally:
+            self._in_rule -= 1
 
     def _trace(self, parent, args):
+        """Traces f, fwd and bwd into functions beside the caller and emits the nx.custom_grad op naming them."""
         name = getattr(self.fn, "__name__", "fn")
         leaves = []
         nodes = [_flatten(a, False, leaves, f"argument {i}") for i, a in enumerate(args)]
@@ -231,19 +236,18 @@ class custom_grad:
         out_types = [t.ttype for t in out_leaves]
 
         forward, pair = _trace_function(parent, f"{name}_fwd", self.fwd, leaf_types, _location(self.fwd), rebuild)
+        forward_out, residual_leaves = [], []
         with using_backend(forward):
             if not isinstance(pair, tuple) or len(pair) != 2:
                 raise NxTypeError(f"{getattr(self.fwd, '__name__', 'fwd')} must return (output, residuals)",
                                   op="custom_grad")
-            forward_out, residual_leaves = [], []
             _check_tree("fwd's output", _flatten_output(pair[0], forward, forward_out), out_tree, forward_out)
             residual_tree = _flatten_output(pair[1], forward, residual_leaves)
         forward.finish(forward_out + residual_leaves)
 
         def backward_args(arguments):
-            residuals, cotangents = arguments[:len(residual_leaves)], iter(arguments[len(residual_leaves):])
-            it = iter(residuals)
-            return [_unflatten(residual_tree, lambda t: next(it)),
+            residuals, cotangents = iter(arguments[:len(residual_leaves)]), iter(arguments[len(residual_leaves):])
+            return [_unflatten(residual_tree, lambda t: next(residuals)),
                     _unflatten(out_tree, lambda t: next(cotangents))], {}
 
         backward, result = _trace_function(parent, f"{name}_bwd", self.bwd,
@@ -257,12 +261,12 @@ class custom_grad:
             if trace.captures:
                 raise NxTraceError(f"{trace.symbol} uses tensors of the enclosing function; custom_grad functions "
                                    "must get every tensor they use as an argument", op="custom_grad")
-        attrs = {"callee": _signature(primal, out_leaves), "forward": _signature(forward, forward_out +
-                                                                                  residual_leaves),
+        attrs = {"callee": _signature(primal, out_leaves),
+                 "forward": _signature(forward, forward_out + residual_leaves),
                  "backward": _signature(backward, cotangents)}
-        results = parent._emit("custom_grad", [parent._value(t) for t in leaves], attrs,
-                               SCHEMAS["custom_grad"].check(leaf_types, attrs)).results
-        values = iter(Tensor(v, t, parent) for v, t in zip(results, out_types))
+        emitted = parent._emit("custom_grad", [parent._value(t) for t in leaves], attrs,
+                               SCHEMAS["custom_grad"].check(leaf_types, attrs))
+        values = iter(Tensor(v, t, parent) for v, t in zip(emitted.results, out_types))
         return _unflatten(out_tree, lambda t: next(values))
 
     def _cotangents(self, result, args, nodes, leaves):

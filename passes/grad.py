@@ -18,6 +18,7 @@ from numerix.dialect import ops as nx_ops
 from numerix.dispatch import apply, default_backend, using_backend
 from numerix.errors import NxValueError
 from numerix.function_trace import FunctionTrace
+from numerix.tensor import Tensor
 
 from .registry import register_pass
 from .vjp import Node, backpropagate, vjp_rule
@@ -127,9 +128,10 @@ def _replay_nx(trace, op, operands, nodes):
     with trace.at(op.location):
         if name == "custom_grad":
             # The forward function's ops are not differentiated: the node's rule runs the user's backward one.
-            everything = replay(trace, attrs["forward"].name, operands)
-            results = everything[:len(op.results)]
-            recorded = everything
+            # Fresh Tensors for the results, so that the node's cotangents stay apart from its operands' even
+            # where the forward function returns an argument as it is.
+            recorded = [Tensor(t.data, t.ttype, trace) for t in replay(trace, attrs["forward"].name, operands)]
+            results = recorded[:len(op.results)]
         else:
             out = apply(name, operands, **attrs)
             results = recorded = list(out) if isinstance(out, tuple) else [out]

@@ -51,7 +51,7 @@ def _square(b, node):
     if dtype.is_integer:
         return b.mul(node.args[0], node.args[0])
     if dtype.is_complex:
-        return on_parts(b, node, lambda b, z, t: cplx.square(b, z), through_f64=False)
+        return on_parts(b, node, lambda b, z, t: cplx.mul(b, z, z), through_f64=False)
     return widened(b, node, lambda args, t: b.mul(args[0], args[0]))
 
 

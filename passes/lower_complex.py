@@ -12,13 +12,16 @@ import numpy as np
 from numerix.dtypes import s64
 
 from . import lower_real as real
+from .lower_convert import signed_twin
 from .lower_real import is_
 
 
 def mul(b, x, y):
-    """NumPy's complex product: (ar*br - ai*bi, ar*bi + ai*br)."""
+    """NumPy's complex product as its SIMD loops compute it: (fma(ar, br, -ai*bi), fma(ar, bi, ai*br)); the fused
+    step keeps an overflowing ar*bi beside an infinite ai*br infinite, where plain products give NaN."""
     (ar, ai), (br, bi) = x, y
-    return b.sub(b.mul(ar, br), b.mul(ai, bi)), b.add(b.mul(ar, bi), b.mul(ai, br))
+    return (b.emit("math.fma", [ar, br, b.unary("stablehlo.negate", b.mul(ai, bi))], ar.type),
+            b.emit("math.fma", [ar, bi, b.mul(ai, br)], ar.type))
 
 
 def div(b, x, y, t):
@@ -43,11 +46,6 @@ def naive_div(b, x, y):
     (ar, ai), (br, bi) = x, y
     d = b.add(b.mul(br, br), b.mul(bi, bi))
     return b.div(b.add(b.mul(ar, br), b.mul(ai, bi)), d), b.div(b.sub(b.mul(ai, br), b.mul(ar, bi)), d)
-
-
-def square(b, z):
-    re, im = z
-    return b.sub(b.mul(re, re), b.mul(im, im)), b.add(b.mul(re, im), b.mul(im, re))
 
 
 def sign(b, z, t):
@@ -209,9 +207,10 @@ def tan(b, z, t):
 def asinh(b, z, t):
     """log(w + sqrt(w^2 + 1)) for w = z or -z, whichever has a non-negative real part (no cancellation)."""
     re, im = z
-    flip = b.compare_zero("LT", re, t)
+    bits = signed_twin(t)  # the sign bit: -0.0 flips too, so sqrt's branch and w agree
+    flip = b.compare_zero("LT", b.unary("stablehlo.bitcast_convert", re, b.like(re, bits)), bits)
     w = (b.select(flip, b.unary("stablehlo.negate", re), re), b.select(flip, b.unary("stablehlo.negate", im), im))
-    w2 = square(b, w)
+    w2 = mul(b, w, w)
     root = sqrt(b, (b.add(w2[0], b.full_like(re, 1, t)), w2[1]), t)
     out = log(b, (b.add(w[0], root[0]), b.add(w[1], root[1])), t)
     return tuple(b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)

@@ -1,5 +1,5 @@
-"""Type conversion as the NumPy rule `as_type` does it (runtime/numpy_elementwise.py `_as_type`): complex to real
-drops the imaginary part, anything to bool tests != 0 (NaN is true), float to integer truncates and saturates with
+"""Type conversion as the NumPy rule `as_type` does it (runtime/numpy_elementwise.py `_as_type`): anything to bool
+tests != 0 (NaN is true, so is 1j), complex to another real type drops the imaginary part, float to integer truncates and saturates with
 NaN -> 0, unsigned sources extend with zeros."""
 import numpy as np
 
@@ -10,6 +10,9 @@ def convert(b, x, source, target):
     """x (storage of nx type `source`) as nx type `target`."""
     if source is target:
         return x
+    if source.is_complex and target.is_bool:  # true unless both parts are 0
+        parts = [b.compare_zero("NE", p, source.real_type) for p in (b.real(x, source), b.imag(x, source))]
+        return b.or_(*parts)
     if source.is_complex:
         if target.is_complex:
             re, im = (convert(b, part, source.real_type, target.real_type)

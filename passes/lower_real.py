@@ -119,25 +119,27 @@ def pow_real(b, x, y, t):
 
 
 def integer_pow(b, x, y, dtype):
-    """Powers wrap modulo 2^bits. A signed negative exponent gives 1 for a base of 1, +-1 for -1, else 0. An
-    unsigned exponent of 2^(bits-1) or more (negative to stablehlo.power, which sees signless storage) is reduced
-    modulo 2^(bits-2), the order of every odd number modulo 2^bits; even bases give 0 there."""
+    """x ** y by binary powers over every bit of y, wrapping modulo 2^bits as NumPy does (IREE's integer power
+    gets large exponents wrong). A negative signed exponent gives 1 for a base of 1, +-1 for -1, else 0."""
     zero = b.full_like(x, 0, dtype)
     one = b.full_like(x, 1, dtype)
     signed = dtype.kind == "s"
-    storage_negative = b.compare_zero("LT", y, signed_twin(dtype))
-    if signed:
-        power = b.binary("stablehlo.power", x, b.select(storage_negative, zero, y))
-        odd_exponent = b.compare_zero("NE", b.and_(y, one), dtype)
-        minus_one = b.full_like(x, -1, dtype)
-        at_minus_one = b.select(odd_exponent, minus_one, one)
-        at_negative = b.select(b.compare("EQ", x, one, dtype), one,
-                               b.select(b.compare("EQ", x, minus_one, dtype), at_minus_one, zero))
-        return b.select(storage_negative, at_negative, power)
-    reduced = b.and_(y, b.full_like(y, (1 << (dtype.bits - 2)) - 1, dtype))
-    power = b.binary("stablehlo.power", x, b.select(storage_negative, reduced, y))
-    even_base = b.compare_zero("EQ", b.and_(x, one), dtype)
-    return b.select(b.and_(storage_negative, even_base), zero, power)
+    negative = b.compare_zero("LT", y, dtype) if signed else None
+    exponent = b.select(negative, zero, y) if signed else y
+    acc, power = one, x
+    steps = dtype.bits - 1 if signed else dtype.bits
+    for k in range(steps):
+        bit = b.compare_zero("NE", b.and_(exponent, b.full_like(y, 1 << k, dtype)), dtype)
+        acc = b.select(bit, b.mul(acc, power), acc)
+        if k + 1 < steps:
+            power = b.mul(power, power)
+    if not signed:
+        return acc
+    minus_one = b.full_like(x, -1, dtype)
+    odd = b.compare_zero("NE", b.and_(y, one), dtype)
+    at_negative = b.select(b.compare("EQ", x, one, dtype), one,
+                           b.select(b.compare("EQ", x, minus_one, dtype), b.select(odd, minus_one, one), zero))
+    return b.select(negative, at_negative, acc)
 
 
 def hypot(b, x, y, t):

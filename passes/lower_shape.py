@@ -1,8 +1,9 @@
 """Lowerings of the shape nx ops (dialect/shape.py) and the creation ops (dialect/creation.py): each is one
 StableHLO op, except that unsigned start indices are brought into the signed range StableHLO clamps in."""
+import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import s64
+from numerix.dtypes import bf16, f16, f32, s64
 
 from .lower_convert import convert
 from .lowering import lowers
@@ -75,17 +76,67 @@ def _reverse(b, node):
     return b.emit("stablehlo.reverse", node.args, _out(b, node), dimensions=_ints(node.attrs["axes"]))
 
 
+def _clamped_starts(b, indices, index_type, operand_shape, attrs):
+    """Start indices clamped so each slice fits (StableHLO's rule, which IREE's gather does not apply)."""
+    vector_dim, index_map, sizes = attrs["index_vector_dim"], attrs["start_index_map"], attrs["slice_sizes"]
+    upper = [operand_shape[axis] - sizes[axis] for axis in index_map]
+    shape = b.shape(indices)
+    bound = b.array(np.array(upper), index_type)
+    if vector_dim < len(shape):
+        bound = b.emit("stablehlo.broadcast_in_dim", [bound], b.tensor(shape, index_type),
+                       broadcast_dimensions=_ints([vector_dim]))
+    else:
+        bound = b.emit("stablehlo.broadcast_in_dim", [b.emit("stablehlo.reshape", [bound], b.tensor((), index_type))],
+                       b.tensor(shape, index_type), broadcast_dimensions=_ints([]))
+    return b.emit("stablehlo.clamp", [b.full_like(indices, 0, index_type), indices, bound], indices.type)
+
+
+def gather(b, x, indices, index_dtype, operand_shape, attrs, out_shape, out_dtype):
+    """stablehlo.gather with StableHLO's clamping done first (IREE's gather does not clamp)."""
+    indices = signed_indices(b, indices, index_dtype)
+    index_type = s64 if index_dtype.is_unsigned else index_dtype
+    indices = _clamped_starts(b, indices, index_type, operand_shape, attrs)
+    numbers = ir.Attribute.parse(
+        f"#stablehlo.gather<offset_dims = {list(attrs['offset_dims'])}, "
+        f"collapsed_slice_dims = {list(attrs['collapsed_slice_dims'])}, "
+        f"start_index_map = {list(attrs['start_index_map'])}, index_vector_dim = {attrs['index_vector_dim']}>")
+    return b.emit("stablehlo.gather", [x, indices], b.tensor(out_shape, out_dtype), dimension_numbers=numbers,
+                  slice_sizes=_ints(attrs["slice_sizes"]), indices_are_sorted=ir.BoolAttr.get(False))
+
+
 @lowers("gather")
 def _gather(b, node):
     x, indices = node.args
-    a = node.attrs
-    indices = signed_indices(b, indices, node.types[1].type)
-    numbers = ir.Attribute.parse(
-        f"#stablehlo.gather<offset_dims = {list(a['offset_dims'])}, "
-        f"collapsed_slice_dims = {list(a['collapsed_slice_dims'])}, "
-        f"start_index_map = {list(a['start_index_map'])}, index_vector_dim = {a['index_vector_dim']}>")
-    return b.emit("stablehlo.gather", [x, indices], _out(b, node), dimension_numbers=numbers,
-                  slice_sizes=_ints(a["slice_sizes"]), indices_are_sorted=ir.BoolAttr.get(False))
+    out = node.out[0]
+    return gather(b, x, indices, node.types[1].type, node.types[0].shape, node.attrs, out.shape, out.type)
+
+
+@lowers("scatter_add")
+def _scatter_add(b, node):
+    """Adds each element of `updates` at the position gather would read it from, clamping included: those flat
+    positions are a gather of the operand's flat indices, and the adding is a scatter into the flattened operand
+    (the one scatter form IREE takes whatever the dimension numbers). f16/bf16 add in f32, booleans or."""
+    x, indices, updates = node.args
+    dtype = node.types[0].type
+    shape, update_shape = node.types[0].shape, node.types[2].shape
+    size, count = int(np.prod(shape, dtype=np.int64)), int(np.prod(update_shape, dtype=np.int64))
+    flat_index = b.emit("stablehlo.reshape", [b.emit("stablehlo.iota", [], b.tensor((size,), s64),
+                                                      iota_dimension=ir.IntegerAttr.get(
+                                                          ir.IntegerType.get_signless(64), 0))],
+                        b.tensor(shape, s64))
+    positions = gather(b, flat_index, indices, node.types[1].type, shape, node.attrs, update_shape, s64)
+    positions = b.emit("stablehlo.reshape", [positions], b.tensor((count, 1), s64))
+    wide = f32 if dtype in (f16, bf16) else dtype
+    flat_x = b.emit("stablehlo.reshape", [convert(b, x, dtype, wide)], b.tensor((size,), wide))
+    flat_updates = b.emit("stablehlo.reshape", [convert(b, updates, dtype, wide)], b.tensor((count,), wide))
+    numbers = ir.Attribute.parse("#stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], "
+                                 "index_vector_dim = 1>")
+    scalar = b.tensor((), wide)
+    add = "stablehlo.or" if wide.is_bool else "stablehlo.add"
+    (out,) = b.with_region("stablehlo.scatter", [flat_x, positions, flat_updates], [flat_x.type], [scalar, scalar],
+                           lambda old, new: [b.binary(add, old, new)], scatter_dimension_numbers=numbers,
+                           indices_are_sorted=ir.BoolAttr.get(False), unique_indices=ir.BoolAttr.get(False))
+    return convert(b, b.emit("stablehlo.reshape", [out], b.tensor(shape, wide)), wide, dtype)
 
 
 @lowers("iota")

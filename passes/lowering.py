@@ -14,7 +14,13 @@ from numerix.dialect import ir as nxir
 from numerix.dtypes import bool_
 
 LOWERINGS = {}
-EAGER_ONLY = {}  # nx op name -> why it is not lowered
+# nx ops that never reach this pass, with the reason (the pass reports it if one does).
+NOT_LOWERED = {
+    "grad": "nx-grad replaces it with calls of the gradient functions it writes; run nx-grad first",
+    "value_and_grad": "nx-grad replaces it with calls of the gradient functions it writes; run nx-grad first",
+    "fusion": "nx-fusion-to-linalg lowers each fusion to a linalg.generic; run it first",
+    "yield": "it ends an nx.fusion's region, which nx-fusion-to-linalg lowers",
+}
 
 
 def lowers(*names):
@@ -77,6 +83,40 @@ class Builder:
                                  attributes={k: v for k, v in attributes.items()})
         return op.result
 
+    @staticmethod
+    def emit_many(name, operands, result_types, **attributes):
+        return list(ir.Operation.create(name, results=list(result_types), operands=list(operands),
+                                        attributes=attributes).results)
+
+    @staticmethod
+    def with_region(name, operands, result_types, block_types, build_body, **attributes):
+        """An op with one single-block region (a reduce or sort body): build_body(*block arguments) returns the
+        values the body's stablehlo.return gives back. Returns the op's results."""
+        op = ir.Operation.create(name, results=list(result_types), operands=list(operands),
+                                 attributes=attributes, regions=1)
+        block = op.regions[0].blocks.append(*block_types)
+        with ir.InsertionPoint(block):
+            returned = build_body(*block.arguments)
+            ir.Operation.create("stablehlo.return", results=[], operands=list(returned))
+        return list(op.results)
+
+    def while_loop(self, inits, condition, body):
+        """stablehlo.while over the values `inits`: condition(*values) gives an i1 scalar, body(*values) the next
+        values. Returns the final values."""
+        types = [v.type for v in inits]
+        op = ir.Operation.create("stablehlo.while", results=types, operands=list(inits), regions=2)
+        for region, fn in zip(op.regions, (lambda *v: [condition(*v)], body)):
+            block = region.blocks.append(*types)
+            with ir.InsertionPoint(block):
+                ir.Operation.create("stablehlo.return", results=[], operands=list(fn(*block.arguments)))
+        return list(op.results)
+
+    def dynamic_slice(self, x, starts, sizes):
+        """x[starts : starts + sizes], the starts 0-d s64 tensors."""
+        return self.emit("stablehlo.dynamic_slice", [x, *starts],
+                         ir.RankedTensorType.get(list(sizes), ir.RankedTensorType(x.type).element_type),
+                         slice_sizes=ir.DenseI64ArrayAttr.get([int(v) for v in sizes]))
+
     # ---- constants ----
     def constant(self, value, shape, dtype):
         """A splat constant of nx type `dtype` (complex constants are built from their two parts)."""
@@ -99,8 +139,8 @@ class Builder:
         return self.constant(fill, self.shape(value), dtype)
 
     def array(self, array, dtype):
-        """A constant holding a NumPy array of nx type `dtype` (real; unsigned stored signless)."""
-        array = np.asarray(array)
+        """A constant holding a NumPy array as nx type `dtype` (real; unsigned stored signless)."""
+        array = np.asarray(array).astype(dtype.np, copy=False)
         if dtype.is_unsigned or dtype.kind == "bf":  # the same bits, in a NumPy type the bindings read
             array = array.view(np.dtype(f"i{dtype.itemsize}"))
         attr = ir.DenseElementsAttr.get(np.ascontiguousarray(array) if array.ndim else array,
@@ -167,6 +207,16 @@ class Builder:
 
     def is_nan(self, x, dtype):
         return self.compare("NE", x, x, dtype)
+
+    def to_storage(self, value, tensor_type):
+        """A value of nx type `tensor_type` (a function argument, a call's result) in storage form."""
+        if not tensor_type.type.is_unsigned:
+            return value
+        return self.unary("stablehlo.bitcast_convert", value, self.tensor(tensor_type.shape, tensor_type.type))
+
+    def to_nx(self, value, mlir_type):
+        """A lowered value as the nx type `mlir_type` wants (where a return or a call takes it)."""
+        return value if value.type == mlir_type else self.unary("stablehlo.bitcast_convert", value, mlir_type)
 
     def convert(self, x, dtype):
         """stablehlo.convert to nx type `dtype` (signed and float sources; see lower_convert for the rest)."""

@@ -5,24 +5,19 @@ Ops are lowered in program order. Each nx op's lowering sees its operands alread
 keyed by the original values, whose nx types stay readable until the end), then all original ops are replaced at
 once. Inside a function integers are signless; function arguments and results, and values passed to or returned
 by calls, keep their nx types (`ui32`...), converted at the boundary by bitcasts that IREE folds away."""
-import re
-
-from iree.compiler import ir
+from iree.compiler import ir, passmanager
 
 from numerix.dialect import ir as nxir
+from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
 from numerix.errors import NxValueError
 
-from . import lower_arithmetic, lower_elementwise, lower_math, lower_shape  # noqa: F401  (register their lowerings)
-from .lowering import EAGER_ONLY, LOWERINGS, Builder, Node, decode_attrs
+from . import (  # noqa: F401  (they register the lowerings)
+    lower_arithmetic, lower_calls, lower_elementwise, lower_fft, lower_linalg, lower_math, lower_reduction,
+    lower_shape,
+)
+from .lowering import LOWERINGS, NOT_LOWERED, Builder, Node, decode_attrs
 from .registry import register_pass
-
-_LOCATION = re.compile(r'loc\("([^"]*)":(\d+):(\d+)')
-
-
-def _user_location(op):
-    match = _LOCATION.search(str(op.location))
-    return (match.group(1), int(match.group(2)), int(match.group(3))) if match else None
 
 
 def _nx_name(op):
@@ -32,12 +27,14 @@ def _nx_name(op):
 
 def _rule(op):
     name = _nx_name(op)
+    where = nx_ops.location(op)
+    if name in NOT_LOWERED:
+        raise NxValueError(f"is not lowered to StableHLO: {NOT_LOWERED[name]}", op="nx-to-stablehlo", location=where)
     if name not in SCHEMAS:
-        raise NxValueError(f"unknown op {op.operation.name}", op=name, location=_user_location(op))
-    if name in EAGER_ONLY:
-        raise NxValueError(f"cannot be compiled: {EAGER_ONLY[name]}", op=name, location=_user_location(op))
+        raise NxValueError(f"unknown op {op.operation.name}", op="nx-to-stablehlo", location=where)
     if name not in LOWERINGS:
-        raise NxValueError("has no StableHLO lowering yet", op=name, location=_user_location(op))
+        raise NxValueError(f"nx.{name} has no StableHLO lowering: numerix cannot compile it yet",
+                           op="nx-to-stablehlo", location=where)
     return SCHEMAS[name], LOWERINGS[name]
 
 
@@ -51,12 +48,7 @@ class _Lowerer:
         type; an unsigned one is reinterpreted as signless once, where it is first used."""
         found = self.lowered.get(original)
         if found is None:
-            found = original
-            tensor_type = nxir.to_tensor_type(original.type)
-            if tensor_type.type.is_unsigned:
-                found = self.builder.unary("stablehlo.bitcast_convert", original,
-                                           self.builder.tensor(tensor_type.shape, tensor_type.type))
-            self.lowered[original] = found
+            found = self.lowered[original] = self.builder.to_storage(original, nxir.to_tensor_type(original.type))
         return found
 
     def block(self, block):
@@ -82,13 +74,20 @@ class _Lowerer:
             with op.location, ir.InsertionPoint(op):
                 for original in op.results:
                     if next(iter(original.uses), None) is not None:
-                        original.replace_all_uses_with(self._restore(self.lowered[original], original.type))
+                        original.replace_all_uses_with(self.builder.to_nx(self.lowered[original], original.type))
             op.erase()
 
-    def _restore(self, value, nx_type):
-        if value.type == nx_type:
-            return value
-        return self.builder.unary("stablehlo.bitcast_convert", value, nx_type)
+
+_PURE_DIALECTS = ("stablehlo.", "chlo.", "arith.", "math.")
+
+
+def _erase_unused(block):
+    """Erases the ops lowerings made whose results nothing uses (a lowering may build more than one op needs)."""
+    for op in reversed(list(block.operations)):
+        name = op.operation.name
+        if name.startswith(_PURE_DIALECTS) and not op.regions and all(
+                next(iter(r.uses), None) is None for r in op.results):
+            op.erase()
 
 
 @register_pass("nx-to-stablehlo")
@@ -99,5 +98,7 @@ def to_stablehlo(module):
             for region in op.regions:
                 for block in region.blocks:
                     lowerer.block(block)
+                    _erase_unused(block)
+        passmanager.PassManager.parse("builtin.module(cse)").run(module.operation)
     module.operation.verify()
     return module

@@ -128,8 +128,7 @@ def _or_zeros(cotangent, like):
 @vjp_rule("cholesky")
 def _cholesky(cotangents, operands, results):
     # dL = L phi(L^-1 dA L^-H), phi: the lower triangle with its diagonal halved.
-    (g,), (lower,) = cotangents, operands
-    (factor,) = results
+    (g,), (factor,) = cotangents, results
     phi = nx.tril(_mT(factor) @ g) * (1 - _eye(factor) * 0.5)
     left = _solve(_mT(factor), phi)  # L^-T phi
     full = _mT(_solve(_H(factor), _mT(left)))  # L^-T phi conj(L)^-1
@@ -139,7 +138,7 @@ def _cholesky(cotangents, operands, results):
 @vjp_rule("eigh")
 def _eigh(cotangents, operands, results):
     # dw = Re diag(V^H dA V), dV = V (F * (V^H dA V)) with F the reciprocal eigenvalue differences.
-    (g_values, g_vectors), (x,), (values, vectors) = cotangents, operands, results
+    (g_values, g_vectors), (values, vectors) = cotangents, results
     inner = nx.zeros_like(vectors)
     if g_values is not None:
         inner = inner + _diag(g_values, vectors.type)

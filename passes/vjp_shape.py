@@ -47,7 +47,7 @@ def _slice(cotangents, operands, results, start_indices, limit_indices, strides)
 def _pad(cotangents, operands, results, pads):
     # JAX's transpose of pad: undo the edges (a negative pad cuts, a positive one restores what a negative edge
     # cut, as zeros), then take every (interior + 1)-th element. The pad value received every other element.
-    (g,), (x, value) = cotangents, operands
+    (g,) = cotangents
     unpadded = apply("pad", [g, zero_scalar(g)], pads=tuple((-low, -high, 0) for low, high, _ in pads))
     x_cotangent = apply("slice", [unpadded], start_indices=(0,) * len(pads), limit_indices=unpadded.shape,
                         strides=tuple(interior + 1 for _, _, interior in pads))

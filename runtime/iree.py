@@ -9,7 +9,7 @@ Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). F
 this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
 tanh, atan2, fmod, pow, log and the like have no implementation in IREE's embedded runtime, and libm's are within
 a few ULP of NumPy. Such a module is specific to this machine, which is what an in-process compile wants;
-`portable_flags` are for artifacts that run elsewhere."""
+`flags_for(target, host=False)` are for artifacts that run elsewhere (nx-compile's default)."""
 import re
 import shutil
 
@@ -29,20 +29,15 @@ OPTIONS = ("target", "driver", "flags")
 _KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 
 
-def host_flags(target):
-    """Flags for running on this machine."""
+def flags_for(target, host=True):
+    """iree-compile flags: for running on this machine (its CPU, its libm), or for any machine of the target's
+    kind (IREE's embedded linking and a generic CPU; f64 functions that need libm then fail, saying so)."""
     flags = [_KEEP_F64]
     if target == "llvm-cpu":
-        flags.append("--iree-llvmcpu-target-cpu=host")
-        if shutil.which("ld"):
+        flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
+        if host and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
     return flags
-
-
-def portable_flags(target):
-    """Flags for an artifact that runs on any machine of the target's kind (IREE's embedded linking, generic CPU):
-    f64 functions that need libm then fail to compile, with an error that says so."""
-    return [_KEEP_F64]
 
 
 def stablehlo_text(module):
@@ -73,8 +68,9 @@ def _explain(error, target, flags):
     missing = sorted(set(_UNDEFINED.findall(text)))
     if missing:
         return NxValueError(
-            f"IREE's embedded {target} runtime has no {', '.join(missing)} (f64 math from libm); compile for this "
-            "machine with a system linker ('ld', from binutils) on the PATH, which links the host's libm",
+            f"IREE's embedded {target} runtime has no {', '.join(missing)} (f64 math from libm): build for this "
+            "machine instead (defn does; nx-compile --host), with a system linker ('ld', from binutils) on the PATH "
+            "to link the host's libm",
             op="iree")
     diagnostics = text.split("Invoked with:")[0].strip()
     return NxValueError(f"iree-compile failed for target {target} (flags {' '.join(flags)}):\n{diagnostics}",
@@ -105,5 +101,5 @@ class IreeCompiler:
         with module.context:
             inputs, outputs = entry_signature(module, entry)
             text = stablehlo_text(module)
-        vmfb = compile_stablehlo(text, target, host_flags(target) + list(options.get("flags", ())))
+        vmfb = compile_stablehlo(text, target, flags_for(target) + list(options.get("flags", ())))
         return Executable(vmfb, entry, inputs, outputs, driver)

@@ -86,8 +86,14 @@ def samples(dtype, seed=0):
         # Complex pairs: the real samples as real parts, shifted ones as imaginary parts.
         shift = len(specials) // 3
         xr, yr = x.astype(np.float64), y.astype(np.float64)
-        return ((xr + 1j * np.roll(yr, shift)).astype(dtype.np), (yr + 1j * np.roll(xr, shift)).astype(dtype.np))
+        return _complex(xr, np.roll(yr, shift), dtype), _complex(yr, np.roll(xr, shift), dtype)
     return x.astype(np.float64).astype(dtype.np), y.astype(np.float64).astype(dtype.np)
+
+
+def _complex(re, im, dtype):
+    out = np.empty(re.shape, dtype.np)
+    out.real, out.imag = re, im  # (re + 1j * im would turn an infinite im into a NaN real part)
+    return out
 
 
 def tensor_type(array):

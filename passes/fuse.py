@@ -1,0 +1,167 @@
+"""nx-fuse: groups producer/consumer chains of elementwise nx ops into nx.fusion ops (dialect/fusion.py), which
+nx-fusion-to-linalg lowers into one linalg.generic each.
+
+What fuses: the elementwise ops that have a scalar emitter (passes/fusion_to_linalg.py asks its table), on real
+values; the broadcasts that feed them (read through an indexing map, never materialised) and splat constants (a
+scalar in the body), both copied into every fusion that reads them; and a reduction that ends a chain (one generic
+with reduction loops).
+
+Where a chain stops: a value is materialised, and so ends its fusion as that fusion's result, when an op that does
+not fuse uses it (a dot, a func.return, a call), when a broadcast reads it (the broadcast's operand is an input of
+the generic), or when fusions that do not contain each other use it. In that last case a cheap op of one varying
+operand (a conversion, a negation, x * 2, ...) is instead computed again in each fusion: that costs an ALU op per
+element and saves writing the value and reading it back. Ops are visited consumers first, so each op joins the
+fusions of its users; a reduction always starts its own fusion (its result is complete only after the loop)."""
+from iree.compiler import ir
+
+from numerix.dialect import fusion as nx_fusion
+from numerix.dialect import ops as nx_ops
+
+from .fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS, can_emit, splat_value
+from .registry import register_pass
+
+# Elementwise ops cheap enough to compute again in each fusion that uses them (when their other operands are splat
+# constants): a few ALU instructions per element, less than writing the value out and reading it back.
+CHEAP = frozenset({
+    "as_type", "bitcast", "negate", "abs", "sign", "floor", "ceil", "trunc", "round", "real", "imag", "conjugate",
+    "square", "is_nan", "is_infinity", "is_finite", "signbit", "logical_not", "bitwise_not", "add", "subtract",
+    "multiply", "max", "min", "copysign", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
+    "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "select",
+})
+
+
+@register_pass("nx-fuse")
+def fuse(module):
+    with module.context:
+        for function in nx_ops.functions(module.operation).values():
+            for block in function.regions[0].blocks:
+                _Fuser(block).run()
+    return module
+
+
+def _users(op):
+    return [use.owner.operation if hasattr(use.owner, "operation") else use.owner
+            for result in op.results for use in result.uses]
+
+
+class _Fuser:
+    def __init__(self, block):
+        self.ops = [o.operation for o in block.operations]
+        self.position = {op: i for i, op in enumerate(self.ops)}
+        self.kind = {op: self._kind(op) for op in self.ops}
+        self.groups = []  # root op of each fusion
+        self.member_of = {}  # computing op -> indices of the fusions that compute it
+
+    @staticmethod
+    def _kind(op):
+        if not nx_ops.is_nx(op) or len(op.regions):
+            return None
+        name = nx_ops.schema_name(op)
+        if name == "constant":
+            return "constant" if splat_value(op) is not None else None
+        if name == "broadcast":
+            return None if nx_ops.result_types(op)[0].type.is_complex else "broadcast"
+        if not can_emit(op):
+            return None
+        return "reduction" if name in REDUCTIONS else "elementwise" if name in SCALAR_EMITTERS else None
+
+    def run(self):
+        for op in reversed(self.ops):
+            if self.kind[op] == "reduction":
+                self._new_group(op)
+            elif self.kind[op] == "elementwise":
+                self._place(op)
+        # Everything is planned before the IR changes: an Operation's hash follows its operands, so ops cannot be
+        # looked up once uses are replaced.
+        plans = []
+        for g in sorted(range(len(self.groups)), key=lambda g: self.position[self.groups[g]]):
+            members = sorted((op for op, gs in self.member_of.items() if g in gs), key=self.position.get)
+            pulled, inputs = self._inputs(members)
+            if self._worth_building(members, inputs):
+                plans.append((self.groups[g], sorted(members + pulled, key=self.position.get), inputs))
+        doomed = sorted({op for _, region_ops, _ in plans for op in region_ops}, key=self.position.get, reverse=True)
+        replaced = {}
+        for root, region_ops, inputs in plans:
+            fusion = _build(root, region_ops, inputs, [replaced.get(v, v) for v in inputs])
+            replaced.update(zip(root.results, fusion.results))
+        for old, new in replaced.items():
+            old.replace_all_uses_with(new)
+        for op in doomed:  # consumers first, so whole chains go; ops still used outside fusions stay
+            if not _users(op):
+                op.erase()
+
+    def _place(self, op):
+        """Joins the fusions of op's users, or starts a fusion whose result op's value is."""
+        groups = set()
+        for user in _users(op):
+            if user not in self.member_of:  # no fusion computes the user: op's value must exist as a tensor
+                self._new_group(op)
+                return
+            groups |= self.member_of[user]
+        if len(groups) == 1 or groups and self._cheap_to_repeat(op):
+            self.member_of[op] = groups
+        else:
+            self._new_group(op)
+
+    def _new_group(self, op):
+        self.groups.append(op)
+        self.member_of[op] = {len(self.groups) - 1}
+
+    def _cheap_to_repeat(self, op):
+        varying = [v for v in op.operands if self._constant_producer(v) is None]
+        return nx_ops.schema_name(op) in CHEAP and len(varying) <= 1
+
+    def _constant_producer(self, value):
+        producer = nx_ops.defining_op(value)
+        return producer if producer is not None and self.kind.get(producer) == "constant" else None
+
+    def _worth_building(self, members, inputs):
+        """A fusion computes at least one elementwise op (a reduction alone is nx-to-stablehlo's) and reads at least
+        one tensor (a chain of constants is nx-fold's)."""
+        return any(self.kind[op] == "elementwise" for op in members) and bool(inputs)
+
+    def _inputs(self, members):
+        """The ops copied in beside the members (broadcasts and splat constants they read) and the external values,
+        in first-use order."""
+        inside = set(members)
+        pulled, inputs = [], []
+
+        def read(value):
+            producer = nx_ops.defining_op(value)
+            if producer in inside:
+                return
+            kind = self.kind.get(producer)
+            if kind == "constant" or kind == "broadcast":
+                inside.add(producer)
+                pulled.append(producer)
+                if kind == "broadcast":
+                    read(producer.operands[0])
+            elif value not in inputs:
+                inputs.append(value)
+
+        for op in members:
+            for value in op.operands:
+                read(value)
+        return pulled, inputs
+
+
+def _build(root, region_ops, inputs, operands):
+    """An nx.fusion before `root` holding copies of `region_ops`, reading `inputs` (as `operands`: inputs that other
+    fusions replace are those fusions' results) and yielding root's results."""
+    with root.location:
+        fusion = _create(nx_fusion.FUSION, root.results, operands, {}, root, regions=1)
+        block = fusion.regions[0].blocks.append(*[v.type for v in inputs], arg_locs=[root.location] * len(inputs))
+        inner = dict(zip(inputs, block.arguments))
+        for op in region_ops:
+            clone = _create(op.name, op.results, [inner[v] for v in op.operands],
+                            {name: op.attributes[name] for name in op.attributes}, block, location=op.location)
+            inner.update(zip(op.results, clone.results))
+        _create(nx_fusion.YIELD, [], [inner[r] for r in root.results], {}, block)
+    return fusion
+
+
+def _create(name, results, operands, attributes, where, regions=0, location=None):
+    """An op at the end of block `where`, or just before op `where`, with the types of `results`."""
+    with ir.InsertionPoint(where):
+        return ir.Operation.create(name, results=[r.type for r in results], operands=list(operands),
+                                   attributes=attributes, regions=regions, loc=location)

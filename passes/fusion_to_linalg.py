@@ -1,0 +1,302 @@
+"""The nx-fusion-to-linalg pass: lowers each nx.fusion into one `linalg.generic` whose body is scalar arith/math code.
+
+The generic iterates over the fused ops' shape: parallel loops, plus reduction loops when the fusion ends in a
+reduction. Its inputs are the fusion's operands; an operand that the region broadcasts is read through an indexing
+map (the broadcast is never materialised), splat constants become scalar constants. Each fused op's scalar code is
+its StableHLO lowering (passes/lower_*.py) run on a ScalarBuilder, so the numerics are those of nx-to-stablehlo.
+
+Storage follows passes/to_stablehlo.py: inside, integers are signless; an unsigned operand is reinterpreted as
+signless where the generic reads it and the result back as unsigned where it leaves, by bitcasts IREE folds away.
+Everything outside fusions is left to nx-to-stablehlo, which runs after this pass."""
+import math
+
+import numpy as np
+from iree.compiler import ir
+
+from numerix.dialect import fusion as nx_fusion
+from numerix.dialect import ir as nx_ir
+from numerix.dialect import ops as nx_ops
+from numerix.dialect.schema import SCHEMAS
+from numerix.dtypes import bf16, f16, f32
+from numerix.errors import NxValueError
+
+from . import to_stablehlo  # noqa: F401  (registers the lowerings the scalar emitters are)
+from .lowering import LOWERINGS, Builder, Node, decode_attrs
+from .registry import register_pass
+from .scalar_builder import ScalarBuilder
+
+# The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder. The
+# complex op (and any op on complex values, see `can_emit`) stays with nx-to-stablehlo.
+FUSIBLE_ELEMENTWISE = (
+    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt", "sin", "cos", "tan", "asin", "acos",
+    "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "erf_inv", "sigmoid", "negate", "abs",
+    "sign", "floor", "ceil", "round", "trunc", "conjugate", "real", "imag", "angle", "is_nan", "is_infinity",
+    "is_finite", "signbit", "bitwise_not", "logical_not", "square", "reciprocal", "count_leading_zeros",
+    "population_count", "add", "subtract", "multiply", "divide", "quotient", "remainder", "pow", "atan2", "hypot",
+    "max", "min", "copysign", "nextafter", "logaddexp", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+    "right_shift", "logical_and", "logical_or", "logical_xor", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal", "select", "as_type", "bitcast",
+)
+SCALAR_EMITTERS = {name: LOWERINGS[name] for name in FUSIBLE_ELEMENTWISE}
+
+
+# ---- reductions that end a fusion: scalar combiner and identity, by nx type ----
+
+def _reduce_max(b, acc, x, dtype):
+    if dtype.is_bool:
+        return b.op("arith.ori", [acc, x], acc.type)
+    if dtype.is_float:
+        return b.op("arith.maximumf", [acc, x], acc.type)  # NaN propagates, as the NumPy rule's np.max does
+    return b.op("arith.maxui" if dtype.is_unsigned else "arith.maxsi", [acc, x], acc.type)
+
+
+def _reduce_min(b, acc, x, dtype):
+    if dtype.is_bool:
+        return b.op("arith.andi", [acc, x], acc.type)
+    if dtype.is_float:
+        return b.op("arith.minimumf", [acc, x], acc.type)
+    return b.op("arith.minui" if dtype.is_unsigned else "arith.minsi", [acc, x], acc.type)
+
+
+def _extreme(dtype, low):
+    if dtype.is_bool:
+        return not low
+    if dtype.is_float:
+        return -math.inf if low else math.inf
+    info = np.iinfo(dtype.np)
+    return int(info.min if low else info.max)
+
+
+# name -> (combine(b, accumulator, value, nx type), identity(nx type))
+REDUCTIONS = {
+    "sum": (lambda b, acc, x, t: b.op("arith.addf" if t.is_float else "arith.addi", [acc, x], acc.type),
+            lambda t: 0),
+    "product": (lambda b, acc, x, t: b.op("arith.mulf" if t.is_float else "arith.muli", [acc, x], acc.type),
+                lambda t: 1),
+    "reduce_max": (_reduce_max, lambda t: _extreme(t, low=True)),
+    "reduce_min": (_reduce_min, lambda t: _extreme(t, low=False)),
+    "all": (lambda b, acc, x, t: b.op("arith.andi", [acc, x], acc.type), lambda t: True),
+    "any": (lambda b, acc, x, t: b.op("arith.ori", [acc, x], acc.type), lambda t: False),
+}
+
+
+def accumulator_type(dtype):
+    """Halves accumulate in f32 and are rounded once at the end, as the NumPy rules do."""
+    return f32 if dtype in (f16, bf16) else dtype
+
+
+def splat_value(op):
+    """The element attribute of an nx.constant that holds one value everywhere, else None."""
+    if op.name != "nx.constant":
+        return None
+    dense = ir.DenseElementsAttr(op.attributes["value"])
+    return dense.get_splat_value() if dense.is_splat else None
+
+
+def can_emit(op):
+    """Whether nx-fusion-to-linalg can put `op` in a generic's body: a fusible elementwise op or a reduction, on
+    real values (complex ones have no scalar form here)."""
+    name = nx_ops.schema_name(op)
+    if name not in SCALAR_EMITTERS and name not in REDUCTIONS:
+        return False
+    return not any(t.type.is_complex for t in nx_ops.operand_types(op) + nx_ops.result_types(op))
+
+
+# ---- the pass ----
+
+@register_pass("nx-fusion-to-linalg")
+def fusion_to_linalg(module):
+    with module.context:
+        for op in [op for op in nx_ops.all_ops(module) if op.name == nx_fusion.FUSION]:
+            with op.location, ir.InsertionPoint(op):
+                results = _Generic(op).lower()
+            for old, new in zip(op.results, results):
+                old.replace_all_uses_with(new)
+            op.erase()
+    return module
+
+
+def _error(fusion, message):
+    return NxValueError(message, op="nx-fusion-to-linalg", location=nx_ops.location(fusion))
+
+
+class _Generic:
+    """One fusion's generic: its iteration space, the inputs it reads (operand, indexing map) and its body."""
+
+    def __init__(self, fusion):
+        self.fusion = fusion
+        block = nx_fusion.body(fusion)
+        operations = [o.operation for o in block.operations]
+        self.ops, self.terminator = operations[:-1], operations[-1]
+        self.arguments = list(block.arguments)
+        self.yielded = list(self.terminator.operands)
+        self.reductions = [op for op in self.ops if nx_ops.schema_name(op) in REDUCTIONS]
+        self._iteration_space()
+        self.inputs = []  # (operand index, affine map), each read once
+        self.tensor_builder = Builder()
+
+    def _iteration_space(self):
+        if self.reductions:
+            reduced = {tuple(op.operands[0].type.shape) for op in self.reductions}
+            axes = {nx_ops.read_attrs(op)["axes"] for op in self.reductions}
+            produced = {op.result for op in self.reductions}
+            if len(reduced) != 1 or len(axes) != 1 or set(self.yielded) != produced or \
+                    len(self.yielded) != len(self.reductions):
+                raise _error(self.fusion, "a fusion that reduces must yield exactly its reductions, all over the same "
+                             "shape and axes")
+            for op in self.reductions:
+                if any(use.owner != self.terminator for use in op.result.uses):
+                    raise _error(self.fusion, "a reduction's result may only be yielded (it is complete only after the "
+                                 "generic)")
+            (self.shape,), (self.axes,) = reduced, axes
+        else:
+            shapes = {tuple(v.type.shape) for v in self.yielded}
+            if len(shapes) != 1:
+                raise _error(self.fusion, f"yields values of different shapes {sorted(shapes)}")
+            (self.shape,) = shapes
+            self.axes = ()
+        self.rank = len(self.shape)
+
+    # ---- indexing maps ----
+    def _identity(self):
+        return ir.AffineMap.get_identity(self.rank)
+
+    def _map(self, exprs):
+        return ir.AffineMap.get(self.rank, 0, exprs)
+
+    def _broadcast_map(self, op):
+        """Operand axis i is result axis axes[i]; an axis of size 1 stretched wider reads index 0."""
+        attrs = nx_ops.read_attrs(op)
+        operand_shape = op.operands[0].type.shape
+        if tuple(attrs["shape"]) != self.shape:
+            raise _error(self.fusion, f"broadcasts to {list(attrs['shape'])} inside a fusion over {list(self.shape)}")
+        exprs = [ir.AffineConstantExpr.get(0) if size != self.shape[axis] else ir.AffineDimExpr.get(axis)
+                 for size, axis in zip(operand_shape, attrs["axes"])]
+        return self._map(exprs)
+
+    def _output_map(self):
+        return self._map([ir.AffineDimExpr.get(d) for d in range(self.rank) if d not in self.axes])
+
+    def _input(self, index, affine_map):
+        key = (index, str(affine_map))
+        for position, existing in enumerate(self.inputs):
+            if existing[0] == key:
+                return position
+        self.inputs.append((key, affine_map))
+        return len(self.inputs) - 1
+
+    # ---- lowering ----
+    def lower(self):
+        plan = self._plan()
+        operands = [self._storage_input(self.fusion.operands[index]) for (index, _), _ in self.inputs]
+        nx_out = [nx_ops.tensor_type_of(v.type, "yielded value") for v in self.yielded]
+        if self.reductions:
+            out_shape = [d for i, d in enumerate(self.shape) if i not in self.axes]
+            accumulators = [accumulator_type(nx_ops.operand_types(op)[0].type) for op in self.reductions]
+            inits = [self.tensor_builder.constant(REDUCTIONS[nx_ops.schema_name(op)][1](t), out_shape, t)
+                     for op, t in zip(self.reductions, accumulators)]
+            out_maps = [self._output_map()] * len(inits)
+        else:
+            accumulators = [t.type for t in nx_out]
+            inits = [ir.Operation.create("tensor.empty", results=[Builder.tensor(self.shape, t)]).result
+                     for t in accumulators]
+            out_maps = [self._identity()] * len(inits)
+        iterators = [ir.Attribute.parse(f"#linalg.iterator_type<{'reduction' if d in self.axes else 'parallel'}>")
+                     for d in range(self.rank)]
+        generic = ir.Operation.create(
+            "linalg.generic", results=[v.type for v in inits], operands=operands + inits,
+            attributes={"indexing_maps": ir.ArrayAttr.get([ir.AffineMapAttr.get(m)
+                                                           for m in [m for _, m in self.inputs] + out_maps]),
+                        "iterator_types": ir.ArrayAttr.get(iterators),
+                        "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(operands), len(inits)])},
+            regions=1)
+        element_types = [ir.RankedTensorType(v.type).element_type for v in operands + inits]
+        body = generic.regions[0].blocks.append(*element_types, arg_locs=[self.fusion.location] * len(element_types))
+        with ir.InsertionPoint(body):
+            yielded = self._body(plan, list(body.arguments))
+            ir.Operation.create("linalg.yield", results=[], operands=yielded)
+        return [self._restore(r, acc, t) for r, acc, t in zip(generic.results, accumulators, nx_out)]
+
+    def _plan(self):
+        """Where each region value comes from in the body: ("input", position) for a read of an operand (directly or
+        broadcast), ("constant", value, nx type), or ("op", op) to emit."""
+        plan = {}
+        for i, argument in enumerate(self.arguments):
+            if any(use.owner.name != "nx.broadcast" for use in argument.uses):
+                if tuple(argument.type.shape) != self.shape:
+                    raise _error(self.fusion, f"operand {i} of shape {list(argument.type.shape)} is used unbroadcast "
+                                 f"in a fusion over {list(self.shape)}")
+                plan[argument] = ("input", self._input(i, self._identity()))
+        for op in self.ops:
+            name = nx_ops.schema_name(op)
+            if name == "constant":
+                value = splat_value(op)
+                if value is None:
+                    raise _error(self.fusion, "only splat constants can be fused")
+                plan[op.result] = ("constant", value, nx_ops.result_types(op)[0].type)
+            elif name == "broadcast":
+                source = op.operands[0]
+                if source in plan and plan[source][0] == "constant":
+                    plan[op.result] = plan[source]
+                elif source in self.arguments:
+                    plan[op.result] = ("input", self._input(self.arguments.index(source), self._broadcast_map(op)))
+                else:
+                    raise _error(self.fusion, "a fused broadcast must read an operand of the fusion or a splat "
+                                 "constant")
+            elif name in SCALAR_EMITTERS or name in REDUCTIONS:
+                plan[op.result] = ("op", op)
+            else:
+                raise _error(self.fusion, f"holds {op.name}, which has no scalar emitter")
+        return plan
+
+    def _body(self, plan, body_arguments):
+        b = ScalarBuilder()
+        scalars = {}
+
+        def scalar(value):
+            if value not in scalars:
+                source = plan[value]
+                if source[0] == "input":
+                    scalars[value] = body_arguments[source[1]]
+                elif source[0] == "constant":
+                    scalars[value] = b.splat(source[1], source[2])
+                else:
+                    raise _error(self.fusion, "uses a value before it is computed")
+            return scalars[value]
+
+        accumulators = iter(body_arguments[len(self.inputs):])
+        for op in self.ops:
+            if plan[op.result][0] != "op":
+                continue
+            name = nx_ops.schema_name(op)
+            types, out = nx_ops.operand_types(op), nx_ops.result_types(op)
+            with op.location:
+                if name in REDUCTIONS:
+                    dtype = accumulator_type(types[0].type)
+                    value = b.convert(scalar(op.operands[0]), dtype) if dtype is not types[0].type else \
+                        scalar(op.operands[0])
+                    scalars[op.result] = REDUCTIONS[name][0](b, next(accumulators), value, dtype)
+                else:
+                    node = Node(name, [scalar(v) for v in op.operands], types, out, decode_attrs(SCHEMAS[name], op))
+                    scalars[op.result] = SCALAR_EMITTERS[name](b, node)
+        return [scalar(v) for v in self.yielded]
+
+    def _storage_input(self, value):
+        """An operand as the generic reads it: unsigned integers reinterpreted as signless."""
+        tensor_type = nx_ops.tensor_type_of(value.type, "fusion operand")
+        if not tensor_type.type.is_unsigned:
+            return value
+        return self.tensor_builder.unary("stablehlo.bitcast_convert", value, Builder.tensor(tensor_type.shape,
+                                                                                           tensor_type.type))
+
+    def _restore(self, result, accumulated, nx_type):
+        """A generic result as the fusion's: rounded from the accumulator type, reshaped to keep reduced axes as
+        size 1, and unsigned again."""
+        b = self.tensor_builder
+        if accumulated is not nx_type.type:
+            result = b.unary("stablehlo.convert", result, Builder.tensor(b.shape(result), nx_type.type))
+        if tuple(b.shape(result)) != nx_type.shape:
+            result = b.unary("stablehlo.reshape", result, Builder.tensor(nx_type.shape, nx_type.type))
+        if nx_type.type.is_unsigned:
+            result = b.unary("stablehlo.bitcast_convert", result, nx_ir.tensor_type(nx_type))
+        return result

@@ -1,0 +1,140 @@
+// RUN: %nx-opt --nx-fuse %s | %filecheck %s
+// Where nx-fuse stops a chain: a value that must exist as a tensor ends its fusion (as the fusion's result) and is an
+// input of the fusions that read it.
+
+// Used by an op that does not fuse (a dot): the chain before it and the one after it are two fusions.
+// CHECK-LABEL: func.func @used_by_dot
+// CHECK-NEXT: %[[A:.*]] = "nx.fusion"(%arg0)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.exp"
+// CHECK-NEXT: "nx.negate"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: %[[D:.*]] = "nx.dot"(%[[A]], %arg1)
+// CHECK-NEXT: %[[T:.*]] = "nx.fusion"(%[[D]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.tanh"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: return %[[T]]
+func.func @used_by_dot(%x: tensor<2x3xf32>, %w: tensor<3x4xf32>) -> tensor<2x4xf32> {
+  %a = "nx.exp"(%x) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %b = "nx.negate"(%a) : (tensor<2x3xf32>) -> tensor<2x3xf32>
+  %d = "nx.dot"(%b, %w) {batch_axes_a = array<i64>, batch_axes_b = array<i64>, contract_axes_a = array<i64: 1>, contract_axes_b = array<i64: 0>} : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
+  %e = "nx.tanh"(%d) : (tensor<2x4xf32>) -> tensor<2x4xf32>
+  return %e : tensor<2x4xf32>
+}
+
+// Returned: an intermediate the function returns is stored, so the chain splits there.
+// CHECK-LABEL: func.func @returned_intermediate
+// CHECK-NEXT: %[[A:.*]] = "nx.fusion"(%arg0)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.exp"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: %[[B:.*]] = "nx.fusion"(%[[A]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.sin"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: return %[[A]], %[[B]]
+func.func @returned_intermediate(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = "nx.exp"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %b = "nx.sin"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %a, %b : tensor<4xf32>, tensor<4xf32>
+}
+
+// Shared by two fusions: recomputing exp in both would cost more than storing it once, so it ends its own fusion
+// (with the negation that only it reads).
+// CHECK-LABEL: func.func @shared_by_two_consumers
+// CHECK-NEXT: %[[A:.*]] = "nx.fusion"(%arg0)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.negate"
+// CHECK-NEXT: "nx.exp"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: %[[S:.*]] = "nx.fusion"(%[[A]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.sin"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: %[[C:.*]] = "nx.fusion"(%[[A]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.cos"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: return %[[S]], %[[C]]
+func.func @shared_by_two_consumers(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %n = "nx.negate"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+  %a = "nx.exp"(%n) : (tensor<4xf32>) -> tensor<4xf32>
+  %b = "nx.sin"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  %c = "nx.cos"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %b, %c : tensor<4xf32>, tensor<4xf32>
+}
+
+// A cheap op of two varying operands is not recomputed either: each fusion would read both of its inputs instead
+// of the one stored value.
+// CHECK-LABEL: func.func @cheap_but_two_inputs
+// CHECK-NEXT: %[[A:.*]] = "nx.fusion"(%arg0, %arg1)
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.add"
+// CHECK-NEXT: "nx.yield"
+// CHECK: "nx.fusion"(%[[A]])
+// CHECK: "nx.fusion"(%[[A]])
+func.func @cheap_but_two_inputs(%x: tensor<4xf32>, %y: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = "nx.add"(%x, %y) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %b = "nx.sin"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  %c = "nx.cos"(%a) : (tensor<4xf32>) -> tensor<4xf32>
+  return %b, %c : tensor<4xf32>, tensor<4xf32>
+}
+
+// Broadcast: the generic reads a broadcast operand through an indexing map, so what is broadcast must be stored at
+// its own (smaller) shape: the exp over 3 elements is not recomputed for each of the 6.
+// CHECK-LABEL: func.func @broadcast_input_is_stored
+// CHECK-NEXT: %[[E:.*]] = "nx.fusion"(%arg1)
+// CHECK-NEXT: ^bb0(%{{.*}}: tensor<3xf32>):
+// CHECK-NEXT: "nx.exp"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: }) : (tensor<3xf32>) -> tensor<3xf32>
+// CHECK-NEXT: "nx.fusion"(%arg0, %[[E]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.broadcast"
+// CHECK-NEXT: "nx.multiply"
+// CHECK-NEXT: "nx.yield"
+func.func @broadcast_input_is_stored(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> tensor<2x3xf32> {
+  %e = "nx.exp"(%v) : (tensor<3xf32>) -> tensor<3xf32>
+  %b = "nx.broadcast"(%e) {axes = array<i64: 1>, shape = array<i64: 2, 3>} : (tensor<3xf32>) -> tensor<2x3xf32>
+  %m = "nx.multiply"(%x, %b) : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %m : tensor<2x3xf32>
+}
+
+// A reduction's result exists only after its loop, so what follows it is another fusion; a reduction with no
+// elementwise chain before it stays as it is (nx-to-stablehlo's).
+// CHECK-LABEL: func.func @after_a_reduction
+// CHECK-NEXT: %[[S:.*]] = "nx.sum"(%arg0)
+// CHECK-NEXT: "nx.fusion"(%[[S]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.sqrt"
+// CHECK-NEXT: "nx.yield"
+func.func @after_a_reduction(%x: tensor<4x8xf32>) -> tensor<4xf32> {
+  %s = "nx.sum"(%x) {axes = array<i64: 1>, keep_axes = false} : (tensor<4x8xf32>) -> tensor<4xf32>
+  %r = "nx.sqrt"(%s) : (tensor<4xf32>) -> tensor<4xf32>
+  return %r : tensor<4xf32>
+}
+
+// Complex values have no scalar code here: ops on them stay for nx-to-stablehlo, and the real chain after them fuses.
+// CHECK-LABEL: func.func @complex_values
+// CHECK-NEXT: %[[Z:.*]] = "nx.complex"(%arg0, %arg1)
+// CHECK-NEXT: %[[E:.*]] = "nx.exp"(%[[Z]])
+// CHECK-NEXT: %[[R:.*]] = "nx.real"(%[[E]])
+// CHECK-NEXT: "nx.fusion"(%[[R]])
+// CHECK-NEXT: ^bb0
+// CHECK-NEXT: "nx.abs"
+// CHECK-NEXT: "nx.yield"
+func.func @complex_values(%re: tensor<4xf32>, %im: tensor<4xf32>) -> tensor<4xf32> {
+  %z = "nx.complex"(%re, %im) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xcomplex<f32>>
+  %e = "nx.exp"(%z) : (tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+  %r = "nx.real"(%e) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+  %a = "nx.abs"(%r) : (tensor<4xf32>) -> tensor<4xf32>
+  return %a : tensor<4xf32>
+}

@@ -1,0 +1,104 @@
+"""The compile cache: memory, then disk (atomic writes, corrupt entries recompiled), keyed by everything that is
+compiled; and a second process running the same defn loads it from disk instead of compiling."""
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from numerix.runtime.cache import CompileCache, key
+
+
+class Compiler:
+    def __init__(self, payload=b"compiled bytes"):
+        self.payload = payload
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return self.payload
+
+
+def test_memory_then_disk(tmp_path):
+    compile = Compiler()
+    first = CompileCache(str(tmp_path))
+    assert first.get("k", compile) == b"compiled bytes"
+    assert first.get("k", compile) == b"compiled bytes"
+    assert first.stats == {"memory": 1, "disk": 0, "compiled": 1}
+    second = CompileCache(str(tmp_path))  # another process, in effect
+    assert second.get("k", compile) == b"compiled bytes"
+    assert second.stats == {"memory": 0, "disk": 1, "compiled": 0}
+    assert compile.calls == 1
+
+
+def test_writes_leave_no_temporary_files(tmp_path):
+    cache = CompileCache(str(tmp_path))
+    for i in range(3):
+        cache.get(f"k{i}", Compiler())
+    assert sorted(os.listdir(cache.directory)) == ["k0.bin", "k1.bin", "k2.bin"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "garbage"])
+def test_a_damaged_entry_is_compiled_again(tmp_path, damage):
+    CompileCache(str(tmp_path)).get("k", Compiler(b"x" * 1000))
+    path = CompileCache(str(tmp_path)).path("k")
+    data = open(path, "rb").read()
+    damaged = {"truncate": data[:len(data) // 2], "flip": data[:-1] + bytes([data[-1] ^ 1]), "empty": b"",
+               "garbage": b"not a cache entry"}[damage]
+    with open(path, "wb") as f:
+        f.write(damaged)
+    compile = Compiler(b"x" * 1000)
+    cache = CompileCache(str(tmp_path))
+    assert cache.get("k", compile) == b"x" * 1000
+    assert compile.calls == 1 and cache.stats["compiled"] == 1
+    assert CompileCache(str(tmp_path)).get("k", Compiler(b"other")) == b"x" * 1000  # rewritten whole
+
+
+def test_an_unwritable_directory_only_warns(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where the cache directory would be")
+    cache = CompileCache(str(blocker))
+    with pytest.warns(RuntimeWarning, match="cannot write the compile cache"):
+        assert cache.get("k", Compiler()) == b"compiled bytes"
+
+
+def test_environment_chooses_the_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMERIX_CACHE_DIR", str(tmp_path))
+    assert CompileCache().directory == os.path.join(str(tmp_path), "iree")
+
+
+def test_key_covers_every_part():
+    base = key("module text", "llvm-cpu", "--flag", "3.13")
+    others = [key("module text ", "llvm-cpu", "--flag", "3.13"), key("module text", "cuda", "--flag", "3.13"),
+              key("module text", "llvm-cpu", "--flag2", "3.13"), key("module text", "llvm-cpu", "--flag", "3.14"),
+              key("module text", "llvm-cpu--flag", "", "3.13")]
+    assert base not in others and len(set(others)) == len(others)
+
+
+SCRIPT = textwrap.dedent("""
+    import numpy as np
+    import numerix as nx
+    from numerix.runtime.iree import CACHE
+
+    @nx.defn
+    def f(x, y):
+        return nx.exp(x) * y - 1
+
+    x = nx.tensor(np.arange(6, dtype=np.float64).reshape(2, 3))
+    out = f(x, x).numpy()
+    assert np.allclose(out, np.exp(np.arange(6.0)).reshape(2, 3) * np.arange(6.0).reshape(2, 3) - 1)
+    print(CACHE.stats["compiled"], CACHE.stats["disk"])
+""")
+
+
+def test_a_second_process_does_not_compile_again(tmp_path):
+    env = dict(os.environ, NUMERIX_CACHE_DIR=str(tmp_path))
+
+    def run():
+        done = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.split()
+
+    assert run() == ["1", "0"]  # compiled once
+    assert run() == ["0", "1"]  # loaded from disk

@@ -1,0 +1,319 @@
+"""nx-fuse and nx-fusion-to-linalg: which ops fuse; every fusible elementwise op on every type its schema accepts, run
+fused through IREE and compared with its NumPy rule (one module per type, so one IREE compile each); reductions that
+end a chain; constants, conversions and odd shapes inside fusions; softmax and a 10-op chain through defn with fusion
+on against the evaluator; and, as a property, that fusing random programs keeps their meaning bit for bit.
+tests/lit/fuse*.mlir and fusion_to_linalg*.mlir show the IR."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from iree.compiler import ir
+from iree.compiler.dialects import func
+
+import numerix as nx
+from conftest import ALL_TYPES, assert_close
+from lowering_cases import Case, build_module, samples, tensor_type
+from numerix import dtypes
+from numerix.dialect import ir as nx_ir
+from numerix.dialect import ops as nx_ops
+from numerix.dialect.elementwise import ELEMENTWISE
+from numerix.dialect.reduction import REDUCE
+from numerix.dialect.schema import SCHEMAS, TensorType
+from numerix.dispatch import apply
+from numerix.passes.fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS
+from numerix.passes.registry import run_passes
+from numerix.runtime.compilers import get_compiler
+from numerix.runtime.numpy_backend import run as run_rule
+# The elementwise sweep's cases and its NumPy comparison (ULP bounds, special values) are the StableHLO sweep's.
+from test_lowering import _cases, _mismatches, _reference, _rows
+
+REAL_TYPES = [t for t in ALL_TYPES if not dtypes.TYPES[t].is_complex]
+
+
+def fused(module):
+    with module.context:
+        run_passes(module, ["nx-fuse"])
+    return module
+
+
+def compiled(module, entry="main"):
+    return get_compiler("iree").compile(module, entry, {})
+
+
+def evaluated(module, entry="main"):
+    return get_compiler("evaluator").compile(module, entry, {})
+
+
+def nx_op_names(module, outside_fusions_only=False):
+    names = []
+    for op in nx_ops.all_ops(module):
+        inside = op.parent is not None and op.parent.name == "nx.fusion"
+        if nx_ops.is_nx(op) and not (outside_fusions_only and inside):
+            names.append(op.name)
+    return names
+
+
+def assert_same(actual, expected):
+    actual, expected = np.ascontiguousarray(actual), np.ascontiguousarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape)
+    assert actual.tobytes() == expected.tobytes(), f"\n{actual}\n!=\n{expected}"
+
+
+# ---- what fuses ----
+
+def test_every_elementwise_op_but_complex_has_a_scalar_emitter():
+    assert set(SCALAR_EMITTERS) == set(ELEMENTWISE) - {"complex"}
+    assert set(REDUCTIONS) == set(REDUCE)
+
+
+def test_a_fusion_cannot_be_applied_as_an_op():
+    with pytest.raises(nx.NxValueError, match="made by the nx-fuse pass"):
+        apply("fusion", [nx.tensor([1.0])])
+
+
+# ---- every fusible op, every type, through IREE ----
+
+@pytest.mark.parametrize("type_name", REAL_TYPES)
+def test_fused_elementwise_ops_match_numpy(type_name):
+    dtype = dtypes.TYPES[type_name]
+    x, y = samples(dtype)
+    pred = np.arange(x.size) % 3 == 0
+    arrays = [x, y, pred]
+    arg_types = [tensor_type(a) for a in arrays]
+    # Ops on complex values (conversions to complex types) do not fuse; they are test_lowering.py's.
+    cases = [c for c in _cases(dtype, arg_types)
+             if not any(t.type.is_complex for t in [arg_types[i] for i in c.operands] + list(c.out))]
+    module = fused(build_module(arg_types, cases))
+    # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else.
+    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * len(cases)
+    outputs = iter(compiled(module)(*arrays))
+    failures = []
+    with np.errstate(all="ignore"):
+        for case in cases:
+            got = [next(outputs) for _ in case.out]
+            for g, w in zip(got, _reference(case, arrays, dtype)):
+                failures += _mismatches(case, arrays, np.asarray(g), w, dtype, _rows(case, dtype, x, y))
+    assert not failures, f"{len(failures)} fused ops differ from NumPy on {type_name}:\n" + "\n".join(failures)
+
+
+def test_complex_values_are_left_to_stablehlo():
+    z = TensorType.of((4,), dtypes.c64)
+    cases = [Case(name, [0] * n, {}, [z]) for name, n in [("exp", 1), ("add", 2), ("abs", 1), ("real", 1)]]
+    module = fused(build_module([z], cases))
+    assert "nx.fusion" not in nx_op_names(module)
+
+
+# ---- reductions ending a chain ----
+
+def _reduction_cases():
+    """(reduction, operand type, axes, keep_axes) for every reduction on every real type it accepts."""
+    found = []
+    for name in REDUCE:
+        for type_name in REAL_TYPES:
+            x = TensorType.of((5, 6), dtypes.TYPES[type_name])
+            for axes, keep in (((1,), False), ((0, 1), True)):
+                try:
+                    SCHEMAS[name].check([x], {"axes": axes, "keep_axes": keep})
+                except nx.NxError:
+                    continue
+                found.append((name, x, axes, keep))
+    return found
+
+
+def _chain_then_reduce(argument, name, axes, keep):
+    """reduce(f(x)) with an elementwise f the type takes, so the reduction ends a fused chain."""
+    t = nx_ops.tensor_type_of(argument.type, "argument")
+    first = "logical_not" if t.type.is_bool else "bitwise_not" if t.type.is_unsigned else "abs"
+    inner = nx_ops.build(first, [argument], {}, SCHEMAS[first].check([t], {}), ir.Location.unknown())
+    attrs = {"axes": axes, "keep_axes": keep}
+    out = SCHEMAS[name].check([t], attrs)
+    return nx_ops.build(name, [inner.result], attrs, out, ir.Location.unknown()).result
+
+
+def _reduction_input(name, t):
+    """Special values for max, min and integer sums; for float sums and products, values whose rounding does not
+    depend on the order of the additions enough to matter (NumPy adds pairwise, IREE in vector lanes)."""
+    if t.is_inexact and name in ("sum", "product"):
+        return np.random.default_rng(0).uniform(0.5, 1.5, (5, 6)).astype(t.np)
+    return np.resize(samples(t)[0], (5, 6))
+
+
+def test_fused_reductions_match_numpy():
+    cases = _reduction_cases()
+    arg_types = [x for _, x, _, _ in cases]
+    arrays = [_reduction_input(name, x.type) for name, x, _, _ in cases]
+    with nx_ir.new_context(), ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            function = func.FuncOp("main", ([nx_ir.tensor_type(t) for t in arg_types], []))
+        block = function.add_entry_block()
+        with ir.InsertionPoint(block):
+            results = [_chain_then_reduce(a, name, axes, keep) for a, (name, _, axes, keep) in zip(block.arguments, cases)]
+            func.ReturnOp(results)
+            function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(
+                [a.type for a in block.arguments], [r.type for r in results]))
+    expected = evaluated(module)(*arrays)
+    fused(module)
+    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * len(cases)
+    for (name, x, axes, keep), got, want in zip(cases, compiled(module)(*arrays), expected):
+        if x.type.is_inexact and name in ("sum", "product"):
+            assert_close(got, want, x.type.name, rtol=8 * dtypes.finfo(x.type).eps)
+        else:
+            assert_same(got, want)
+
+
+# ---- constants, conversions and shapes inside fusions ----
+
+@pytest.mark.parametrize("type_name", REAL_TYPES)
+def test_constants_and_conversions_inside_a_fusion(type_name):
+    """Splat constants of the type (its extremes and specials) meet a conversion chain in one fusion."""
+    t = dtypes.TYPES[type_name]
+    info = np.iinfo(t.np) if t.is_integer else None
+    constants = [True] if t.is_bool else [info.max, info.min] if info else [np.inf, -0.0, np.nan, 0.5]
+
+    def chain(x):
+        y = nx.as_type(x, t)
+        outs = [y]
+        for c in constants:
+            k = nx.full(x.shape, c, dtype=t)
+            outs.append(nx.as_type(nx.maximum(y, k), nx.f64) - nx.as_type(nx.equal(y, k), nx.f64))
+        return tuple(outs)
+
+    x = np.concatenate([samples(dtypes.f64)[0][:64], [2.0 ** 40, -(2.0 ** 40), 300.0, -1.0]])
+    f = nx.defn(chain, compiler="iree")
+    assert '"nx.fusion"' in f.lower(x).as_text("nx-optimized")
+    reference = nx.defn(chain, compiler="evaluator")(x)
+    for got, want in zip(f(x), reference):
+        assert_same(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("shape, axes", [((), None), ((0, 3), (1,)), ((2, 0), (1,)), ((3, 4), (0, 1))])
+def test_odd_shapes(shape, axes):
+    def g(x, s):
+        y = nx.tanh(x * s) + 1.0
+        return y if axes is None else nx.sum(y * y, axis=axes, keepdims=True)
+
+    x = np.linspace(-2, 2, int(np.prod(shape))).astype(np.float32).reshape(shape)
+    s = np.float32(1.5)
+    f = nx.defn(g, compiler="iree")
+    assert '"nx.fusion"' in f.lower(x, s).as_text("nx-optimized")
+    assert_close(f(x, s).numpy(), nx.defn(g, compiler="evaluator")(x, s).numpy(), "f32")
+
+
+# ---- through defn, against the evaluator ----
+
+def softmax(x):
+    m = nx.max(x, axis=1, keepdims=True)
+    e = nx.exp(x - m)
+    return e / nx.sum(e, axis=1, keepdims=True)
+
+
+def ten_op_chain(x):
+    y = x * 1.5 + 0.5
+    y = y * x - 0.25
+    y = nx.abs(y) + 1.0
+    y = nx.sqrt(y) * 0.75
+    return nx.maximum(y, x) - x
+
+
+@pytest.mark.parametrize("fn, shape, fusions", [(softmax, (64, 256), 2), (ten_op_chain, (4096,), 1)],
+                         ids=["softmax", "10-op chain"])
+def test_defn_fuses_by_default(fn, shape, fusions):
+    x = np.random.default_rng(0).normal(size=shape).astype(np.float32)
+    f = nx.defn(fn, compiler="iree")
+    assert f.lower(x).as_text("nx-optimized").count('"nx.fusion"') == fusions
+    assert_close(f(x).numpy(), nx.defn(fn, compiler="evaluator")(x).numpy(), "f32")
+
+
+def test_logsumexp_fuses_its_chain_into_the_reduction():
+    x = np.random.default_rng(1).normal(size=(8, 100)).astype(np.float32)
+    f = nx.defn(lambda x: nx.logsumexp(x, axis=1), compiler="iree")
+    text = f.lower(x).as_text("nx-optimized")
+    assert '"nx.exp"' in text and '"nx.sum"' in text
+    region = text[text.index('"nx.exp"'):]
+    assert region.index('"nx.sum"') < region.index('"nx.yield"')  # exp and sum in one fusion
+    assert_close(f(x).numpy(), nx.defn(lambda x: nx.logsumexp(x, axis=1), compiler="evaluator")(x).numpy(), "f32")
+
+
+# ---- property: fusing keeps meaning ----
+
+X, V = TensorType.of((4, 3), dtypes.f32), TensorType.of((3,), dtypes.f32)
+UNARY_STEPS = ["negate", "exp", "sin", "abs", "tanh"]
+BINARY_STEPS = ["add", "multiply", "max", "subtract"]
+
+
+@st.composite
+def programs(draw):
+    """Random programs over x: f32[4][3] and v: f32[3]: elementwise steps, broadcasts of v, row sums broadcast back,
+    splat constants, and a random set of returned values."""
+    steps = []
+    count = 2
+    for _ in range(draw(st.integers(1, 12))):
+        kind = draw(st.sampled_from(["unary", "binary", "broadcast", "constant", "row_sum"]))
+        if kind == "unary":
+            steps.append(("unary", draw(st.sampled_from(UNARY_STEPS)), draw(st.integers(0, count - 1))))
+        elif kind == "binary":
+            steps.append(("binary", draw(st.sampled_from(BINARY_STEPS)), draw(st.integers(0, count - 1)),
+                          draw(st.integers(0, count - 1))))
+        else:
+            steps.append((kind, draw(st.integers(0, count - 1))))
+        count += 1
+    returned = draw(st.sets(st.integers(2, count - 1), max_size=3)) | {count - 1}
+    return steps, sorted(returned)
+
+
+def _program_module(steps, returned):
+    """The program as an nx module; values that are not [4][3] are widened to it first."""
+    with nx_ir.new_context(), ir.Location.unknown() as location:
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            function = func.FuncOp("main", ([nx_ir.tensor_type(X), nx_ir.tensor_type(V)], []))
+        block = function.add_entry_block()
+        with ir.InsertionPoint(block):
+            values = [block.arguments[0], block.arguments[1]]
+
+            def emit(name, operands, attrs=None):
+                attrs = attrs or {}
+                types = [nx_ops.tensor_type_of(v.type, "operand") for v in operands]
+                return nx_ops.build(name, operands, attrs, SCHEMAS[name].check(types, attrs), location).result
+
+            def full(value):
+                shape = tuple(ir.RankedTensorType(value.type).shape)
+                if shape == X.shape:
+                    return value
+                return emit("broadcast", [value], {"shape": X.shape, "axes": (1,) if shape == (3,) else (0,)})
+
+            for step in steps:
+                kind = step[0]
+                if kind == "unary":
+                    values.append(emit(step[1], [full(values[step[2]])]))
+                elif kind == "binary":
+                    values.append(emit(step[1], [full(values[step[2]]), full(values[step[3]])]))
+                elif kind == "broadcast":
+                    values.append(full(values[step[1]]))
+                elif kind == "constant":
+                    values.append(emit("constant", [], {"value": np.full(X.shape, 0.5 + step[1], np.float32)}))
+                else:
+                    values.append(emit("sum", [full(values[step[1]])], {"axes": (1,), "keep_axes": False}))
+            results = [full(values[i]) for i in returned]
+            func.ReturnOp(results)
+            function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(
+                [a.type for a in block.arguments], [r.type for r in results]))
+    return module
+
+
+@settings(max_examples=60, deadline=None)
+@given(programs())
+def test_fusing_keeps_meaning(program):
+    module = _program_module(*program)
+    rng = np.random.default_rng(0)
+    arrays = [rng.normal(size=X.shape).astype(np.float32), rng.normal(size=V.shape).astype(np.float32)]
+    expected = evaluated(module)(*arrays)
+    fused(module)
+    with module.context:
+        run_passes(module, ["nx-verify"])
+    # Every elementwise op is inside a fusion (only broadcasts, constants and lone reductions may stay outside).
+    outside = set(nx_op_names(module, outside_fusions_only=True)) - {"nx.fusion"}
+    assert outside <= {"nx.broadcast", "nx.constant", "nx.sum"}, outside
+    for got, want in zip(evaluated(module)(*arrays), expected):
+        assert_same(got, want)

@@ -1,0 +1,185 @@
+"""The "iree" compiler on IREE's known pitfalls (DESIGN.md), each checked against NumPy: f64 stays f64 and its libm
+functions are within a few ULP on 100k points; boolean add is OR; unsigned integers are unsigned; integer division
+and remainder follow NumPy's signs; NaN compares as NumPy does. Then the executable's interface."""
+import numpy as np
+import pytest
+
+from numerix import dtypes
+from numerix.errors import NxTypeError, NxValueError
+from numerix.runtime.compilers import get_compiler
+
+from lowering_cases import Case, build_module, compile_and_run, tensor_type
+
+
+def _run(cases_spec, arrays):
+    """[(op, operand indices, attrs)] on `arrays` -> the first result of each case."""
+    arg_types = [tensor_type(a) for a in arrays]
+    cases = [Case(name, operands, attrs, arg_types) for name, operands, attrs in cases_spec]
+    return [outs[0] for outs in compile_and_run(arg_types, cases, arrays)]
+
+
+def _ulps(got, want):
+    return np.abs(got - want) / np.spacing(np.abs(want))
+
+
+F64_FUNCTIONS = {  # op: (NumPy, input range, max ULP)
+    "sin": (np.sin, (-1e4, 1e4), 1), "cos": (np.cos, (-1e4, 1e4), 1), "tan": (np.tan, (-1e4, 1e4), 2),
+    "tanh": (np.tanh, (-20, 20), 3), "log": (np.log, (1e-300, 1e300), 1), "exp": (np.exp, (-700, 700), 1),
+    "expm1": (np.expm1, (-5, 5), 3), "log1p": (np.log1p, (-0.9, 5), 3), "sinh": (np.sinh, (-700, 700), 3),
+    "asinh": (np.arcsinh, (-1e6, 1e6), 3),
+}
+
+
+def test_f64_functions_are_within_a_few_ulp_on_100k_points():
+    rng = np.random.default_rng(1)
+    n = 100_000
+    arrays, spec = [], []
+    for i, (name, (_, (low, high), _)) in enumerate(F64_FUNCTIONS.items()):
+        if low > 0:  # log-uniform over many decades
+            arrays.append(np.exp(rng.uniform(np.log(low), np.log(high), n)))
+        else:
+            arrays.append(rng.uniform(low, high, n))
+        spec.append((name, [i], {}))
+    x, y = rng.uniform(-1e4, 1e4, n), rng.uniform(-1e3, 1e3, n)
+    arrays += [x, y]
+    spec += [("atan2", [len(arrays) - 2, len(arrays) - 1], {}), ("remainder", [len(arrays) - 2, len(arrays) - 1], {})]
+    results = _run(spec, arrays)
+    assert all(r.dtype == np.float64 for r in results)  # not demoted to f32
+    worst = {}
+    for (name, (reference, _, limit)), a, got in zip(F64_FUNCTIONS.items(), arrays, results):
+        worst[name] = (_ulps(got, reference(a)).max(), limit)
+    worst["atan2"] = (_ulps(results[-2], np.arctan2(x, y)).max(), 1)
+    remainder = np.remainder(x, y)
+    worst["remainder"] = (np.abs(results[-1] - remainder).max(), 0)  # fmod is exact
+    over = {name: (float(err), limit) for name, (err, limit) in worst.items() if err > limit}
+    assert not over, f"max ULP error (found, allowed): {over}"
+
+
+def test_f64_is_not_demoted():
+    x = np.array([1 + 2.0 ** -40, 1e30, 2.0 ** -100])
+    (got,) = _run([("multiply", [0, 0], {})], [x])
+    assert got.dtype == np.float64
+    np.testing.assert_array_equal(got, x * x)  # f32 would give inf and 0 and lose the 2^-40
+
+
+def test_bool_add_is_or_and_multiply_is_and():
+    p = np.array([False, False, True, True])
+    q = np.array([False, True, False, True])
+    add, multiply = _run([("add", [0, 1], {}), ("multiply", [0, 1], {})], [p, q])
+    np.testing.assert_array_equal(add, p | q)  # stablehlo.add on i1 would be XOR: True + True -> False
+    np.testing.assert_array_equal(multiply, p & q)
+
+
+@pytest.mark.parametrize("name", ["u8", "u32", "u64"])
+def test_unsigned_integers_are_unsigned(name):
+    t = dtypes.TYPES[name]
+    top = np.iinfo(t.np).max
+    x = np.array([top, top - 1, 5, 0, 1 << (t.bits - 1)], t.np)
+    y = np.array([2, top, 3, 7, 3], t.np)
+    spec = [("less", [0, 1], {}), ("quotient", [0, 1], {}), ("remainder", [0, 1], {}), ("max", [0, 1], {}),
+            ("right_shift", [0, 1], {}), ("as_type", [0], {"type": dtypes.f64}), ("as_type", [0], {"type": dtypes.s64})]
+    less, quotient, remainder, biggest, shifted, wide, signed = _run(spec, [x, y])
+    np.testing.assert_array_equal(less, x < y)
+    np.testing.assert_array_equal(quotient, x // y)
+    np.testing.assert_array_equal(remainder, x % y)
+    np.testing.assert_array_equal(biggest, np.maximum(x, y))
+    np.testing.assert_array_equal(shifted, np.where(y < t.bits, x >> np.minimum(y, t.bits - 1), 0))
+    np.testing.assert_array_equal(wide, x.astype(np.float64))
+    np.testing.assert_array_equal(signed, x.astype(np.int64))
+
+
+def test_integer_division_and_remainder_follow_numpy_signs():
+    x = np.array([7, -7, 7, -7, 0, 5, -128, -128, 3], np.int8)
+    y = np.array([2, 2, -2, -2, 3, 0, -1, 3, -128], np.int8)
+    quotient, remainder = _run([("quotient", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(quotient, np.floor_divide(x, y))  # x // 0 is 0; -128 // -1 wraps to -128
+        np.testing.assert_array_equal(remainder, np.remainder(x, y))  # the divisor's sign; x % 0 is 0
+
+
+def test_float_floor_division_and_remainder_follow_numpy():
+    x = np.array([7.5, -7.5, 7.5, -7.5, 1.0, -1.0, 0.0, np.inf, 5.0, 1e300])
+    y = np.array([2.0, 2.0, -2.0, -2.0, 0.0, 0.0, -3.0, 2.0, np.inf, 1e-300])
+    quotient, remainder = _run([("quotient", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
+    with np.errstate(all="ignore"):
+        np.testing.assert_array_equal(quotient, np.floor_divide(x, y))
+        np.testing.assert_array_equal(remainder, np.remainder(x, y))
+
+
+def test_nan_compares_as_numpy():
+    x = np.array([np.nan, np.nan, 1.0, 1.0], np.float32)
+    y = np.array([np.nan, 1.0, np.nan, 1.0], np.float32)
+    names = ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"]
+    results = _run([(n, [0, 1], {}) for n in names], [x, y])
+    for name, got in zip(names, results):
+        want = {"equal": x == y, "not_equal": x != y, "less": x < y, "less_equal": x <= y, "greater": x > y,
+                "greater_equal": x >= y}[name]
+        np.testing.assert_array_equal(got, want, err_msg=name)
+
+
+def test_float_to_integer_saturates_and_nan_is_zero():
+    x = np.array([np.nan, np.inf, -np.inf, 1e20, -1e20, 2.9, -2.9, 127.5, -128.9], np.float32)
+    s8, u8 = _run([("as_type", [0], {"type": dtypes.s8}), ("as_type", [0], {"type": dtypes.u8})], [x])
+    np.testing.assert_array_equal(s8, [0, 127, -128, 127, -128, 2, -2, 127, -128])
+    np.testing.assert_array_equal(u8, [0, 255, 0, 255, 0, 2, 0, 127, 0])
+
+
+def test_round_is_half_to_even():
+    x = np.array([0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4999999])
+    (got,) = _run([("round", [0], {})], [x])
+    np.testing.assert_array_equal(got, np.round(x))
+
+
+# ---- the executable ----
+
+def _add_module(shape=(4,), type=dtypes.f32):
+    arg_types = [tensor_type(np.zeros(shape, type.np))] * 2
+    return build_module(arg_types, [Case("add", [0, 1], {}, arg_types)])
+
+
+def test_executable_checks_its_arguments():
+    run = get_compiler("iree").compile(_add_module(), "main", {})
+    a = np.ones(4, np.float32)
+    with pytest.raises(NxTypeError, match=r"argument 1 is float64\[4\]; the function takes float32\[4\]"):
+        run(a, np.ones(4))
+    with pytest.raises(NxValueError, match="takes 2 arrays, got 1"):
+        run(a)
+    np.testing.assert_array_equal(run(a, a)[0], a + a)
+
+
+def test_results_stay_valid_after_later_calls():
+    run = get_compiler("iree").compile(_add_module(), "main", {})
+    first = run(np.ones(4, np.float32), np.ones(4, np.float32))[0]
+    for i in range(50):
+        run(np.full(4, i, np.float32), np.ones(4, np.float32))
+    np.testing.assert_array_equal(first, 2)
+
+
+def test_empty_and_scalar_tensors():
+    for shape in [(0, 3), ()]:
+        run = get_compiler("iree").compile(_add_module(shape), "main", {})
+        a = np.ones(shape, np.float32)
+        (got,) = run(a, a)
+        assert got.shape == shape and got.dtype == np.float32
+        np.testing.assert_array_equal(got, a + a)
+
+
+def test_unknown_options_and_targets_are_errors():
+    with pytest.raises(NxValueError, match="unknown options"):
+        get_compiler("iree").compile(_add_module(), "main", {"optimise": True})
+    with pytest.raises(NxValueError, match="unknown target"):
+        get_compiler("iree").compile(_add_module(), "main", {"target": "tpu"})
+
+
+def test_local_task_driver_gives_the_same_answer():
+    run = get_compiler("iree").compile(_add_module(), "main", {"driver": "local-task"})
+    a = np.arange(4, dtype=np.float32)
+    np.testing.assert_array_equal(run(a, a)[0], a + a)
+
+
+def test_gpu_targets_compile_without_a_gpu():
+    import iree.runtime as rt
+    from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
+    vmfb = compile_stablehlo(stablehlo_text(_add_module()), "vulkan-spirv", flags_for("vulkan-spirv"))
+    assert b"vulkan" in vmfb  # a Vulkan executable inside
+    assert "main" in rt.VmModule.copy_buffer(rt.VmInstance(), vmfb).function_names

@@ -1,5 +1,6 @@
 """numerix's exception classes. Each message names the op, what it got and what it expected, and the
 user's source line (the first stack frame outside numerix), so an error inside defn points at user code."""
+import itertools
 import os
 import sys
 
@@ -9,13 +10,23 @@ _PACKAGE_ROOTS = tuple(
 )
 
 
+def _column(frame):
+    """The 1-based column of the frame's current instruction (Python 3.11+ keeps positions), else 1."""
+    positions = getattr(frame.f_code, "co_positions", None)
+    if positions is None:
+        return 1
+    position = next(itertools.islice(positions(), frame.f_lasti // 2, None), None)
+    return position[2] + 1 if position and position[2] is not None else 1
+
+
 def user_location():
     """(file, line, col) of the innermost stack frame outside numerix's own folders, or None."""
     frame = sys._getframe(1)
     while frame is not None:
-        filename = os.path.abspath(frame.f_code.co_filename)
+        name = frame.f_code.co_filename
+        filename = name if name.startswith("<") else os.path.abspath(name)
         if not filename.startswith(_PACKAGE_ROOTS) and not filename.startswith("<frozen"):
-            return filename, frame.f_lineno, 1
+            return filename, frame.f_lineno, _column(frame)
         frame = frame.f_back
     return None
 
@@ -29,7 +40,7 @@ class NxError(Exception):
         self.message = message
         text = f"{op}: {message}" if op else message
         if self.location:
-            text += f"\n  at {self.location[0]}:{self.location[1]}"
+            text += f"\n  at {self.location[0]}:{self.location[1]}:{self.location[2]}"
         super().__init__(text)
 
 

@@ -1,10 +1,10 @@
 """nx-fuse: groups producer/consumer chains of elementwise nx ops into nx.fusion ops (dialect/fusion.py), which
 nx-fusion-to-linalg lowers into one linalg.generic each.
 
-What fuses: the elementwise ops that have a scalar emitter (passes/fusion_to_linalg.py asks its table), on real
-values; the broadcasts that feed them (read through an indexing map, never materialised) and splat constants (a
-scalar in the body), both copied into every fusion that reads them; and a reduction that ends a chain (one generic
-with reduction loops).
+What fuses: the elementwise ops that have a scalar emitter, on real values (nx-fuse asks passes/fusion_to_linalg.py's
+`can_emit`); the broadcasts that feed them (read through an indexing map, never materialised) and splat constants (a scalar in the
+body), both copied into every fusion that reads them; and a reduction that ends a chain (one generic with reduction
+loops).
 
 Where a chain stops: a value is materialised, and so ends its fusion as that fusion's result, when an op that does
 not fuse uses it (a dot, a func.return, a call), when a broadcast reads it (the broadcast's operand is an input of
@@ -40,8 +40,7 @@ def fuse(module):
 
 
 def _users(op):
-    return [use.owner.operation if hasattr(use.owner, "operation") else use.owner
-            for result in op.results for use in result.uses]
+    return [use.owner.operation for result in op.results for use in result.uses]
 
 
 class _Fuser:
@@ -71,8 +70,8 @@ class _Fuser:
                 self._new_group(op)
             elif self.kind[op] == "elementwise":
                 self._place(op)
-        # Everything is planned before the IR changes: an Operation's hash follows its operands, so ops cannot be
-        # looked up once uses are replaced.
+        # Everything is planned before the IR changes: an Operation's hash changes with its operands, so ops cannot
+        # be looked up once uses are replaced.
         plans = []
         for g in sorted(range(len(self.groups)), key=lambda g: self.position[self.groups[g]]):
             members = sorted((op for op, gs in self.member_of.items() if g in gs), key=self.position.get)

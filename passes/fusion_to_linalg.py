@@ -25,8 +25,8 @@ from .lowering import LOWERINGS, Builder, Node, decode_attrs
 from .registry import register_pass
 from .scalar_builder import ScalarBuilder
 
-# The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder. The
-# complex op (and any op on complex values, see `can_emit`) stays with nx-to-stablehlo.
+# The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder. nx.complex
+# makes complex values, which do not fuse (see `can_emit`).
 FUSIBLE_ELEMENTWISE = (
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt", "sin", "cos", "tan", "asin", "acos",
     "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "erf_inv", "sigmoid", "negate", "abs",
@@ -94,8 +94,9 @@ def splat_value(op):
 
 
 def can_emit(op):
-    """Whether nx-fusion-to-linalg can put `op` in a generic's body: a fusible elementwise op or a reduction, on
-    real values (complex ones have no scalar form here)."""
+    """Whether nx-fusion-to-linalg can put `op` in a generic's body: an elementwise op with a scalar emitter or a
+    reduction, on real values. Complex values stay with nx-to-stablehlo: IREE 3.13 miscompiles some generics that
+    build complex numbers from constant parts (the imaginary parts come out equal to the real ones)."""
     name = nx_ops.schema_name(op)
     if name not in SCALAR_EMITTERS and name not in REDUCTIONS:
         return False
@@ -132,7 +133,7 @@ class _Generic:
         self.yielded = list(self.terminator.operands)
         self.reductions = [op for op in self.ops if nx_ops.schema_name(op) in REDUCTIONS]
         self._iteration_space()
-        self.inputs = []  # (operand index, affine map), each read once
+        self.inputs = []  # ((operand index, map text), affine map): what the generic reads, each once
         self.tensor_builder = Builder()
 
     def _iteration_space(self):
@@ -148,6 +149,7 @@ class _Generic:
                 if any(use.owner != self.terminator for use in op.result.uses):
                     raise _error(self.fusion, "a reduction's result may only be yielded (it is complete only after the "
                                  "generic)")
+            self.reductions = [nx_ops.defining_op(v) for v in self.yielded]  # the generic's results, in order
             (self.shape,), (self.axes,) = reduced, axes
         else:
             shapes = {tuple(v.type.shape) for v in self.yielded}
@@ -264,7 +266,7 @@ class _Generic:
                     raise _error(self.fusion, "uses a value before it is computed")
             return scalars[value]
 
-        accumulators = iter(body_arguments[len(self.inputs):])
+        accumulators = dict(zip([op.result for op in self.reductions], body_arguments[len(self.inputs):]))
         for op in self.ops:
             if plan[op.result][0] != "op":
                 continue
@@ -275,7 +277,7 @@ class _Generic:
                     dtype = accumulator_type(types[0].type)
                     value = b.convert(scalar(op.operands[0]), dtype) if dtype is not types[0].type else \
                         scalar(op.operands[0])
-                    scalars[op.result] = REDUCTIONS[name][0](b, next(accumulators), value, dtype)
+                    scalars[op.result] = REDUCTIONS[name][0](b, accumulators[op.result], value, dtype)
                 else:
                     node = Node(name, [scalar(v) for v in op.operands], types, out, decode_attrs(SCHEMAS[name], op))
                     scalars[op.result] = SCALAR_EMITTERS[name](b, node)

@@ -12,6 +12,7 @@ import numpy as np
 from numerix.dtypes import s64
 
 from . import lower_real as real
+from . import lower_trig as trig
 from .lower_convert import signed_twin
 from .lower_real import is_
 
@@ -124,7 +125,7 @@ def log(b, z, t):
     near = b.mul(b.full_like(m, 0.5, t),
                  real.log1p(b, b.add(b.mul(b.sub(m, one), b.add(m, one)), b.mul(n, n)), t))
     far = b.unary("stablehlo.log", real.hypot(b, re, im, t))
-    return b.select(near_one, near, far), real.atan2(b, im, re, t)
+    return b.select(near_one, near, far), trig.atan2(b, im, re, t)
 
 
 def log1p(b, z, t):
@@ -243,7 +244,7 @@ def atanh(b, z, t):
     out_re = b.mul(b.full_like(re, 0.25, t),
                    real.log1p(b, b.div(four_x, b.add(b.mul(one_minus, one_minus), b.mul(im, im))), t))
     denominator = b.sub(b.mul(one_minus, b.add(one, re)), b.mul(im, im))
-    out_im = b.mul(b.full_like(re, 0.5, t), real.atan2(b, b.add(im, im), denominator, t))
+    out_im = b.mul(b.full_like(re, 0.5, t), trig.atan2(b, b.add(im, im), denominator, t))
     return out_re, out_im
 
 

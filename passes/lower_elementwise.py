@@ -8,7 +8,7 @@ import numpy as np
 from numerix.dtypes import bool_
 
 from .lower_convert import convert, signed_twin, unsigned_twin
-from .lower_real import atan2
+from .lower_trig import atan2
 from .lowering import lowers
 
 # ---- rounding (identity on integers) ----

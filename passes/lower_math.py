@@ -4,11 +4,13 @@ What IREE 3.13 gives on CPU (measured on 100k points against NumPy): f64 sin, co
 atan2, log2 and log10 call libm (linked with the system linker, see runtime/iree.py); f64 exp and log are IREE's own,
 within 1 ULP; its f64 expm1, log1p, sinh (small x), asinh, acosh and atanh lose up to 10^4 ULP, its pow is
 exp(y * log x) with pow(0, 0) = NaN. Its f32 sin, cos and tan reduce large arguments badly (10^8 ULP at 10^4), its
-f32 asin, acos, atan and erf_inv are off by 40-60 ULP, its f32 atan2(0, 0) is NaN. So:
-- f32 and narrower compute those ops in f64 and round once (the third column of _UNARY); other f32 math is IREE's
-  own, and f16/bf16 math is computed in f32 like the NumPy rules do;
-- f64 expm1, log1p, sinh, cosh, asinh, acosh and atanh are built from exp, log and libm-backed ops with the classic
-  cancellation-free formulas (lower_real.py);
+f32 asin, acos, atan and erf_inv are off by 40-60 ULP, its f32 atan2(0, 0) is NaN; its f64 math runs scalar
+(~8 ns an element, where its f32 math is vectorized). So:
+- f32 trigonometry is computed in f64 arithmetic, vectorized (lower_trig.py); f32 erfc, erf_inv, pow and hypot
+  in f64 and rounded once (`through_f64`); other f32 math is IREE's own, and f16/bf16 math is computed in f32 like
+  the NumPy rules do;
+- expm1, log1p, sinh, cosh, asinh, acosh and atanh are built from exp, log, expm1 and log1p with the classic
+  cancellation-free formulas (lower_real.py), in f64 from IREE's f64 exp and log;
 - pow spells out C99's special cases around exp(y * log|x|); its f64 error grows with |y * log|x|| (about that many
   ULP), while f32 and narrower, computed in f64, round correctly;
 - complex functions work on the parts (lower_complex.py)."""
@@ -18,6 +20,7 @@ from numerix.dtypes import bf16, bool_, f16, f32, f64, s64
 
 from . import lower_complex as cplx
 from . import lower_real as real
+from . import lower_trig as trig
 from .lower_convert import convert
 from .lowering import lowers
 
@@ -64,17 +67,17 @@ _UNARY = {
     "sqrt": (_op("stablehlo.sqrt"), cplx.sqrt, False),
     "tanh": (_op("stablehlo.tanh"), cplx.tanh, False),
     "sigmoid": (_op("stablehlo.logistic"), cplx.sigmoid, False),
-    "sin": (_op("stablehlo.sine"), cplx.sin, True),
-    "cos": (_op("stablehlo.cosine"), cplx.cos, True),
-    "tan": (_op("stablehlo.tan"), cplx.tan, True),
-    "asin": (_op("chlo.asin"), cplx.asin, True),
-    "acos": (_op("chlo.acos"), cplx.acos, True),
-    "atan": (_op("chlo.atan"), cplx.atan, True),
-    "sinh": (real.sinh, cplx.sinh, True),
-    "cosh": (real.cosh, cplx.cosh, True),
-    "asinh": (real.asinh, cplx.asinh, True),
-    "acosh": (real.acosh, cplx.acosh, True),
-    "atanh": (real.atanh, cplx.atanh, True),
+    "sin": (trig.function("sin"), cplx.sin, False),
+    "cos": (trig.function("cos"), cplx.cos, False),
+    "tan": (trig.function("tan"), cplx.tan, False),
+    "asin": (trig.function("asin"), cplx.asin, False),
+    "acos": (trig.function("acos"), cplx.acos, False),
+    "atan": (trig.function("atan"), cplx.atan, False),
+    "sinh": (real.sinh, cplx.sinh, False),
+    "cosh": (real.cosh, cplx.cosh, False),
+    "asinh": (real.asinh, cplx.asinh, False),
+    "acosh": (real.acosh, cplx.acosh, False),
+    "atanh": (real.atanh, cplx.atanh, False),
     "erf": (_op("chlo.erf"), None, False),
     "erfc": (_op("chlo.erfc"), None, True),
     "erf_inv": (_op("chlo.erf_inv"), None, True),
@@ -117,7 +120,7 @@ def _reciprocal(b, node):
 
 @lowers("cbrt")
 def _cbrt(b, node):
-    """No CPU lowering of math.cbrt exists: |x|^(1/3) in f64 refined by one Newton step, the sign put back.
+    """No CPU lowering of math.cbrt exists: exp(log|x| / 3) refined by one Newton step, the sign put back.
     Zero, infinity and NaN pass through unchanged."""
     def fn(args, t):
         (x,) = args
@@ -127,12 +130,12 @@ def _cbrt(b, node):
         refined = b.sub(y, b.div(b.sub(b.mul(y2, y), magnitude), b.mul(b.full_like(y, 3, t), y2)))
         finite_nonzero = b.and_(b.unary("stablehlo.is_finite", y, b.like(y, bool_)), b.compare_zero("NE", y, t))
         return b.binary("math.copysign", b.select(finite_nonzero, refined, y), x)
-    return precise(b, node, fn, through_f64=True)
+    return precise(b, node, fn)
 
 
 @lowers("atan2")
 def _atan2(b, node):
-    return real.atan2(b, *node.args, node.types[0].type)
+    return precise(b, node, lambda args, t: trig.atan2(b, *args, t))
 
 
 @lowers("hypot")
@@ -149,7 +152,7 @@ def _logaddexp(b, node):
         gap = b.unary("stablehlo.negate", b.unary("stablehlo.abs", b.sub(x, y)))
         out = b.add(biggest, real.log1p(b, b.unary("stablehlo.exponential", gap), t))
         return b.select(b.compare("EQ", x, y, t), b.add(x, b.full_like(x, real.LN2, t)), out)
-    return precise(b, node, fn, through_f64=True)
+    return precise(b, node, fn)
 
 
 @lowers("pow")

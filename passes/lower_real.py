@@ -4,7 +4,7 @@ import numpy as np
 
 from numerix.dtypes import bool_, f64
 
-from .lower_convert import convert, signed_twin
+from .lower_convert import signed_twin
 
 LN2 = float(np.log(2.0))
 
@@ -154,10 +154,3 @@ def hypot(b, x, y, t):
     out = b.select(zero, big, out)
     infinite = b.or_(is_(b, "EQ", ax, np.inf, t), is_(b, "EQ", ay, np.inf, t))
     return b.select(infinite, b.full_like(out, np.inf, t), out)
-
-
-def atan2(b, y, x, t):
-    """atan2 of real values of type t, in f64 for f32 and narrower (IREE's f32 atan2(0, 0) is NaN)."""
-    if t is f64:
-        return b.binary("stablehlo.atan2", y, x)
-    return convert(b, b.binary("stablehlo.atan2", convert(b, y, t, f64), convert(b, x, t, f64)), f64, t)

@@ -14,6 +14,7 @@ from numerix.dtypes import bf16, bool_, f16, f32, s8, s64
 
 from . import lower_complex as cplx
 from .lower_convert import convert, signed_twin
+from .lower_shape import pad
 from .lowering import lowers
 
 
@@ -155,15 +156,9 @@ lowers("argmin")(_arg_extreme("min"))
 
 def _shift(b, x, axis, distance, fill, dtype):
     """x moved `distance` places along `axis`, the first places filled with `fill`."""
-    shape = b.shape(x)
-    limits = list(shape)
-    limits[axis] -= distance
-    kept = b.emit("stablehlo.slice", [x], b.tensor(limits, dtype), start_indices=_ints([0] * len(shape)),
-                  limit_indices=_ints(limits), strides=_ints([1] * len(shape)))
-    low = [0] * len(shape)
-    low[axis] = distance
-    return b.emit("stablehlo.pad", [kept, _scalar(b, fill, dtype)], x.type, edge_padding_low=_ints(low),
-                  edge_padding_high=_ints([0] * len(shape)), interior_padding=_ints([0] * len(shape)))
+    pads = [(0, 0, 0)] * len(b.shape(x))
+    pads[axis] = (distance, -distance, 0)
+    return pad(b, x, _scalar(b, fill, dtype), pads, dtype)
 
 
 def scan(b, x, axis, combine, identity, dtype, reverse=False):

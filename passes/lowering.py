@@ -111,6 +111,16 @@ class Builder:
                 ir.Operation.create("stablehlo.return", results=[], operands=list(fn(*block.arguments)))
         return list(op.results)
 
+    @staticmethod
+    def if_(predicate, then_fn, else_fn, result_types):
+        """stablehlo.if on an i1 scalar: each branch function builds its values (capturing outer ones) and
+        returns them."""
+        op = ir.Operation.create("stablehlo.if", results=list(result_types), operands=[predicate], regions=2)
+        for region, fn in zip(op.regions, (then_fn, else_fn)):
+            with ir.InsertionPoint(region.blocks.append()):
+                ir.Operation.create("stablehlo.return", results=[], operands=list(fn()))
+        return list(op.results)
+
     def dynamic_slice(self, x, starts, sizes):
         """x[starts : starts + sizes], the starts 0-d s64 tensors."""
         return self.emit("stablehlo.dynamic_slice", [x, *starts],
@@ -133,7 +143,8 @@ class Builder:
         else:
             scalar = ir.FloatAttr.get(element, float(value))
         tensor_type = ir.RankedTensorType.get(list(shape), element)
-        return self.emit("stablehlo.constant", [], tensor_type, value=ir.DenseElementsAttr.get_splat(tensor_type, scalar))
+        splat = ir.DenseElementsAttr.get_splat(tensor_type, scalar)
+        return self.emit("stablehlo.constant", [], tensor_type, value=splat)
 
     def full_like(self, value, fill, dtype):
         return self.constant(fill, self.shape(value), dtype)

@@ -5,8 +5,8 @@ The lowerings emit through `Builder.emit(name, ...)` and build constants and typ
 `shape` and `like`; here values are scalars of storage types (signless integers, i1, f16, bf16, f32, f64), and each
 StableHLO/CHLO op name is spelled as the scalar op that IREE itself lowers it to (arith/math ops pass through as
 they are, being elementwise already). An op outside the table is an error, so a lowering that starts to use a new
-op fails the fusion sweep (tests/test_fusion.py) instead of computing something else. Complex values have no scalar
-form here: fused ops are real."""
+op fails the fusion sweep (tests/test_fusion.py) instead of computing something else. Values are real: complex ones
+do not fuse (passes/fusion_to_linalg.py `can_emit` says why)."""
 from iree.compiler import ir
 
 from numerix.errors import NxValueError
@@ -79,7 +79,7 @@ class ScalarBuilder(Builder):
 
     def constant(self, value, shape, dtype):
         if dtype.is_complex:
-            raise NxValueError(f"complex constant {value!r} has no scalar form", op="nx-fusion-to-linalg")
+            raise NxValueError(f"complex constant {value!r} has no scalar form here", op="nx-fusion-to-linalg")
         element = storage_element(dtype)
         if dtype.is_bool:
             attr = ir.IntegerAttr.get(element, int(bool(value)))

@@ -13,8 +13,8 @@ from numerix.dialect.schema import SCHEMAS
 from numerix.errors import NxValueError
 
 from . import (  # noqa: F401  (they register the lowerings)
-    lower_arithmetic, lower_calls, lower_elementwise, lower_fft, lower_linalg, lower_math, lower_reduction,
-    lower_shape,
+    lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,
+    lower_reduction, lower_shape,
 )
 from .lowering import LOWERINGS, NOT_LOWERED, Builder, Node, decode_attrs
 from .registry import register_pass

@@ -3,7 +3,8 @@
 
 Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
 default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
-`driver` an IREE runtime driver (default: the target's); `flags` extra iree-compile flags.
+`driver` an IREE runtime driver (default: the target's; on CPU local-sync or local-task by the size of the work,
+see iree_executable.py); `flags` extra iree-compile flags.
 
 Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). For llvm-cpu the code is built for
 this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
@@ -22,7 +23,7 @@ from numerix.passes.registry import run_passes
 from numerix.passes import to_stablehlo  # noqa: F401  (registers nx-to-stablehlo)
 
 from .cache import CompileCache, key
-from .iree_executable import DEFAULT_DRIVERS, Executable
+from .iree_executable import DEFAULT_DRIVERS, Executable, choose_driver
 
 CACHE = CompileCache()
 OPTIONS = ("target", "driver", "flags")
@@ -95,11 +96,11 @@ class IreeCompiler:
         if unknown:
             raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
         target = options.get("target", "llvm-cpu")
-        driver = options.get("driver") or DEFAULT_DRIVERS.get(target)
-        if driver is None:
+        if target not in DEFAULT_DRIVERS:
             raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
         with module.context:
             inputs, outputs = entry_signature(module, entry)
             text = stablehlo_text(module)
+        driver = options.get("driver") or choose_driver(target, inputs, outputs)
         vmfb = compile_stablehlo(text, target, flags_for(target) + list(options.get("flags", ())))
         return Executable(vmfb, entry, inputs, outputs, driver)

@@ -183,3 +183,10 @@ def test_gpu_targets_compile_without_a_gpu():
     vmfb = compile_stablehlo(stablehlo_text(_add_module()), "vulkan-spirv", flags_for("vulkan-spirv"))
     assert b"vulkan" in vmfb  # a Vulkan executable inside
     assert "main" in rt.VmModule.copy_buffer(rt.VmInstance(), vmfb).function_names
+
+
+def test_arguments_need_not_be_contiguous():
+    run = get_compiler("iree").compile(_add_module((2, 3)), "main", {})
+    a = np.arange(6, dtype=np.float32).reshape(3, 2).T
+    assert not a.flags.c_contiguous
+    np.testing.assert_array_equal(run(a, a)[0], a + a)

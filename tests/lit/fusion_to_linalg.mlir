@@ -73,6 +73,28 @@ func.func @reduction(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
   return %0 : tensor<4x1xf32>
 }
 
+// Several reductions over the same axes make one generic with a result each, in the order they are yielded.
+// CHECK-LABEL: func.func @two_reductions
+// CHECK-NEXT: %[[LOW:.*]] = stablehlo.constant dense<0xFF800000> : tensor<4xf32>
+// CHECK-NEXT: %[[ZERO:.*]] = stablehlo.constant dense<0.000000e+00> : tensor<4xf32>
+// CHECK-NEXT: %[[G:.*]]:2 = linalg.generic {indexing_maps = [#[[ID]], #[[ROWS]], #[[ROWS]]], iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<4x8xf32>) outs(%[[LOW]], %[[ZERO]] : tensor<4xf32>, tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[MAX:.*]]: f32, %[[SUM:.*]]: f32):
+// CHECK-NEXT: %[[A:.*]] = math.absf %[[X]]
+// CHECK-NEXT: %[[S:.*]] = arith.addf %[[SUM]], %[[A]]
+// CHECK-NEXT: %[[M:.*]] = arith.maximumf %[[MAX]], %[[A]]
+// CHECK-NEXT: linalg.yield %[[M]], %[[S]] : f32, f32
+// CHECK: return %[[G]]#0, %[[G]]#1
+func.func @two_reductions(%x: tensor<4x8xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %0:2 = "nx.fusion"(%x) ({
+  ^bb0(%xa: tensor<4x8xf32>):
+    %1 = "nx.abs"(%xa) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %2 = "nx.sum"(%1) {axes = array<i64: 1>, keep_axes = false} : (tensor<4x8xf32>) -> tensor<4xf32>
+    %3 = "nx.reduce_max"(%1) {axes = array<i64: 1>, keep_axes = false} : (tensor<4x8xf32>) -> tensor<4xf32>
+    "nx.yield"(%3, %2) : (tensor<4xf32>, tensor<4xf32>) -> ()
+  }) : (tensor<4x8xf32>) -> (tensor<4xf32>, tensor<4xf32>)
+  return %0#0, %0#1 : tensor<4xf32>, tensor<4xf32>
+}
+
 // f16 sums accumulate in f32 and are rounded once, as the NumPy rule does.
 // CHECK-LABEL: func.func @half_sum
 // CHECK-NEXT: stablehlo.constant dense<0.000000e+00> : tensor<8xf32>

@@ -1,0 +1,1 @@
+"""numerix against NumPy and JAX: `python -m benchmarks.run` from the repository root writes BENCHMARKS.md."""

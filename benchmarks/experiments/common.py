@@ -1,0 +1,72 @@
+"""Shared by the experiments: the StableHLO text and flags numerix compiles for a workload, compiling it with other
+flags, and interleaved timing."""
+import time
+from typing import NamedTuple
+
+import numpy as np
+
+from benchmarks.workloads import WORKLOADS
+
+
+class Program(NamedTuple):
+    text: str  # StableHLO, as defn hands it to iree-compile
+    flags: list  # iree-compile flags defn uses
+    entry: str
+    arrays: list  # the executable's NumPy arguments, in order
+    compiled: object  # defn's Compiled program
+    call: object  # the workload's numerix call (call.defn, call.args)
+
+
+def numerix_program(name):
+    """The program numerix compiles for a workload, as defn compiles it."""
+    from numerix.runtime import iree
+    captured = {}
+    inner = iree.compile_stablehlo
+
+    def capture(text, target="llvm-cpu", flags=(), cache=iree.CACHE):
+        captured.update(text=text, flags=list(flags))
+        return inner(text, target, flags, cache)
+    iree.compile_stablehlo = capture
+    try:
+        workload = WORKLOADS[name]
+        inputs = workload.inputs()
+        call = workload.build["numerix"](inputs)
+        call()
+    finally:
+        iree.compile_stablehlo = inner
+    fn, args = call.defn, call.args
+    key, leaves = fn._signature(args, {})
+    compiled = fn._cache[key]
+    arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
+    return Program(captured["text"], captured["flags"], fn.entry, arrays, compiled, call)
+
+
+def compile_vmfb(text, flags):
+    from iree.compiler import compile_str
+    return compile_str(text, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=list(flags))
+
+
+def interleaved(variants, samples, calls_per_sample=1):
+    """{name: (median, p90, caller CPU median)} of seconds per call, the variants alternating sample by sample."""
+    wall = {name: [] for name in variants}
+    cpu = {name: [] for name in variants}
+    names = list(variants)
+    for sample in range(samples):
+        shift = sample % len(names)
+        for name in names[shift:] + names[:shift]:
+            fn = variants[name]
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            for _ in range(calls_per_sample):
+                fn()
+            wall[name].append((time.perf_counter() - start) / calls_per_sample)
+            cpu[name].append((time.thread_time() - start_cpu) / calls_per_sample)
+    return {name: (float(np.median(wall[name])), float(np.percentile(wall[name], 90)), float(np.median(cpu[name])))
+            for name in names}
+
+
+def show(title, results, unit=1e-3, unit_name="ms"):
+    print(title)
+    best = min(r[0] for r in results.values())
+    for name, (median, p90, cpu) in results.items():
+        print(f"  {name:55s} median {median / unit:9.3f} {unit_name}  p90 {p90 / unit:9.3f}  caller CPU "
+              f"{cpu / unit:8.3f}  x{median / best:.2f}")

@@ -1,0 +1,242 @@
+"""What one worker process measures; each prints one JSON line (run.py starts them, each in a fresh process).
+
+timing WORKLOAD ROTATION: builds the workload in every library, checks each result against the reference, then
+  times the libraries in turn, rotating their order sample by sample (wall time, and CPU time of the calling thread:
+  a caller that busy-waits shows CPU close to wall).
+compile numerix|jax: the MLP step's first call in a fresh process, split into its phases (numerix: with the
+  compile cache in NUMERIX_CACHE_DIR, cold or filled by an earlier process).
+memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls."""
+import gc
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+from .workloads import WORKLOADS, arrays
+
+LIBRARIES = ("numerix", "numpy", "jax")
+
+
+def available_libraries():
+    if os.environ.get("BENCH_LIBRARIES"):  # an experiment's choice
+        return tuple(os.environ["BENCH_LIBRARIES"].split(","))
+    try:
+        import jax  # noqa: F401
+    except ImportError:
+        return LIBRARIES[:2]
+    return LIBRARIES
+
+
+def check(result, reference, rtol, atol):
+    """(ok, worst error as a multiple of the tolerance, or a reason)."""
+    if len(result) != len(reference):
+        return False, f"{len(result)} results, expected {len(reference)}"
+    worst = 0.0
+    for got, want in zip(result, reference):
+        if got.shape != want.shape or got.dtype != want.dtype:
+            return False, f"{got.dtype}{list(got.shape)}, expected {want.dtype}{list(want.shape)}"
+        if not np.all(np.isfinite(got) == np.isfinite(want)):
+            return False, "non-finite values where the reference has none (or the other way)"
+        tolerance = atol + rtol * np.abs(want.astype(np.float64))
+        error = np.abs(got.astype(np.float64) - want)
+        worst = max(worst, float(np.max(np.where(tolerance > 0, error / np.maximum(tolerance, 1e-300),
+                                                 np.where(error > 0, np.inf, 0.0)))))
+    return worst <= 1.0, worst
+
+
+def _cpu_jiffies():
+    """(busy jiffies of the whole machine, of this process): the difference is other processes' load."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    with open("/proc/self/stat") as f:
+        own = f.read().rsplit(")", 1)[1].split()
+    return sum(fields[:8]) - idle, int(own[11]) + int(own[12])  # utime, stime of all threads
+
+
+def timing(name, rotation):
+    workload = WORKLOADS[name]
+    inputs = workload.inputs()
+    reference = arrays(workload.reference(inputs))
+    libraries = available_libraries()
+    calls, checks, setup = {}, {}, {}
+    for library in libraries:
+        start = time.perf_counter()
+        call = workload.build[library](inputs)
+        ok, error = check(arrays(call()), reference, workload.rtol, workload.atol)
+        setup[library] = time.perf_counter() - start
+        checks[library] = {"ok": ok, "error": error}
+        for _ in range(max(3, 50 // workload.calls_per_sample)):  # warm up
+            call()
+        calls[library] = call
+    wall = {library: [] for library in libraries}
+    cpu = {library: [] for library in libraries}
+    repeat = range(workload.calls_per_sample)
+    busy_before, own_before = _cpu_jiffies()
+    started = time.perf_counter()
+    for sample in range(workload.samples):
+        shift = (sample + rotation) % len(libraries)
+        for library in libraries[shift:] + libraries[:shift]:
+            call = calls[library]
+            gc.collect()
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            for _ in repeat:
+                call()
+            end, end_cpu = time.perf_counter(), time.thread_time()
+            wall[library].append((end - start) / workload.calls_per_sample)
+            cpu[library].append((end_cpu - start_cpu) / workload.calls_per_sample)
+    busy, own = _cpu_jiffies()
+    layers = call_layers(calls["numerix"], 200 if workload.calls_per_sample > 1 else 20) if "numerix" in calls else None
+    other_load = (busy - busy_before - (own - own_before)) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - started)
+    return {"workload": name, "wall": wall, "cpu": cpu, "checks": checks, "setup": setup, "other_load": other_load,
+            "layers": layers}
+
+
+def call_layers(call, count):
+    """Median seconds of each layer of a defn call, outermost first: the whole call; finding the signature (flatten
+    the arguments, build the key) and the compiled program; Compiled.run (arguments to NumPy, the executable, results
+    wrapped as tensors); the executable alone (arguments into IREE buffers, the IREE call, results mapped).
+    Reaches into defn's internals, so it returns None when they have changed shape."""
+    try:
+        fn, args = call.defn, call.args
+        key, leaves = fn._signature(args, {})
+        compiled = fn._cache[key]
+        arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
+        executable = compiled.executable
+
+        def lookup():
+            fn._cache.get(fn._signature(args, {})[0])
+        layers = {"defn call": call, "signature and lookup": lookup, "Compiled.run": lambda: compiled.run(leaves),
+                  "executable": lambda: executable(*arrays)}
+    except (AttributeError, KeyError, TypeError):
+        return None
+    times = {name: [] for name in layers}
+    for _ in range(count):  # interleaved, like the libraries
+        for name, layer in layers.items():
+            start = time.perf_counter()
+            layer()
+            times[name].append(time.perf_counter() - start)
+    return {name: float(np.median(t)) for name, t in times.items()}
+
+
+def _phases(targets):
+    """Wraps module functions so that their time adds up under a phase name; returns the totals dict."""
+    totals = {}
+
+    def wrap(module, attribute, phase):
+        inner = getattr(module, attribute)
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                totals[phase] = totals.get(phase, 0.0) + time.perf_counter() - start
+        setattr(module, attribute, timed)
+    for module, attribute, phase in targets:
+        if hasattr(module, attribute):
+            wrap(module, attribute, phase)
+    return totals
+
+
+def compile_numerix():
+    start = time.perf_counter()
+    import numerix  # noqa: F401
+    from numerix.passes import pipeline
+    from numerix.runtime import iree
+    imported = time.perf_counter() - start
+    from . import workloads
+    inputs = workloads.mlp_inputs()
+    step = workloads.mlp_numerix_step()
+    import numerix as nx
+    params = {k: nx.tensor(inputs[k]) for k in workloads.PARAMS}
+    x, y = nx.tensor(inputs["x"]), nx.tensor(inputs["y"])
+    # Phases nest: "nx passes" and "lower to StableHLO" run inside the defn's compile, "iree-compile or cache
+    # read" too; "trace" is what the first call spends before them.
+    totals = _phases([(pipeline, "run_pipeline", "nx passes"), (iree, "stablehlo_text", "lower to StableHLO"),
+                      (iree, "compile_stablehlo", "iree-compile or disk cache read"),
+                      (iree, "Executable", "load module")])
+    stats_before = dict(iree.CACHE.stats)
+    start = time.perf_counter()
+    step(params, x, y)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    step(params, x, y)
+    second = time.perf_counter() - start
+    cache = {k: iree.CACHE.stats[k] - stats_before[k] for k in stats_before}
+    return {"library": "numerix", "import": imported, "first_call": first, "next_call": second,
+            "phases": totals, "cache": cache}
+
+
+def compile_jax():
+    start = time.perf_counter()
+    import jax
+    imported = time.perf_counter() - start
+    from . import workloads
+    inputs = workloads.mlp_inputs()
+    params = {k: jax.numpy.asarray(inputs[k]) for k in workloads.PARAMS}
+    x, y = jax.numpy.asarray(inputs["x"]), jax.numpy.asarray(inputs["y"])
+    jax.block_until_ready((params, x, y))
+    step = workloads.mlp_jax_step()
+    start = time.perf_counter()
+    lowered = step.lower(params, x, y)
+    traced = time.perf_counter() - start
+    start = time.perf_counter()
+    lowered.compile()
+    compiled = time.perf_counter() - start
+    # jit's own cache is separate from lower().compile(): the first call traces and compiles again, in a process
+    # whose JAX is now warm; a fresh step function keeps the first call honest about tracing.
+    step = workloads.mlp_jax_step()
+    start = time.perf_counter()
+    jax.block_until_ready(step(params, x, y))
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    jax.block_until_ready(step(params, x, y))
+    second = time.perf_counter() - start
+    return {"library": "jax", "import": imported, "first_call": first, "next_call": second,
+            "phases": {"trace and lower": traced, "XLA compile": compiled}}
+
+
+def _resident_bytes():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+
+def memory(library, name, calls):
+    workload = WORKLOADS[name]
+    call = workload.build[library](workload.inputs())
+    for _ in range(100):
+        call()
+    gc.collect()
+    start = _resident_bytes()
+    trace = [start]
+    checkpoint = max(1, calls // 20)
+    peak = start
+    for i in range(1, calls + 1):
+        call()
+        if i % checkpoint == 0:
+            resident = _resident_bytes()
+            peak = max(peak, resident)
+            trace.append(resident)
+    gc.collect()
+    return {"library": library, "workload": name, "calls": calls, "start": start, "end": _resident_bytes(),
+            "peak": peak, "trace": trace}
+
+
+def main(argv):
+    kind, *rest = argv
+    if kind == "timing":
+        result = timing(rest[0], int(rest[1]))
+    elif kind == "compile":
+        result = compile_numerix() if rest[0] == "numerix" else compile_jax()
+    elif kind == "memory":
+        result = memory(rest[0], rest[1], int(rest[2]))
+    else:
+        raise SystemExit(f"unknown measurement {kind!r}")
+    print(json.dumps(result, default=float))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,286 @@
+"""BENCHMARKS.md from the measurements run.py collected: tables, then issue 5's goals, met or by how much not."""
+import numpy as np
+
+from .workloads import WORKLOADS
+
+NAMES = {"numerix": "numerix", "numpy": "NumPy", "jax": "JAX jit"}
+# The machine's limits (DESIGN.md, measured on this 2-core machine): the low end of each measured range, so the
+# goal "within 10% of the limit" is judged against the least the machine was seen to do.
+BANDWIDTH_TWO_THREADS = 42e9  # bytes/s, reads and writes together (42-46 GB/s measured)
+PEAK_FLOPS = 205e9  # f32, OpenBLAS sgemm on both cores (205-215 GFLOP/s measured)
+LIMITS = {"chain": "bandwidth", "softmax": "bandwidth", "matmul": "flops"}
+TINY_GOAL = 5e-6
+DISK_LOAD_GOAL = 0.050
+COMPILE_RATIO_GOAL = 2.0
+FLAT_BYTES = 1 << 20  # "flat": resident memory grows by at most 1 MiB over the calls after warm-up
+
+
+def seconds(value):
+    if value is None or not np.isfinite(value):
+        return "-"
+    if value < 1e-3:
+        return f"{value * 1e6:.2f} us"
+    if value < 1:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value:.2f} s"
+
+
+def mib(value):
+    return f"{value / (1 << 20):+.2f} MiB" if value is not None else "-"
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return float(np.median(values)) if values else None
+
+
+class Timing:
+    """One workload's timing processes, pooled."""
+
+    def __init__(self, name, runs):
+        self.name = name
+        self.workload = WORKLOADS[name]
+        self.runs = [r for r in runs if "error" not in r]
+        self.errors = [r["error"] for r in runs if "error" in r]
+        libraries = self.runs[0]["wall"] if self.runs else {}
+        self.libraries = [lib for lib in ("numerix", "numpy", "jax") if lib in libraries]
+
+    def samples(self, library, kind="wall"):
+        return np.concatenate([r[kind][library] for r in self.runs])
+
+    def median(self, library, kind="wall"):
+        return float(np.median(self.samples(library, kind)))
+
+    def p90(self, library):
+        return float(np.percentile(self.samples(library), 90))
+
+    def process_spread(self, library):
+        medians = [float(np.median(r["wall"][library])) for r in self.runs]
+        return min(medians), max(medians)
+
+    def correct(self, library):
+        return all(r["checks"][library]["ok"] for r in self.runs)
+
+    def check_text(self, library):
+        errors = [r["checks"][library]["error"] for r in self.runs]
+        if self.correct(library):
+            return f"ok ({max(errors):.2f} of tol.)"
+        return "WRONG: " + "; ".join(str(e) if isinstance(e, str) else f"{e:.3g} x tol." for e in errors)
+
+    def best_other(self):
+        others = [lib for lib in self.libraries if lib != "numerix"]
+        return min(others, key=self.median) if others else None
+
+    def ratio(self):
+        best = self.best_other()
+        return self.median("numerix") / self.median(best) if best else None
+
+    def layers(self):
+        found = [r["layers"] for r in self.runs if r.get("layers")]
+        return {k: _median([f[k] for f in found]) for k in found[0]} if found else None
+
+    def other_load(self):
+        return _median([r.get("other_load") for r in self.runs])
+
+
+def _rate(timing, library):
+    """Achieved GB/s (reads and writes) or GFLOP/s at the median, with the machine's limit's share."""
+    workload, median = timing.workload, timing.median(library)
+    if LIMITS.get(timing.name) == "bandwidth":
+        rate = workload.bytes_moved / median
+        return f"{rate / 1e9:.1f} GB/s ({rate / BANDWIDTH_TWO_THREADS:.0%})"
+    if workload.flops:
+        rate = workload.flops / median
+        share = f" ({rate / PEAK_FLOPS:.0%})" if LIMITS.get(timing.name) == "flops" else ""
+        return f"{rate / 1e9:.0f} GFLOP/s{share}"
+    return ""
+
+
+def timing_section(timings):
+    libraries = [lib for lib in ("numerix", "numpy", "jax") if any(lib in t.libraries for t in timings)]
+    lines = ["## Times per call", "",
+             "Median (90th percentile) over all samples of all processes; the ratio is numerix's median over the "
+             "best other library's. Rates at the median: GB/s counts the bytes a call must read and write once "
+             "(share of the two-core bandwidth, 42 GB/s); GFLOP/s counts 2mnk per matmul (share of 205 GFLOP/s).",
+             "",
+             "| workload | " + " | ".join(NAMES[lib] for lib in libraries) + " | numerix / best | numerix result |",
+             "| --- |" + " --- |" * (len(libraries) + 2)]
+    for t in timings:
+        if not t.runs:
+            lines.append(f"| {t.workload.title} | failed: {t.errors[0].splitlines()[-1]} |")
+            continue
+        cells = []
+        for lib in libraries:
+            if lib not in t.libraries:
+                cells.append("-")
+                continue
+            rate = _rate(t, lib)
+            cells.append(f"{seconds(t.median(lib))} ({seconds(t.p90(lib))})" + (f"<br>{rate}" if rate else ""))
+        ratio = t.ratio()
+        best = t.best_other()
+        ratio_text = f"**{ratio:.2f}** (vs {NAMES[best]})" if ratio is not None else "-"
+        lines.append(f"| {t.workload.title} | " + " | ".join(cells) + f" | {ratio_text} | "
+                     f"{t.check_text('numerix')} |")
+    lines += ["", "Spread of the per-process medians, CPU time of the calling thread per call (a caller that "
+              "busy-waits on the work shows CPU close to its wall time), and the load of other processes on the "
+              "machine while the samples ran (in cores; the machine has few, so read the numbers with it):", "",
+              "| workload | " + " | ".join(f"{NAMES[lib]}: process medians / caller CPU" for lib in libraries)
+              + " | other load |", "| --- |" + " --- |" * (len(libraries) + 1)]
+    for t in timings:
+        if not t.runs:
+            continue
+        cells = []
+        for lib in libraries:
+            if lib not in t.libraries:
+                cells.append("-")
+                continue
+            low, high = t.process_spread(lib)
+            cells.append(f"{seconds(low)}-{seconds(high)} / {seconds(t.median(lib, 'cpu'))}")
+        load = t.other_load()
+        lines.append(f"| {t.workload.title} | " + " | ".join(cells) + f" | {load:.2f} |")
+    return lines
+
+
+def layers_section(timings):
+    lines = ["## Where a numerix call spends its time", "",
+             "Medians of each layer of the defn call, timed alternately in the timing processes. *Arguments and "
+             "results* is Compiled.run less the executable: arguments to NumPy, result checks, results wrapped as "
+             "tensors. *Executable* holds the copy of each argument into an IREE buffer, the IREE call and the "
+             "mapping of the results.", "",
+             "| workload | defn call | signature and lookup | arguments and results | executable |",
+             "| --- | --- | --- | --- | --- |"]
+    for t in timings:
+        layers = t.layers() if t.runs else None
+        if not layers:
+            continue
+        wrapping = layers["Compiled.run"] - layers["executable"]
+        lines.append(f"| {t.workload.title} | {seconds(layers['defn call'])} | "
+                     f"{seconds(layers['signature and lookup'])} | {seconds(wrapping)} | "
+                     f"{seconds(layers['executable'])} |")
+    return lines
+
+
+def _compile_column(runs, key):
+    runs = [r[key] for r in runs if r.get(key) and "error" not in r[key]]
+    if not runs:
+        return None
+    phases = sorted({p for r in runs for p in r["phases"]})
+    return {"import": _median([r["import"] for r in runs]), "first": _median([r["first_call"] for r in runs]),
+            "next": _median([r["next_call"] for r in runs]),
+            "phases": {p: _median([r["phases"].get(p) for r in runs]) for p in phases},
+            "cache": runs[0].get("cache")}
+
+
+def compile_section(results):
+    columns = {key: _compile_column(results, key) for key in ("cold", "disk", "jax")}
+    titles = {"cold": "numerix, cold cache", "disk": "numerix, disk cache, new process", "jax": "JAX jit"}
+    present = [k for k in columns if columns[k]]
+    lines = ["## Compile: the MLP step", "",
+             f"Medians of {len(results)} rounds, each in fresh processes: numerix's first call with an empty "
+             "NUMERIX_CACHE_DIR, then a new process on that cache, then JAX (no persistent cache, its default). "
+             "The first call includes tracing and one run; phases are parts of it (numerix: nested inside its "
+             "compile; JAX: `lower()` and `compile()` in the same process before the first call of a fresh "
+             "jit).", "",
+             "| | " + " | ".join(titles[k] for k in present) + " |", "| --- |" + " --- |" * len(present)]
+    rows = [("import", "import"), ("first", "first call"), ("next", "second call")]
+    for key, title in rows:
+        lines.append(f"| {title} | " + " | ".join(seconds(columns[k][key]) for k in present) + " |")
+    phases = sorted({p for k in present for p in columns[k]["phases"]})
+    for phase in phases:
+        lines.append(f"| &nbsp;&nbsp;{phase} | " + " | ".join(seconds(columns[k]["phases"].get(phase))
+                                                              for k in present) + " |")
+    for k in ("cold", "disk"):
+        if columns[k] and columns[k]["cache"]:
+            lines.append(f"\nCompile cache answers, {titles[k]}: {columns[k]['cache']}.")
+    return lines, columns
+
+
+def _memory_by(results):
+    return {(r["library"], r["workload"]): r for r in results if "error" not in r}
+
+
+def memory_section(results):
+    lines = ["## Memory over repeated calls", "",
+             "Resident memory (RSS) of the process after 100 warm-up calls, and its change over the calls that "
+             "follow (the result of each call is dropped before the next); peak is the highest of 20 evenly spaced "
+             "readings.", "",
+             "| library | workload | calls | RSS after warm-up | change at the end | peak change |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        if "error" in r:
+            lines.append(f"| failed | {r['error'].splitlines()[-1]} | | | | |")
+            continue
+        lines.append(f"| {NAMES[r['library']]} | {WORKLOADS[r['workload']].title} | {r['calls']:,} | "
+                     f"{r['start'] / (1 << 20):.1f} MiB | {mib(r['end'] - r['start'])} | "
+                     f"{mib(r['peak'] - r['start'])} |")
+    return lines
+
+
+def goals_section(timings, compile_columns, memory):
+    lines = ["## Goals (issue 5)", "", "| goal | measured | met |", "| --- | --- | --- |"]
+    verdicts = []
+
+    def goal(text, measured, met):
+        verdicts.append(met)
+        lines.append(f"| {text} | {measured} | {'yes' if met else '**no**'} |")
+    for t in timings:
+        if not t.runs:
+            goal(f"{t.workload.title}: runs", "failed", False)
+            continue
+        if not t.correct("numerix"):
+            goal(f"{t.workload.title}: numerix's result matches NumPy's", t.check_text("numerix"), False)
+        ratio = t.ratio()
+        if ratio is not None:
+            goal(f"{t.workload.title}: numerix at least as fast as {NAMES[t.best_other()]} (the best other)",
+                 f"{ratio:.2f}x its time" + (f" ({(ratio - 1):.0%} slower)" if ratio > 1 else ""), ratio <= 1)
+        limit = LIMITS.get(t.name)
+        if limit == "bandwidth":
+            share = t.workload.bytes_moved / t.median("numerix") / BANDWIDTH_TWO_THREADS
+            goal(f"{t.workload.title}: within 10% of the memory bandwidth (42 GB/s)", f"{share:.0%} of it",
+                 share >= 0.9)
+        elif limit == "flops":
+            share = t.workload.flops / t.median("numerix") / PEAK_FLOPS
+            goal(f"{t.workload.title}: within 10% of peak (205 GFLOP/s)", f"{share:.0%} of it", share >= 0.9)
+        if t.name == "tiny":
+            median = t.median("numerix")
+            goal("a tiny call takes at most 5 us", seconds(median), median <= TINY_GOAL)
+    cold, disk, jax = (compile_columns.get(k) for k in ("cold", "disk", "jax"))
+    if cold and jax:
+        ratio = cold["first"] / jax["first"]
+        goal("first compile of the MLP step within 2x of JAX's", f"{seconds(cold['first'])} against "
+             f"{seconds(jax['first'])}: {ratio:.1f}x", ratio <= COMPILE_RATIO_GOAL)
+    if disk:
+        goal("loading the MLP step from the disk cache in a new process takes at most 50 ms",
+             f"first call {seconds(disk['first'])}", disk["first"] <= DISK_LOAD_GOAL)
+    for (library, name), r in sorted(_memory_by(memory).items()):
+        if library == "numerix":
+            growth = max(r["end"], r["peak"]) - r["start"]
+            goal(f"flat memory over {r['calls']:,} calls: {WORKLOADS[name].title}",
+                 f"{mib(growth)} at most", growth <= FLAT_BYTES)
+    lines.insert(2, f"{sum(verdicts)} of {len(verdicts)} met.\n")
+    return lines
+
+
+def markdown(results, context):
+    timings = [Timing(name, runs) for name, runs in results["timing"].items()]
+    cpu, versions = context["cpu"], context["versions"]
+    load = context["load_before"]
+    lines = ["# Benchmarks", "",
+             f"Generated by `{context['command']}` on {context['date']} in {context['duration']:.0f} s; rerun it "
+             "rather than editing this file. Libraries compared: "
+             + ", ".join(NAMES[lib] for lib in context["libraries"]) + ".", "",
+             "## Machine", "",
+             f"- CPU: {cpu['model']}, {cpu['cores']} cores ({', '.join(cpu['vector'])})",
+             f"- Memory: {context['memory_gib']:.0f} GiB" if context["memory_gib"] else "- Memory: unknown",
+             "- Versions: " + ", ".join(f"{k} {v}" for k, v in versions.items()),
+             f"- Load average (1 min) before and after the run: {load[0]:.2f}, {context['load_after'][0]:.2f}"
+             if load else "- Load average: unknown",
+             ""]
+    lines += timing_section(timings) + [""]
+    lines += layers_section(timings) + [""]
+    compile_lines, compile_columns = (compile_section(results["compile"]) if results["compile"]
+                                      else ([], {}))
+    lines += compile_lines + [""]
+    lines += memory_section(results["memory"]) + [""] if results["memory"] else []
+    lines += goals_section(timings, compile_columns, results["memory"])
+    return "\n".join(lines) + "\n"

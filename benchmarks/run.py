@@ -1,0 +1,96 @@
+"""`python -m benchmarks.run` (from the repository root): numerix (defn on IREE, the library's defaults) against NumPy
+and, when it is installed, JAX jit; writes BENCHMARKS.md.
+
+Every measurement runs in a fresh worker process (benchmarks/measure.py), several times per workload, the workloads
+taking turns so that a slow spell of the machine spreads over all of them; inside a worker the libraries alternate
+sample by sample. Medians and 90th percentiles are over the samples of all of a workload's processes.
+Options: --processes N (timing processes per workload), --only chain,softmax,... (a subset), --memory-calls N,
+--output PATH."""
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+from . import machine, report
+from .measure import available_libraries
+from .workloads import WORKLOADS
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+COMPILE_ROUNDS = 3
+MEMORY_WORKLOADS = ("tiny", "chain")
+# NumPy's chain takes ~15 ms a call: 10,000 calls would be half the run's time budget for a library the memory goal
+# does not concern; it allocates and frees the same temporaries each call, which a shorter run shows as well.
+MEMORY_CALLS_CAP = {("numpy", "chain"): 1000, ("jax", "chain"): 2000}
+
+
+def worker(arguments, cache_dir, log):
+    """Runs one measurement in a fresh process; its JSON result, or {"error": text}."""
+    env = dict(os.environ, NUMERIX_CACHE_DIR=cache_dir)
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "benchmarks.measure", *arguments], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    log(f"  {' '.join(arguments)}: {time.perf_counter() - started:.1f} s")
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-8:]
+        log("    failed: " + " | ".join(tail))
+        return {"error": "\n".join(tail)}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run(options, log):
+    workloads = [w for w in WORKLOADS if not options.only or w in options.only]
+    libraries = available_libraries()
+    results = {"timing": {w: [] for w in workloads}, "compile": [], "memory": []}
+    with tempfile.TemporaryDirectory(prefix="numerix-bench-") as scratch:
+        timing_cache = os.path.join(scratch, "timing")
+        for rotation in range(options.processes):
+            log(f"timing, round {rotation + 1} of {options.processes}")
+            for name in workloads:
+                results["timing"][name].append(worker(["timing", name, str(rotation)], timing_cache, log))
+        if not options.only or "compile" in options.only:
+            for round_index in range(COMPILE_ROUNDS):
+                log(f"compile, round {round_index + 1} of {COMPILE_ROUNDS}")
+                cold = os.path.join(scratch, f"compile-{round_index}")
+                results["compile"].append({"cold": worker(["compile", "numerix"], cold, log),
+                                           "disk": worker(["compile", "numerix"], cold, log),
+                                           "jax": worker(["compile", "jax"], cold, log) if "jax" in libraries
+                                           else None})
+        if not options.only or "memory" in options.only:
+            log("memory")
+            for name in MEMORY_WORKLOADS:
+                for library in libraries:
+                    calls = min(options.memory_calls, MEMORY_CALLS_CAP.get((library, name), options.memory_calls))
+                    results["memory"].append(worker(["memory", library, name, str(calls)], timing_cache, log))
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--processes", type=int, default=3, help="timing processes per workload (default 3)")
+    parser.add_argument("--only", type=lambda s: s.split(","), default=None,
+                        help=f"a subset of {','.join(WORKLOADS)},compile,memory")
+    parser.add_argument("--memory-calls", type=int, default=10_000)
+    parser.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    options = parser.parse_args(argv)
+
+    def log(text):
+        print(text, file=sys.stderr, flush=True)
+    context = {"date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+               "command": "python -m benchmarks.run" + "".join(f" {a}" for a in (argv or sys.argv[1:])),
+               "cpu": machine.cpu(), "memory_gib": machine.memory_gib(), "versions": machine.versions(),
+               "load_before": machine.load_average(), "libraries": available_libraries()}
+    started = time.perf_counter()
+    results = run(options, log)
+    context["duration"] = time.perf_counter() - started
+    context["load_after"] = machine.load_average()
+    with open(options.output, "w") as f:
+        f.write(report.markdown(results, context))
+    log(f"wrote {options.output} ({context['duration']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

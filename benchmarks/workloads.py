@@ -1,0 +1,301 @@
+"""The benchmark workloads, each written once per library with the same math.
+
+`WORKLOADS[name]` is a Workload: `inputs()` makes its NumPy inputs (seeded), `reference(inputs)` the answer that
+every library's result is checked against, and `build[library](inputs)` returns `call`, a function of no arguments
+that runs one call to completion (JAX's asynchronous dispatch is waited for) and returns the library's result;
+`arrays(result)` turns any library's result into a tuple of NumPy arrays for the check, outside the timing. Inputs are handed over in each library's own form before timing (nx.Tensor, jax.Array), as its user
+would hold them."""
+from typing import Callable, NamedTuple
+
+import numpy as np
+
+ROWS, COLS = 2048, 1024  # softmax
+N = 1024  # matmul
+BATCH, IN, HIDDEN, OUT = 256, 784, 512, 10  # MLP
+LEARNING_RATE = 0.01
+
+
+class Workload(NamedTuple):
+    title: str
+    inputs: Callable
+    reference: Callable
+    build: dict  # library -> inputs -> call
+    rtol: float
+    atol: float
+    calls_per_sample: int  # calls timed together as one sample (tiny calls are too short to time alone)
+    samples: int  # per process and library
+    bytes_moved: int = 0  # the least memory traffic a call needs (inputs read once, outputs written once)
+    flops: int = 0
+
+
+def numerix_call(fn, *args):
+    """The call of a defn, which keeps the defn and its arguments for measure.py's breakdown of the call."""
+    def call():
+        return fn(*args)
+    call.defn, call.args = fn, args
+    return call
+
+
+def _rng():
+    return np.random.default_rng(20240605)
+
+
+# ---- 1. a 10-op elementwise chain ----
+# mul, add, tanh, mul, neg, exp, mul, abs, sqrt, add: ten ops, none of which a compiler may drop.
+
+def chain_inputs():
+    return {"x": _rng().standard_normal(4 << 20, dtype=np.float32)}
+
+
+def chain_numpy(inputs):
+    x = inputs["x"]
+    return lambda: np.tanh(x * 1.5 + 0.5) * np.exp(-x * x) + np.sqrt(np.abs(x))
+
+
+def chain_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def chain(x):
+        return nx.tanh(x * 1.5 + 0.5) * nx.exp(-x * x) + nx.sqrt(nx.abs(x))
+    x = nx.tensor(inputs["x"])
+    return numerix_call(chain, x)
+
+
+def chain_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+
+    @jax.jit
+    def chain(x):
+        return jnp.tanh(x * 1.5 + 0.5) * jnp.exp(-x * x) + jnp.sqrt(jnp.abs(x))
+    x = jnp.asarray(inputs["x"])
+    return lambda: chain(x).block_until_ready()
+
+
+# ---- 2. softmax over rows ----
+
+def softmax_inputs():
+    return {"a": _rng().standard_normal((ROWS, COLS), dtype=np.float32) * 4}
+
+
+def softmax_numpy(inputs):
+    a = inputs["a"]
+
+    def call():
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    return call
+
+
+def softmax_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def softmax(a):
+        e = nx.exp(a - nx.max(a, axis=1, keepdims=True))
+        return e / nx.sum(e, axis=1, keepdims=True)
+    a = nx.tensor(inputs["a"])
+    return numerix_call(softmax, a)
+
+
+def softmax_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+
+    @jax.jit
+    def softmax(a):
+        e = jnp.exp(a - jnp.max(a, axis=1, keepdims=True))
+        return e / jnp.sum(e, axis=1, keepdims=True)
+    a = jnp.asarray(inputs["a"])
+    return lambda: softmax(a).block_until_ready()
+
+
+# ---- 3. matmul ----
+
+def matmul_inputs():
+    rng = _rng()
+    return {"a": rng.standard_normal((N, N), dtype=np.float32), "b": rng.standard_normal((N, N), dtype=np.float32)}
+
+
+def matmul_reference(inputs):
+    return (inputs["a"].astype(np.float64) @ inputs["b"].astype(np.float64)).astype(np.float32)
+
+
+def matmul_numpy(inputs):
+    a, b = inputs["a"], inputs["b"]
+    return lambda: a @ b
+
+
+def matmul_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def matmul(a, b):
+        return nx.matmul(a, b)
+    a, b = nx.tensor(inputs["a"]), nx.tensor(inputs["b"])
+    return numerix_call(matmul, a, b)
+
+
+def matmul_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    matmul = jax.jit(jnp.matmul)
+    a, b = jnp.asarray(inputs["a"]), jnp.asarray(inputs["b"])
+    return lambda: matmul(a, b).block_until_ready()
+
+
+# ---- 4. one SGD step of a 784-512-10 MLP (ReLU, softmax cross-entropy on one-hot labels) ----
+
+PARAMS = ("w1", "b1", "w2", "b2")
+
+
+def mlp_inputs():
+    rng = _rng()
+    return {"w1": rng.standard_normal((IN, HIDDEN), dtype=np.float32) * np.float32(IN ** -0.5),
+            "b1": np.zeros(HIDDEN, np.float32),
+            "w2": rng.standard_normal((HIDDEN, OUT), dtype=np.float32) * np.float32(HIDDEN ** -0.5),
+            "b2": np.zeros(OUT, np.float32),
+            "x": rng.standard_normal((BATCH, IN), dtype=np.float32),
+            "y": np.eye(OUT, dtype=np.float32)[rng.integers(0, OUT, BATCH)]}
+
+
+def mlp_step_numpy(params, x, y):
+    """Forward and backward written out by hand."""
+    z1 = x @ params["w1"] + params["b1"]
+    h = np.maximum(z1, 0)
+    logits = h @ params["w2"] + params["b2"]
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    total = e.sum(axis=1, keepdims=True)
+    loss = -np.mean(np.sum((shifted - np.log(total)) * y, axis=1))
+    dlogits = (e / total * y.sum(axis=1, keepdims=True) - y) / np.float32(x.shape[0])
+    dz1 = (dlogits @ params["w2"].T) * (z1 > 0)
+    grads = {"w1": x.T @ dz1, "b1": dz1.sum(axis=0), "w2": h.T @ dlogits, "b2": dlogits.sum(axis=0)}
+    return loss, {k: params[k] - np.float32(LEARNING_RATE) * grads[k] for k in PARAMS}
+
+
+def mlp_reference(inputs):
+    as64 = {k: v.astype(np.float64) for k, v in inputs.items()}
+    loss, params = mlp_step_numpy({k: as64[k] for k in PARAMS}, as64["x"], as64["y"])
+    return np.float32(loss), {k: v.astype(np.float32) for k, v in params.items()}
+
+
+def mlp_numpy(inputs):
+    params = {k: inputs[k] for k in PARAMS}
+    x, y = inputs["x"], inputs["y"]
+    return lambda: mlp_step_numpy(params, x, y)
+
+
+def mlp_numerix_step():
+    import numerix as nx
+
+    def loss(params, x, y):
+        h = nx.maximum(nx.matmul(x, params["w1"]) + params["b1"], 0.0)
+        logits = nx.matmul(h, params["w2"]) + params["b2"]
+        shifted = logits - nx.max(logits, axis=1, keepdims=True)
+        log_p = shifted - nx.log(nx.sum(nx.exp(shifted), axis=1, keepdims=True))
+        return -nx.mean(nx.sum(log_p * y, axis=1))
+
+    @nx.defn
+    def step(params, x, y):
+        value, grads = nx.value_and_grad(loss)(params, x, y)
+        return value, {k: params[k] - LEARNING_RATE * grads[k] for k in params}
+    return step
+
+
+def mlp_numerix(inputs):
+    import numerix as nx
+    step = mlp_numerix_step()
+    params = {k: nx.tensor(inputs[k]) for k in PARAMS}
+    x, y = nx.tensor(inputs["x"]), nx.tensor(inputs["y"])
+    return numerix_call(step, params, x, y)
+
+
+def mlp_jax_step():
+    import jax
+    import jax.numpy as jnp
+
+    def loss(params, x, y):
+        h = jnp.maximum(x @ params["w1"] + params["b1"], 0.0)
+        logits = h @ params["w2"] + params["b2"]
+        shifted = logits - jnp.max(logits, axis=1, keepdims=True)
+        log_p = shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=1, keepdims=True))
+        return -jnp.mean(jnp.sum(log_p * y, axis=1))
+
+    @jax.jit
+    def step(params, x, y):
+        value, grads = jax.value_and_grad(loss)(params, x, y)
+        return value, {k: params[k] - LEARNING_RATE * grads[k] for k in params}
+    return step
+
+
+def mlp_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    step = mlp_jax_step()
+    params = {k: jnp.asarray(inputs[k]) for k in PARAMS}
+    x, y = jnp.asarray(inputs["x"]), jnp.asarray(inputs["y"])
+    return lambda: jax.block_until_ready(step(params, x, y))
+
+
+# ---- 5. a tiny call ----
+
+def tiny_inputs():
+    return {"a": np.arange(4, dtype=np.float32), "b": np.full(4, 0.5, np.float32)}
+
+
+def tiny_numpy(inputs):
+    a, b = inputs["a"], inputs["b"]
+    return lambda: np.add(a, b)
+
+
+def tiny_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def add(a, b):
+        return a + b
+    a, b = nx.tensor(inputs["a"]), nx.tensor(inputs["b"])
+    return numerix_call(add, a, b)
+
+
+def tiny_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    add = jax.jit(jnp.add)
+    a, b = jnp.asarray(inputs["a"]), jnp.asarray(inputs["b"])
+    return lambda: add(a, b).block_until_ready()
+
+
+def arrays(result):
+    """A result tree (tuples, lists, dicts by sorted key) as a flat tuple of NumPy arrays."""
+    if isinstance(result, (tuple, list)):
+        return tuple(a for item in result for a in arrays(item))
+    if isinstance(result, dict):
+        return tuple(a for key in sorted(result) for a in arrays(result[key]))
+    return (np.asarray(result),)
+
+
+def _numpy_reference(numpy_build):
+    return lambda inputs: numpy_build(inputs)()
+
+
+WORKLOADS = {
+    "chain": Workload("10-op elementwise chain, 4M f32", chain_inputs, _numpy_reference(chain_numpy),
+                      {"numpy": chain_numpy, "numerix": chain_numerix, "jax": chain_jax},
+                      rtol=2e-6, atol=2e-6, calls_per_sample=1, samples=25, bytes_moved=2 * 4 * (4 << 20)),
+    "softmax": Workload("softmax over rows, 2048x1024 f32", softmax_inputs, _numpy_reference(softmax_numpy),
+                        {"numpy": softmax_numpy, "numerix": softmax_numerix, "jax": softmax_jax},
+                        rtol=1e-5, atol=1e-9, calls_per_sample=1, samples=40, bytes_moved=2 * 4 * ROWS * COLS),
+    "matmul": Workload("matmul 1024^3 f32", matmul_inputs, matmul_reference,
+                       {"numpy": matmul_numpy, "numerix": matmul_numerix, "jax": matmul_jax},
+                       rtol=0, atol=2e-4 * N ** 0.5, calls_per_sample=1, samples=25, flops=2 * N ** 3),
+    "mlp": Workload("MLP 784-512-10 SGD step, batch 256", mlp_inputs, mlp_reference,
+                    {"numpy": mlp_numpy, "numerix": mlp_numerix, "jax": mlp_jax},
+                    rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=40,
+                    flops=3 * 2 * BATCH * (IN * HIDDEN + HIDDEN * OUT)),
+    "tiny": Workload("call of a 4-element add", tiny_inputs, _numpy_reference(tiny_numpy),
+                     {"numpy": tiny_numpy, "numerix": tiny_numerix, "jax": tiny_jax},
+                     rtol=0, atol=0, calls_per_sample=500, samples=40),
+}

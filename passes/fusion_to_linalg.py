@@ -12,21 +12,22 @@ import math
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler.dialects import func
 
 from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
 from numerix.dtypes import bf16, f16, f32
-from numerix.errors import NxValueError
+from numerix.errors import NxError, NxValueError
 
 from . import to_stablehlo  # noqa: F401  (registers the lowerings the scalar emitters are)
-from .lowering import LOWERINGS, Builder, Node, decode_attrs
+from .lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element
 from .registry import register_pass
 from .scalar_builder import ScalarBuilder
 
-# The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder. nx.complex
-# makes complex values, which do not fuse (see `can_emit`).
+# The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder (for the types
+# where that lowering is elementwise, see `can_emit`). nx.complex makes complex values, which do not fuse.
 FUSIBLE_ELEMENTWISE = (
     "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt", "sin", "cos", "tan", "asin", "acos",
     "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "erf_inv", "sigmoid", "negate", "abs",
@@ -94,13 +95,49 @@ def splat_value(op):
 
 
 def can_emit(op):
-    """Whether nx-fusion-to-linalg can put `op` in a generic's body: an elementwise op with a scalar emitter or a
-    reduction, on real values. Complex values stay with nx-to-stablehlo: IREE 3.13 miscompiles some generics that
-    build complex numbers from constant parts (the imaginary parts come out equal to the real ones)."""
+    """Whether nx-fusion-to-linalg can put `op` in a generic's body: a reduction, or an elementwise op whose lowering
+    writes scalar code for these types (some lowerings work on whole tensors for some types). Values must be real:
+    IREE 3.13 miscompiles some generics that build complex numbers from constant parts (the imaginary parts come
+    out equal to the real ones), so complex values stay with nx-to-stablehlo."""
     name = nx_ops.schema_name(op)
-    if name not in SCALAR_EMITTERS and name not in REDUCTIONS:
+    types, out = nx_ops.operand_types(op), nx_ops.result_types(op)
+    if any(t.type.is_complex for t in types + out):
         return False
-    return not any(t.type.is_complex for t in nx_ops.operand_types(op) + nx_ops.result_types(op))
+    if name in REDUCTIONS:
+        return True
+    return name in SCALAR_EMITTERS and has_scalar_code(name, types, out, decode_attrs(SCHEMAS[name], op))
+
+
+_SCALAR_CODE = {}  # (op name, operand types, result types, attributes) -> whether its scalar code exists
+
+
+def has_scalar_code(name, types, out, attrs):
+    key = (name, tuple(t.type.name for t in types), tuple(t.type.name for t in out), repr(sorted(attrs.items())))
+    if key not in _SCALAR_CODE:
+        _SCALAR_CODE[key] = _try_scalar_code(name, types, out, attrs)
+    return _SCALAR_CODE[key]
+
+
+def _try_scalar_code(name, types, out, attrs):
+    """Emits the op's scalar code into a scratch function: it exists when that works and verifies as arith and math
+    ops alone."""
+    with nx_ir.new_context(), ir.Location.unknown():
+        module = ir.Module.create()
+        with ir.InsertionPoint(module.body):
+            function = func.FuncOp("scalar_code", ([storage_element(t.type) for t in types], []))
+        block = function.add_entry_block()
+        with ir.InsertionPoint(block):
+            try:
+                SCALAR_EMITTERS[name](ScalarBuilder(), Node(name, list(block.arguments), types, out, attrs))
+            except (NxError, ValueError, TypeError):
+                return False
+            func.ReturnOp([])
+        try:
+            module.operation.verify()
+        except ir.MLIRError:
+            return False
+        inner = [o for o in nx_ops.all_ops(function) if o.name not in ("func.func", "func.return")]
+        return all(o.name.startswith(("arith.", "math.")) for o in inner)
 
 
 # ---- the pass ----
@@ -245,10 +282,11 @@ class _Generic:
                 else:
                     raise _error(self.fusion, "a fused broadcast must read an operand of the fusion or a splat "
                                  "constant")
-            elif name in SCALAR_EMITTERS or name in REDUCTIONS:
+            elif can_emit(op):
                 plan[op.result] = ("op", op)
             else:
-                raise _error(self.fusion, f"holds {op.name}, which has no scalar emitter")
+                types = ", ".join(str(t) for t in nx_ops.operand_types(op))
+                raise _error(self.fusion, f"holds {op.name} on {types}, which has no scalar code")
         return plan
 
     def _body(self, plan, body_arguments):

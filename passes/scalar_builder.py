@@ -105,6 +105,13 @@ class ScalarBuilder(Builder):
             attr = ir.IntegerAttr.get(element, _signed_value(value, element.width) if element.width > 1 else value)
         return self.op("arith.constant", [], element, value=attr)
 
+    # Builder's ops over whole tensors (regions, conditionals, slices, array constants) have no scalar form: a
+    # lowering that uses them has no scalar code, and its op does not fuse.
+    def _whole_tensor(self, *args, **kwargs):
+        raise NxValueError("works on whole tensors, not elementwise", op="nx-fusion-to-linalg")
+
+    with_region = while_loop = if_ = dynamic_slice = array = _whole_tensor
+
     @staticmethod
     def op(name, operands, result_type, **attributes):
         return ir.Operation.create(name, results=[result_type], operands=list(operands),

@@ -2,6 +2,7 @@
 the way arguments reach IREE (copied into a new buffer, or imported without a copy).
 
 python -m benchmarks.experiments.call_path [workload]   (default: tiny)"""
+import os
 import sys
 import timeit
 
@@ -65,8 +66,10 @@ def main(name="tiny"):
     rows["  Compiled.run"] = per_call(lambda: compiled.run(leaves), loops)
     rows["    Executable.__call__ (driver %s)" % compiled.executable.driver] = per_call(
         lambda: compiled.executable(*arrays), loops)
+    keep = []  # IREE objects torn down in the wrong order crash the process: keep them to the end
     for driver in ("local-sync", "local-task"):
         low = LowLevel(vmfb, entry, driver)
+        keep.append(low)
         args = low.copied_args(arrays)
         rows[f"{driver}: args copied + invoke + results mapped"] = per_call(
             lambda: [np.frombuffer(low.invoke(low.copied_args(arrays), outputs).get_as_object(
@@ -90,3 +93,5 @@ def main(name="tiny"):
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    sys.stdout.flush()
+    os._exit(0)  # skips IREE's teardown, which can crash on the order Python frees its objects in

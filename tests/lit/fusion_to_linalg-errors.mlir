@@ -2,7 +2,7 @@
 // A fusion that nx-fuse would not have made (written by hand) is a located error, not a wrong generic.
 
 func.func @op_without_scalar_code(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
-  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.transpose, which has no scalar emitter
+  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.transpose on f32[2][2], which has no scalar code
   %0 = "nx.fusion"(%a) ({
   ^bb0(%x: tensor<2x2xf32>):
     %1 = "nx.transpose"(%x) {axes = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>

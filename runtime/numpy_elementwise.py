@@ -17,7 +17,7 @@ _SAME_NAME = {
     "is_finite": np.isfinite, "signbit": np.signbit, "logical_not": np.logical_not, "square": np.square,
     "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.true_divide,
     "quotient": np.floor_divide, "remainder": np.remainder, "atan2": np.arctan2, "hypot": np.hypot,
-    "max": np.maximum, "min": np.minimum, "copysign": np.copysign, "nextafter": np.nextafter,
+    "max": np.maximum, "min": np.minimum, "copysign": np.copysign,
     "logaddexp": np.logaddexp, "bitwise_and": np.bitwise_and, "bitwise_or": np.bitwise_or,
     "bitwise_xor": np.bitwise_xor, "logical_and": np.logical_and, "logical_or": np.logical_or,
     "logical_xor": np.logical_xor, "equal": np.equal, "not_equal": np.not_equal, "less": np.less,
@@ -38,6 +38,19 @@ def _rsqrt(x):
 @widen_half
 def _sigmoid(x):
     return 1 / (1 + np.exp(-x)) if x.dtype.kind == "c" else special.expit(x)
+
+
+@rule("nextafter")
+def _nextafter(x, y):
+    if x.dtype != bf16.np:
+        return np.nextafter(x, y)  # NumPy steps in the operands' own type, f16 included
+    # NumPy lacks bf16: step the bit pattern one unit toward y (from zero, to the smallest subnormal of y's sign).
+    bits = x.view(np.uint16).astype(np.int32)
+    xf, yf = x.astype(np.float32), y.astype(np.float32)
+    away_from_zero = (yf > xf) == (xf > 0)
+    stepped = np.where(xf == 0, np.where(yf > 0, 1, 0x8001), np.where(away_from_zero, bits + 1, bits - 1))
+    out = stepped.astype(np.uint16).view(bf16.np)
+    return np.where(np.isnan(xf) | np.isnan(yf), np.float32("nan"), np.where(xf == yf, yf, out.astype(np.float32)))
 
 
 @rule("reciprocal")
@@ -121,7 +134,7 @@ def _as_type(x, type):
     if x.dtype.kind == "f" and type.is_integer:
         # NaN becomes 0 and out-of-range values saturate (XLA's and Nx's rule, where C leaves it undefined).
         info = np.iinfo(type.np)
-        x = np.clip(np.nan_to_num(x, nan=0), info.min, info.max)
+        x = np.clip(np.where(np.isnan(x), 0, x).astype(np.float64), info.min, info.max)
         with np.errstate(invalid="ignore"):
             return np.where(x >= float(info.max), info.max, x.astype(type.np))
     return x.astype(type.np)

@@ -215,10 +215,7 @@ def _count_leading_zeros(b, node):
 
 @lowers("population_count")
 def _population_count(b, node):
-    (x,) = node.args
-    if node.types[0].type.kind == "s":  # NumPy counts the bits of |x|
-        x = b.unary("stablehlo.abs", x)
-    return b.unary("stablehlo.popcnt", x)
+    return b.unary("stablehlo.popcnt", node.args[0])  # the two's complement bits, as Nx counts
 
 
 @lowers("bitcast")

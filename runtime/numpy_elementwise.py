@@ -22,7 +22,6 @@ _SAME_NAME = {
     "bitwise_xor": np.bitwise_xor, "logical_and": np.logical_and, "logical_or": np.logical_or,
     "logical_xor": np.logical_xor, "equal": np.equal, "not_equal": np.not_equal, "less": np.less,
     "less_equal": np.less_equal, "greater": np.greater, "greater_equal": np.greater_equal,
-    "population_count": np.bitwise_count,
 }
 for _name, _fn in _SAME_NAME.items():
     rule(_name)(widen_half(_fn))
@@ -63,6 +62,12 @@ def _reciprocal(x):
 @widen_half
 def _sign(x):
     return np.sign(x)
+
+
+@rule("population_count")
+def _population_count(x):
+    # Nx's meaning: the set bits of the two's complement pattern (NumPy's bitwise_count counts those of |x|).
+    return np.bitwise_count(x.view(f"u{x.dtype.itemsize}"))
 
 
 @rule("bitwise_not")

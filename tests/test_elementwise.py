@@ -23,7 +23,7 @@ UNARY_REF = {
     "conjugate": np.conjugate, "real": np.real, "imag": np.imag, "angle": np.angle, "is_nan": np.isnan,
     "is_infinity": np.isinf, "is_finite": np.isfinite, "signbit": np.signbit, "bitwise_not": np.invert,
     "logical_not": np.logical_not, "square": np.square, "reciprocal": lambda x: 1 / x,
-    "population_count": np.bitwise_count,
+    "population_count": lambda x: np.bitwise_count(x.view(f"u{x.dtype.itemsize}")),
     "count_leading_zeros": lambda x: np.array([x.dtype.itemsize * 8 - int(v).bit_length()
                                                for v in x.reshape(-1).view(f"u{x.dtype.itemsize}")]
                                               ).reshape(x.shape),

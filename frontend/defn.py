@@ -142,9 +142,9 @@ class Lowered:
         self.compiler = compiler
 
     def stages(self):
-        """"nx" as traced, "nx-optimized" after the default nx pipeline, "stablehlo" once that lowering exists."""
-        lowering = ("stablehlo",) if pipeline.lowering_pass() is not None else ()
-        return ("nx", "nx-optimized") + lowering
+        """"nx" as traced, "nx-optimized" after the default nx pipeline, "stablehlo" as IREE gets it (StableHLO, and
+        a linalg.generic per fusion)."""
+        return ("nx", "nx-optimized", "stablehlo")
 
     def as_text(self, stage="nx", debug_info=False):
         if stage not in self.stages():
@@ -154,7 +154,7 @@ class Lowered:
             module = nx_ops.clone_module(module)
             pipeline.run_pipeline(module)
             if stage == "stablehlo":
-                run_passes(module, [pipeline.lowering_pass()])
+                run_passes(module, pipeline.LOWERING_PASSES)
         return module.operation.get_asm(enable_debug_info=debug_info)
 
     def nx_text(self, debug_info=False):

@@ -19,7 +19,8 @@ def dce(module):
 def _sweep(block):
     for op in reversed(list(block.operations)):
         op = op.operation
-        if nx_ops.is_nx(op) and all(_unused(r) for r in op.results):
+        # (An op without results is a terminator, nx.yield, never dead.)
+        if nx_ops.is_nx(op) and len(op.results) and all(_unused(r) for r in op.results):
             op.erase()
 
 

@@ -1,10 +1,10 @@
 """nx-fuse: groups producer/consumer chains of elementwise nx ops into nx.fusion ops (dialect/fusion.py), which
 nx-fusion-to-linalg lowers into one linalg.generic each.
 
-What fuses: the elementwise ops that have a scalar emitter, on real values (nx-fuse asks passes/fusion_to_linalg.py's
-`can_emit`); the broadcasts that feed them (read through an indexing map, never materialised) and splat constants (a scalar in the
-body), both copied into every fusion that reads them; and a reduction that ends a chain (one generic with reduction
-loops).
+What fuses: the elementwise ops that have scalar code for their types, on real values (nx-fuse asks
+passes/fusion_to_linalg.py's `can_emit`); the broadcasts that feed them (read through an indexing map, never
+materialised) and splat constants (a scalar in the body), both copied into every fusion that reads them; and a
+reduction that ends a chain (one generic with reduction loops).
 
 Where a chain stops: a value is materialised, and so ends its fusion as that fusion's result, when an op that does
 not fuse uses it (a dot, a func.return, a call), when a broadcast reads it (the broadcast's operand is an input of

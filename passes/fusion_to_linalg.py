@@ -109,6 +109,7 @@ def can_emit(op):
 
 
 _SCALAR_CODE = {}  # (op name, operand types, result types, attributes) -> whether its scalar code exists
+_SCRATCH = []  # the context scalar code is tried in (one: making a context costs milliseconds)
 
 
 def has_scalar_code(name, types, out, attrs):
@@ -121,7 +122,9 @@ def has_scalar_code(name, types, out, attrs):
 def _try_scalar_code(name, types, out, attrs):
     """Emits the op's scalar code into a scratch function: it exists when that works and verifies as arith and math
     ops alone."""
-    with nx_ir.new_context(), ir.Location.unknown():
+    if not _SCRATCH:
+        _SCRATCH.append(nx_ir.new_context())
+    with _SCRATCH[0], ir.Location.unknown():
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):
             function = func.FuncOp("scalar_code", ([storage_element(t.type) for t in types], []))

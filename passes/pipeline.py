@@ -1,17 +1,18 @@
 """The default nx pipeline that defn runs before handing a module to its compiler, and the IR dumps that
 `nx.defn(..., debug=True)` or NUMERIX_DUMP_IR=1 print to stderr after tracing and after each pass."""
 import importlib
-import importlib.util
 import os
 import pkgutil
 import sys
 
-from . import cse, dce, fold, grad, verify  # noqa: F401  (register the passes)
+from . import cse, dce, fold, fuse, grad, verify  # noqa: F401  (register the passes)
 from .registry import PASSES, run_passes
 
 # Verify first; expand gradients before simplifying, so the reverse-mode code is simplified too; fold before CSE so
-# the constants it makes are merged; DCE last sweeps what both left unused.
-DEFAULT_PIPELINE = ("nx-verify", "nx-grad", "nx-fold", "nx-cse", "nx-dce")
+# the constants it makes are merged; DCE sweeps what both left unused; fusion groups what remains.
+DEFAULT_PIPELINE = ("nx-verify", "nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
+# From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO.
+LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo")
 
 
 def load_passes():
@@ -20,13 +21,6 @@ def load_passes():
     for info in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{__package__}.{info.name}")
     return PASSES
-
-
-def lowering_pass():
-    """The name of the nx-to-stablehlo pass once its module (passes/to_stablehlo.py) exists, else None."""
-    if importlib.util.find_spec(f"{__package__}.to_stablehlo") is not None:
-        importlib.import_module(f"{__package__}.to_stablehlo")
-    return "nx-to-stablehlo" if "nx-to-stablehlo" in PASSES else None
 
 
 def dumps_enabled(debug=False):

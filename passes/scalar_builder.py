@@ -4,9 +4,10 @@
 The lowerings emit through `Builder.emit(name, ...)` and build constants and types through `constant`, `tensor`,
 `shape` and `like`; here values are scalars of storage types (signless integers, i1, f16, bf16, f32, f64), and each
 StableHLO/CHLO op name is spelled as the scalar op that IREE itself lowers it to (arith/math ops pass through as
-they are, being elementwise already). An op outside the table is an error, so a lowering that starts to use a new
-op fails the fusion sweep (tests/test_fusion.py) instead of computing something else. Values are real: complex ones
-do not fuse (passes/fusion_to_linalg.py `can_emit` says why)."""
+they are, being elementwise already). An op outside the table, or a Builder method that works on whole tensors, is an
+error: that lowering then has no scalar code for those types, and the op does not fuse for them (the fusion sweep in
+tests/test_fusion.py lists where that happens). Values are real: complex ones do not fuse (passes/fusion_to_linalg.py
+`can_emit` says why)."""
 from iree.compiler import ir
 
 from numerix.errors import NxValueError
@@ -62,10 +63,6 @@ def is_float(value):
     return isinstance(value.type, ir.FloatType)
 
 
-def width(value):
-    return value.type.width
-
-
 class ScalarBuilder(Builder):
     """Builder's interface over scalars: `emit` translates each tensor op name to scalar code."""
 
@@ -78,8 +75,6 @@ class ScalarBuilder(Builder):
         return storage_element(dtype)
 
     def constant(self, value, shape, dtype):
-        if dtype.is_complex:
-            raise NxValueError(f"complex constant {value!r} has no scalar form here", op="nx-fusion-to-linalg")
         element = storage_element(dtype)
         if dtype.is_bool:
             attr = ir.IntegerAttr.get(element, int(bool(value)))
@@ -153,7 +148,7 @@ class ScalarBuilder(Builder):
 
     def not_op(self, operands, result_type, attributes):
         (x,) = operands
-        return self.op("arith.xori", [x, self.scalar(-1 if width(x) > 1 else 1, x)], result_type)
+        return self.op("arith.xori", [x, self.scalar(-1 if x.type.width > 1 else 1, x)], result_type)
 
     def select_op(self, operands, result_type, attributes):
         return self.op("arith.select", operands, result_type)

@@ -3,6 +3,7 @@ unregistered), so this pass rejects unknown nx ops, wrong operand counts, missin
 and result types other than the ones the schema infers, each as a numerix error at the op's location."""
 from iree.compiler import ir
 
+from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS
@@ -37,7 +38,10 @@ def _check(op):
     schema = SCHEMAS.get(nx_ops.schema_name(op))
     if schema is None:
         raise NxValueError("is not an nx op (no schema has this name)")
-    inferred = schema.check(nx_ops.operand_types(op), nx_ops.read_attrs(op))
+    # nx.fusion's results are what its region yields, which its operand types cannot tell.
+    inferred = nx_fusion.structural_result_types(op)
+    if inferred is None:
+        inferred = schema.check(nx_ops.operand_types(op), nx_ops.read_attrs(op))
     if len(op.results) != len(inferred):  # (a fixed count, or as many as inferred: nx.grad's)
         raise NxValueError(f"has {len(op.results)} results; expects {len(inferred)}")
     for i, (got, want) in enumerate(zip(nx_ops.result_types(op), inferred)):

@@ -1,6 +1,7 @@
 """The reference evaluator, compiler "evaluator": interprets an nx-dialect module op by op with the NumPy backend's
 rules, as Nx.Defn.Evaluator does. It has no per-op code: any op with a schema and a NumPy rule runs, and calls to
-other functions of the module (func.call, which the grad pass emits) run their callee the same way."""
+other functions of the module (func.call, which the grad pass emits) run their callee the same way, and an
+nx.fusion (nx-fuse's) runs the ops of its region."""
 import numpy as np
 from iree.compiler import ir
 
@@ -39,6 +40,8 @@ class _Decoder:
 
     def step(self, op, calling):
         """fn(arrays) -> tuple of arrays, running one op."""
+        if op.name == "nx.fusion":  # the fused ops of its region, run on its operands
+            return _Block(self, op.regions[0].blocks[0], calling, terminator="nx.yield").run
         if nx_ops.is_nx(op):
             name = nx_ops.schema_name(op)
             if len(op.regions):
@@ -62,8 +65,35 @@ class _Decoder:
                            location=nx_ops.location(op))
 
 
+class _Block:
+    """A block's ops as steps over numbered value slots (the block's arguments first), up to its terminator, so a
+    run touches no MLIR objects."""
+
+    def __init__(self, decoder, block, calling, terminator):
+        slots = {arg: i for i, arg in enumerate(block.arguments)}
+        self.steps = []
+        for op in block.operations:
+            op = op.operation
+            if op.name == terminator:
+                self.results = [slots[v] for v in op.operands]
+                break
+            step = decoder.step(op, calling)
+            outputs = list(range(len(slots), len(slots) + len(op.results)))
+            self.steps.append((step, [slots[v] for v in op.operands], outputs))
+            slots.update(zip(op.results, outputs))
+        self.slot_count = len(slots)
+
+    def run(self, arrays):
+        values = [None] * self.slot_count
+        values[:len(arrays)] = arrays
+        for step, operands, outputs in self.steps:
+            for slot, value in zip(outputs, step([values[s] for s in operands])):
+                values[slot] = value
+        return tuple(values[s] for s in self.results)
+
+
 class _Function:
-    """One func.func as steps over numbered value slots, so a call touches no MLIR objects."""
+    """One func.func, decoded once."""
 
     def __init__(self, decoder, func, name, calling):
         if len(func.regions[0].blocks) != 1:
@@ -73,30 +103,16 @@ class _Function:
         self.name = name
         self.arg_types = [nx_ops.tensor_type_of(a.type, f"argument {i} of @{name}")
                           for i, a in enumerate(block.arguments)]
-        slots = {arg: i for i, arg in enumerate(block.arguments)}
-        self.steps = []
-        for op in block.operations:
-            op = op.operation
-            if op.name == "func.return":
-                self.results = [slots[v] for v in op.operands]
-                break
-            step = decoder.step(op, calling)
-            outputs = list(range(len(slots), len(slots) + len(op.results)))
-            self.steps.append((step, [slots[v] for v in op.operands], outputs))
-            slots.update(zip(op.results, outputs))
-        self.slot_count = len(slots)
+        self.body = _Block(decoder, block, calling, terminator="func.return")
 
     def __call__(self, *arrays):
         if len(arrays) != len(self.arg_types):
             raise NxValueError(f"@{self.name} takes {len(self.arg_types)} arrays, got {len(arrays)}", op="evaluator")
-        values = [None] * self.slot_count
+        checked = []
         for i, (array, want) in enumerate(zip(arrays, self.arg_types)):
             array = np.asarray(array)
             if array.shape != want.shape or array.dtype != want.type.np:
                 raise NxTypeError(f"argument {i} of @{self.name} is {array.dtype}{list(array.shape)}; expects "
                                   f"{want}", op="evaluator")
-            values[i] = array
-        for step, operands, outputs in self.steps:
-            for slot, value in zip(outputs, step([values[s] for s in operands])):
-                values[slot] = value
-        return tuple(values[s] for s in self.results)
+            checked.append(array)
+        return self.body.run(checked)

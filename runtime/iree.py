@@ -1,5 +1,5 @@
-"""The "iree" compiler for defn: lowers the nx module to StableHLO (pass nx-to-stablehlo), compiles it with IREE
-(through the compile cache) and loads it into an `Executable`.
+"""The "iree" compiler for defn: lowers the nx module (pipeline.LOWERING_PASSES: each fusion to a linalg.generic,
+the rest to StableHLO), compiles it with IREE (through the compile cache) and loads it into an `Executable`.
 
 Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
 default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
@@ -19,8 +19,8 @@ from iree.compiler.version import VERSION
 
 from numerix.dialect import ir as nx_ir
 from numerix.errors import NxValueError
+from numerix.passes.pipeline import LOWERING_PASSES
 from numerix.passes.registry import run_passes
-from numerix.passes import to_stablehlo  # noqa: F401  (registers nx-to-stablehlo)
 
 from .cache import CompileCache, key
 from .iree_executable import DEFAULT_DRIVERS, Executable, choose_driver
@@ -43,7 +43,7 @@ def flags_for(target, host=True):
 
 def stablehlo_text(module):
     """Lowers an nx module in place and returns its StableHLO text."""
-    run_passes(module, ["nx-to-stablehlo"])
+    run_passes(module, LOWERING_PASSES)
     return str(module)
 
 

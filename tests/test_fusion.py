@@ -20,13 +20,16 @@ from numerix.dialect.elementwise import ELEMENTWISE
 from numerix.dialect.reduction import REDUCE
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dispatch import apply
-from numerix.passes.fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS
+from numerix.passes.fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS, can_emit
 from numerix.passes.registry import run_passes
 from numerix.runtime.compilers import get_compiler
 # The elementwise sweep's cases and its NumPy comparison (ULP bounds, special values) are the StableHLO sweep's.
 from test_lowering import _cases, _mismatches, _reference, _rows
 
 REAL_TYPES = [t for t in ALL_TYPES if not dtypes.TYPES[t].is_complex]
+# The elementwise ops that do not fuse for some real types: their lowering works on whole tensors there (f32 sin, cos
+# and tan call libm's f64 functions under a stablehlo.if when some argument is too large to reduce exactly).
+NOT_FUSED = {(op, t) for op in ("sin", "cos", "tan") for t in ("f16", "bf16", "f32")}
 
 
 def fused(module):
@@ -82,7 +85,8 @@ def test_fused_elementwise_ops_match_numpy(type_name):
     cases = [c for c in _cases(dtype, arg_types) if not _complex(c, arg_types)]
     module = fused(build_module(arg_types, cases))
     # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else.
-    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * len(cases)
+    assert nx_op_names(module, outside_fusions_only=True) == [
+        f"nx.{c.name}" if (c.name, type_name) in NOT_FUSED else "nx.fusion" for c in cases]
     outputs = iter(compiled(module)(*arrays))
     failures = []
     with np.errstate(all="ignore"):
@@ -154,7 +158,8 @@ def test_fused_reductions_match_numpy():
             function = func.FuncOp("main", ([nx_ir.tensor_type(t) for t in arg_types], []))
         block = function.add_entry_block()
         with ir.InsertionPoint(block):
-            results = [_chain_then_reduce(a, name, axes, keep) for a, (name, _, axes, keep) in zip(block.arguments, cases)]
+            results = [_chain_then_reduce(a, name, axes, keep)
+                       for a, (name, _, axes, keep) in zip(block.arguments, cases)]
             func.ReturnOp(results)
             function.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(
                 [a.type for a in block.arguments], [r.type for r in results]))
@@ -244,7 +249,7 @@ def test_logsumexp_fuses_its_chain_into_the_reduction():
 # ---- property: fusing keeps meaning ----
 
 X, V = TensorType.of((4, 3), dtypes.f32), TensorType.of((3,), dtypes.f32)
-UNARY_STEPS = ["negate", "exp", "sin", "abs", "tanh"]
+UNARY_STEPS = ["negate", "exp", "log1p", "abs", "tanh", "sin"]  # (f32 sin does not fuse)
 BINARY_STEPS = ["add", "multiply", "max", "subtract"]
 
 
@@ -323,11 +328,11 @@ def test_fusing_keeps_meaning(program):
     fused(module)
     with module.context:
         run_passes(module, ["nx-verify"])
-    # Every elementwise op that reads a tensor is inside a fusion: broadcasts, lone reductions and ops on constants
-    # alone (nx-fold's) may stay outside.
+    # Every elementwise op that has scalar code and reads a tensor is inside a fusion: broadcasts, lone reductions
+    # and ops on constants alone (nx-fold's) may stay outside.
     for op in nx_ops.all_ops(module):
         if nx_ops.is_nx(op) and op.parent.name == "func.func" and nx_ops.schema_name(op) in ELEMENTWISE:
-            assert _from_constants(op), op
+            assert not can_emit(op) or _from_constants(op), op
     for got, want in zip(evaluated(module)(*arrays), expected):
         assert_same(got, want)
 

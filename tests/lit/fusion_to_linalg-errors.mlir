@@ -2,13 +2,25 @@
 // A fusion that nx-fuse would not have made (written by hand) is a located error, not a wrong generic.
 
 func.func @op_without_scalar_code(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
-  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.transpose on f32[2][2], which has no scalar code
+  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.transpose on f32[2, 2], which has no scalar code
   %0 = "nx.fusion"(%a) ({
   ^bb0(%x: tensor<2x2xf32>):
     %1 = "nx.transpose"(%x) {axes = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
     "nx.yield"(%1) : (tensor<2x2xf32>) -> ()
   }) : (tensor<2x2xf32>) -> tensor<2x2xf32>
   return %0 : tensor<2x2xf32>
+}
+
+// -----
+
+func.func @no_scalar_code_for_the_type(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.sin on f32[4], which has no scalar code
+  %0 = "nx.fusion"(%a) ({
+  ^bb0(%x: tensor<4xf32>):
+    %1 = "nx.sin"(%x) : (tensor<4xf32>) -> tensor<4xf32>
+    "nx.yield"(%1) : (tensor<4xf32>) -> ()
+  }) : (tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }
 
 // -----

@@ -4,7 +4,7 @@ reflectors), eigh (cyclic Jacobi) and svd (one-sided Jacobi), as stablehlo.while
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import s64
+from numerix.dtypes import bool_, s64
 
 from .lower_convert import convert
 from .lower_linalg import Matrices, conj, ints, on_wide, sum_over
@@ -350,7 +350,29 @@ def _one_sided_jacobi(b, w, t):
     safe = b.select(zero, b.constant(1, lead + [n], real), norms)
     u = b.div(w, mat.spread(convert(b, safe, real, t), lead_dims + [mat.rank - 1]))
     values, order = sort(b, norms, real, len(lead), descending=True)
-    return _permute_columns(b, u, order, t), values, _permute_columns(b, v, order, t)
+    u = _unit_columns_for_zeros(b, _permute_columns(b, u, order, t), values, t)
+    return u, values, _permute_columns(b, v, order, t)
+
+
+def _unit_columns_for_zeros(b, u, values, t):
+    """u (lead + [m, n]) whose columns for zero singular values (the last ones, `values` descending) are zero, with
+    those columns replaced by the Householder Q's columns there: orthonormal and orthogonal to the columns before
+    them. The QR runs only when some value is zero."""
+    *lead, m, n = b.shape(u)
+    rank = len(lead) + 2
+    real = t.real_type
+    zero = b.compare_zero("EQ", values, real)
+    (any_zero,) = reduce(b, [zero], [b.constant(False, (), bool_)], tuple(range(rank - 1)),
+                         lambda acc, x: [b.or_(acc, x)])
+
+    def completed():
+        q, _ = householder_qr(b, u, t)
+        q = b.emit("stablehlo.slice", [q], u.type, start_indices=ints([0] * rank), limit_indices=ints(lead + [m, n]),
+                   strides=ints([1] * rank))
+        columns = b.emit("stablehlo.broadcast_in_dim", [zero], b.tensor(lead + [m, n], bool_),
+                         broadcast_dimensions=ints(list(range(len(lead))) + [rank - 1]))
+        return [b.select(columns, q, u)]
+    return b.if_(any_zero, completed, lambda: [u], [u.type])[0]
 
 
 def _completed(b, u, t):
@@ -369,8 +391,8 @@ def _completed(b, u, t):
 @on_wide
 def _svd(b, args, t, node):
     """One-sided Jacobi on the matrix (its conjugate transpose when it is wide); singular values descending. The
-    singular vectors' signs (phases) are not LAPACK's; for a zero singular value of a rank-deficient matrix the
-    U column is 0 rather than a unit vector."""
+    singular vectors' signs (phases) are not LAPACK's; those of a zero singular value complete an orthonormal
+    basis, as LAPACK's do."""
     (a,) = args
     *lead, m, n = node.types[0].shape
     wide = m < n

@@ -5,14 +5,15 @@ import os
 import pkgutil
 import sys
 
-from . import cse, dce, fold, fuse, grad, verify  # noqa: F401  (register the passes)
+from . import complex_constant_barriers, cse, dce, fold, fuse, grad, verify  # noqa: F401  (register the passes)
 from .registry import PASSES, run_passes
 
 # Verify first; expand gradients before simplifying, so the reverse-mode code is simplified too; fold before CSE so
 # the constants it makes are merged; DCE sweeps what both left unused; fusion groups what remains.
 DEFAULT_PIPELINE = ("nx-verify", "nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
-# From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO.
-LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo")
+# From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
+# guard against IREE 3.13's miscompile of complex constant expressions.
+LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers")
 
 
 def load_passes():

@@ -260,11 +260,15 @@ def test_svd_matches_numpy(type_name):
     dtype = dtypes.TYPES[type_name]
     rng = np.random.default_rng(6)
     graded = (_matrices(dtype, rng, (4, 4), "general") * np.array([1, 1e-3, 1e-6, 1]))  # small singular values
+    rank_deficient = (_matrices(dtype, rng, (2, 4, 3), "general") * np.array([1, 0, 1])).astype(dtype.np)
     arrays = [_matrices(dtype, rng, (2, 5, 3), "general"), _matrices(dtype, rng, (3, 6), "general"),
-              graded.astype(dtype.np)]
+              graded.astype(dtype.np), rank_deficient, np.conj(np.swapaxes(rank_deficient, -1, -2)).copy()]
     specs = [("svd", [0], {"full_matrices": False}), ("svd", [0], {"full_matrices": True}),
              ("svd", [1], {"full_matrices": True}), ("svd", [1], {"full_matrices": False}),
-             ("svd", [2], {"full_matrices": False})]
+             ("svd", [2], {"full_matrices": False}),
+             # An exact zero singular value: its U (tall) or V (wide) column must still be a unit vector.
+             ("svd", [3], {"full_matrices": False}), ("svd", [3], {"full_matrices": True}),
+             ("svd", [4], {"full_matrices": False}), ("svd", [4], {"full_matrices": True})]
     arg_types = [tensor_type(a) for a in arrays]
     cases = [Case(name, operands, attrs, arg_types) for name, operands, attrs in specs]
     rtol = 1e-4 if dtype.real_type is dtypes.f32 else 1e-10
@@ -273,7 +277,9 @@ def test_svd_matches_numpy(type_name):
         want_u, want_values, want_vh = case.reference(arrays)
         assert (u.shape, values.shape, vh.shape) == (want_u.shape, want_values.shape, want_vh.shape), case.label
         assert values.dtype == want_values.dtype and u.dtype == x.dtype
-        np.testing.assert_allclose(values, want_values, rtol=rtol * 10, err_msg=case.label)
+        # Singular values are accurate to eps * ||x||, not relatively: a zero one may come out as 1e-18 or 0.
+        np.testing.assert_allclose(values, want_values, rtol=rtol * 10, atol=rtol * np.abs(want_values).max(),
+                                   err_msg=case.label)
         k = values.shape[-1]
         product = u[..., :, :k] * values[..., None, :] @ vh[..., :k, :]
         np.testing.assert_allclose(product, x, atol=rtol * 10 * np.abs(x).max(), err_msg=case.label)

@@ -2,6 +2,7 @@
 import importlib.metadata
 import os
 import platform
+import time
 
 
 def cpu():
@@ -44,3 +45,26 @@ def versions():
         except importlib.metadata.PackageNotFoundError:
             pass
     return found
+
+
+def busy_cores(seconds=0.5):
+    """How many cores the whole machine kept busy over `seconds` (this process sleeps meanwhile, so it is others)."""
+    def busy():
+        with open("/proc/stat") as f:
+            fields = [int(v) for v in f.readline().split()[1:]]
+        return sum(fields[:8]) - fields[3] - fields[4], sum(fields[:8])  # busy jiffies, all jiffies
+    before = busy()
+    time.sleep(seconds)
+    after = busy()
+    total = after[1] - before[1]
+    return (after[0] - before[0]) / total * (os.cpu_count() or 1) if total else 0.0
+
+
+def wait_until_quiet(threshold=0.3, patience=30.0):
+    """Waits (at most `patience` seconds) until other processes keep less than `threshold` cores busy; returns the
+    last load seen, in cores."""
+    deadline = time.monotonic() + patience
+    load = busy_cores()
+    while load > threshold and time.monotonic() < deadline:
+        load = busy_cores()
+    return load

@@ -1,14 +1,16 @@
 """What one worker process measures; each prints one JSON line (run.py starts them, each in a fresh process).
 
-timing WORKLOAD ROTATION: builds the workload in every library, checks each result against the reference, then
-  times the libraries in turn, rotating their order sample by sample (wall time, and CPU time of the calling thread:
-  a caller that busy-waits shows CPU close to wall).
+timing WORKLOAD SEED: builds the workload in every library, checks each result against the reference, then
+  times the libraries in turn, in a new random order each sample (a fixed rotation would have each library always
+  follow the same other one, whose threads may still spin: OpenBLAS's do for a while after a call). It records wall
+  time, and CPU time of the calling thread (a caller that busy-waits shows CPU close to wall).
 compile numerix|jax: the MLP step's first call in a fresh process, split into its phases (numerix: with the
   compile cache in NUMERIX_CACHE_DIR, cold or filled by an earlier process).
 memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls."""
 import gc
 import json
 import os
+import random
 import sys
 import time
 
@@ -23,7 +25,7 @@ def available_libraries():
     if os.environ.get("BENCH_LIBRARIES"):  # an experiment's choice
         return tuple(os.environ["BENCH_LIBRARIES"].split(","))
     try:
-        import jax  # noqa: F401
+        import jax  # noqa: F401  (only whether it is there)
     except ImportError:
         return LIBRARIES[:2]
     return LIBRARIES
@@ -56,7 +58,7 @@ def _cpu_jiffies():
     return sum(fields[:8]) - idle, int(own[11]) + int(own[12])  # utime, stime of all threads
 
 
-def timing(name, rotation):
+def timing(name, seed):
     workload = WORKLOADS[name]
     inputs = workload.inputs()
     reference = arrays(workload.reference(inputs))
@@ -76,9 +78,9 @@ def timing(name, rotation):
     repeat = range(workload.calls_per_sample)
     busy_before, own_before = _cpu_jiffies()
     started = time.perf_counter()
-    for sample in range(workload.samples):
-        shift = (sample + rotation) % len(libraries)
-        for library in libraries[shift:] + libraries[:shift]:
+    order = random.Random(seed)
+    for _ in range(workload.samples):
+        for library in order.sample(libraries, len(libraries)):
             call = calls[library]
             gc.collect()
             start, start_cpu = time.perf_counter(), time.thread_time()
@@ -88,37 +90,56 @@ def timing(name, rotation):
             wall[library].append((end - start) / workload.calls_per_sample)
             cpu[library].append((end_cpu - start_cpu) / workload.calls_per_sample)
     busy, own = _cpu_jiffies()
-    layers = call_layers(calls["numerix"], 200 if workload.calls_per_sample > 1 else 20) if "numerix" in calls else None
+    layers = None
+    if "numerix" in calls:
+        layers = call_layers(calls["numerix"], 2000 if workload.calls_per_sample > 1 else 20)
     other_load = (busy - busy_before - (own - own_before)) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - started)
     return {"workload": name, "wall": wall, "cpu": cpu, "checks": checks, "setup": setup, "other_load": other_load,
             "layers": layers}
 
 
 def call_layers(call, count):
-    """Median seconds of each layer of a defn call, outermost first: the whole call; finding the signature (flatten
-    the arguments, build the key) and the compiled program; Compiled.run (arguments to NumPy, the executable, results
-    wrapped as tensors); the executable alone (arguments into IREE buffers, the IREE call, results mapped).
-    Reaches into defn's internals, so it returns None when they have changed shape."""
+    """Median seconds of each layer of a defn call, timed alternately: the whole call; the copies of the arguments
+    into IREE buffers; the executable (those copies, the IREE call, results mapped); and, in a loop of its own (right
+    after large work it would time the cache misses of whatever runs next), finding the signature (flatten the
+    arguments, build the key) and the compiled program. Reaches into defn's and the executable's internals, so it
+    returns None when they have changed shape."""
     try:
         fn, args = call.defn, call.args
         key, leaves = fn._signature(args, {})
         compiled = fn._cache[key]
         arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
         executable = compiled.executable
+        allocate, memory, usage, device = (executable._allocate, executable._memory, executable._usage,
+                                           executable._device)
+        elements = [slot.element for slot in executable._inputs]
 
         def lookup():
             fn._cache.get(fn._signature(args, {})[0])
-        layers = {"defn call": call, "signature and lookup": lookup, "Compiled.run": lambda: compiled.run(leaves),
-                  "executable": lambda: executable(*arrays)}
+
+        def copies():
+            for array, element in zip(arrays, elements):
+                allocate(memory, usage, device, array, element)
+        layers = {"defn call": call, "argument copies": copies, "executable": lambda: executable(*arrays)}
+        lookup()
     except (AttributeError, KeyError, TypeError):
         return None
     times = {name: [] for name in layers}
-    for _ in range(count):  # interleaved, like the libraries
+    for _ in range(count):
         for name, layer in layers.items():
             start = time.perf_counter()
             layer()
             times[name].append(time.perf_counter() - start)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    medians = {name: float(np.median(t)) for name, t in times.items()}
+    lookups = []
+    for _ in range(20):
+        start = time.perf_counter()
+        for _ in range(100):
+            lookup()
+        lookups.append((time.perf_counter() - start) / 100)
+    medians["signature and lookup"] = float(np.median(lookups))
+    medians["driver"] = getattr(executable, "driver", "?")
+    return medians
 
 
 def _phases(targets):

@@ -3,9 +3,11 @@ and, when it is installed, JAX jit; writes BENCHMARKS.md.
 
 Every measurement runs in a fresh worker process (benchmarks/measure.py), several times per workload, the workloads
 taking turns so that a slow spell of the machine spreads over all of them; inside a worker the libraries alternate
-sample by sample. Medians and 90th percentiles are over the samples of all of a workload's processes.
+sample by sample, in a random order. Medians and 90th percentiles are over the samples of all of a workload's processes.
+On a shared machine a worker first waits (up to 20 s, 120 s over the run: --patience) for other processes to quiet
+down; the load they still put on the machine is measured and reported with the times.
 Options: --processes N (timing processes per workload), --only chain,softmax,... (a subset), --memory-calls N,
---output PATH."""
+--patience SECONDS, --output PATH."""
 import argparse
 import datetime
 import json
@@ -27,8 +29,25 @@ MEMORY_WORKLOADS = ("tiny", "chain")
 MEMORY_CALLS_CAP = {("numpy", "chain"): 1000, ("jax", "chain"): 2000}
 
 
-def worker(arguments, cache_dir, log):
+class Patience:
+    """Waits for a quiet machine before a measurement, within a budget of seconds for the whole run."""
+
+    def __init__(self, budget):
+        self.budget = budget
+
+    def wait(self, log):
+        start = time.monotonic()
+        load = machine.wait_until_quiet(patience=min(20.0, self.budget)) if self.budget > 0 else None
+        waited = time.monotonic() - start
+        self.budget -= waited
+        if waited > 1:
+            log(f"  waited {waited:.0f} s for a quieter machine (other load now {load:.1f} cores)")
+
+
+def worker(arguments, cache_dir, log, patience=None):
     """Runs one measurement in a fresh process; its JSON result, or {"error": text}."""
+    if patience is not None:
+        patience.wait(log)
     env = dict(os.environ, NUMERIX_CACHE_DIR=cache_dir)
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "benchmarks.measure", *arguments], cwd=ROOT, env=env,
@@ -45,20 +64,22 @@ def run(options, log):
     workloads = [w for w in WORKLOADS if not options.only or w in options.only]
     libraries = available_libraries()
     results = {"timing": {w: [] for w in workloads}, "compile": [], "memory": []}
+    patience = Patience(options.patience)
     with tempfile.TemporaryDirectory(prefix="numerix-bench-") as scratch:
         timing_cache = os.path.join(scratch, "timing")
-        for rotation in range(options.processes):
-            log(f"timing, round {rotation + 1} of {options.processes}")
+        for round_index in range(options.processes):
+            log(f"timing, round {round_index + 1} of {options.processes}")
             for name in workloads:
-                results["timing"][name].append(worker(["timing", name, str(rotation)], timing_cache, log))
+                arguments = ["timing", name, str(round_index)]  # the seed of its order
+                results["timing"][name].append(worker(arguments, timing_cache, log, patience))
         if not options.only or "compile" in options.only:
             for round_index in range(COMPILE_ROUNDS):
                 log(f"compile, round {round_index + 1} of {COMPILE_ROUNDS}")
                 cold = os.path.join(scratch, f"compile-{round_index}")
-                results["compile"].append({"cold": worker(["compile", "numerix"], cold, log),
-                                           "disk": worker(["compile", "numerix"], cold, log),
-                                           "jax": worker(["compile", "jax"], cold, log) if "jax" in libraries
-                                           else None})
+                results["compile"].append({"cold": worker(["compile", "numerix"], cold, log, patience),
+                                           "disk": worker(["compile", "numerix"], cold, log, patience),
+                                           "jax": worker(["compile", "jax"], cold, log, patience)
+                                           if "jax" in libraries else None})
         if not options.only or "memory" in options.only:
             log("memory")
             for name in MEMORY_WORKLOADS:
@@ -74,6 +95,8 @@ def main(argv=None):
     parser.add_argument("--only", type=lambda s: s.split(","), default=None,
                         help=f"a subset of {','.join(WORKLOADS)},compile,memory")
     parser.add_argument("--memory-calls", type=int, default=10_000)
+    parser.add_argument("--patience", type=float, default=120.0,
+                        help="seconds the run may spend in all waiting for a quiet machine (default 120)")
     parser.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
     options = parser.parse_args(argv)
 

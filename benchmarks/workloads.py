@@ -3,8 +3,9 @@
 `WORKLOADS[name]` is a Workload: `inputs()` makes its NumPy inputs (seeded), `reference(inputs)` the answer that
 every library's result is checked against, and `build[library](inputs)` returns `call`, a function of no arguments
 that runs one call to completion (JAX's asynchronous dispatch is waited for) and returns the library's result;
-`arrays(result)` turns any library's result into a tuple of NumPy arrays for the check, outside the timing. Inputs are handed over in each library's own form before timing (nx.Tensor, jax.Array), as its user
-would hold them."""
+`arrays(result)` turns any library's result into a tuple of NumPy arrays for the check, outside the timing.
+Inputs are handed over in each library's own form before timing (nx.Tensor, jax.Array), as its user would hold
+them."""
 from typing import Callable, NamedTuple
 
 import numpy as np

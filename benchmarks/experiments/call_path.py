@@ -89,8 +89,8 @@ def main(name="tiny"):
             lambda: [np.frombuffer(low.invoke(low.imported_args(aligned_arrays), outputs).get_as_object(
                 i, rt.HalBufferView).map(), np.float32) for i in range(outputs)], loops)
         rows[f"{driver}: building the copied argument list alone"] = per_call(lambda: low.copied_args(arrays), loops)
-        rows[f"{driver}: building the imported argument list alone"] = per_call(lambda: low.imported_args(aligned_arrays),
-                                                                                loops)
+        rows[f"{driver}: building the imported argument list alone"] = per_call(
+            lambda: low.imported_args(aligned_arrays), loops)
         rows[f"{driver}: invoke alone (argument list reused)"] = per_call(lambda: low.invoke(args, outputs), loops)
         check = [np.frombuffer(low.invoke(low.imported_args(aligned_arrays), outputs).get_as_object(
             i, rt.HalBufferView).map(), np.float32) for i in range(outputs)]

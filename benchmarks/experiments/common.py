@@ -1,5 +1,6 @@
 """Shared by the experiments: the StableHLO text and flags numerix compiles for a workload, compiling it with other
 flags, and interleaved timing."""
+import random
 import time
 from typing import NamedTuple
 
@@ -47,13 +48,14 @@ def compile_vmfb(text, flags):
 
 
 def interleaved(variants, samples, calls_per_sample=1):
-    """{name: (median, p90, caller CPU median)} of seconds per call, the variants alternating sample by sample."""
+    """{name: (median, p90, caller CPU median)} of seconds per call, the variants alternating sample by sample, in a
+    new random order each time (so no variant always follows the same other one)."""
     wall = {name: [] for name in variants}
     cpu = {name: [] for name in variants}
     names = list(variants)
-    for sample in range(samples):
-        shift = sample % len(names)
-        for name in names[shift:] + names[:shift]:
+    order = random.Random(0)
+    for _ in range(samples):
+        for name in order.sample(names, len(names)):
             fn = variants[name]
             start, start_cpu = time.perf_counter(), time.thread_time()
             for _ in range(calls_per_sample):

@@ -243,13 +243,15 @@ class _Generic:
             inits = [ir.Operation.create("tensor.empty", results=[Builder.tensor(self.shape, t)]).result
                      for t in accumulators]
             out_maps = [self._identity()] * len(inits)
-        iterators = [ir.Attribute.parse(f"#linalg.iterator_type<{'reduction' if d in self.axes else 'parallel'}>")
-                     for d in range(self.rank)]
+        # Parsed as one array: parsing a single #linalg.iterator_type makes the bindings import IREE's linalg Python
+        # module (75-115 ms a process, measured in benchmarks/experiments/compile_time.py).
+        iterators = ir.Attribute.parse("[" + ", ".join(
+            f"#linalg.iterator_type<{'reduction' if d in self.axes else 'parallel'}>" for d in range(self.rank)) + "]")
         generic = ir.Operation.create(
             "linalg.generic", results=[v.type for v in inits], operands=operands + inits,
             attributes={"indexing_maps": ir.ArrayAttr.get([ir.AffineMapAttr.get(m)
                                                            for m in [m for _, m in self.inputs] + out_maps]),
-                        "iterator_types": ir.ArrayAttr.get(iterators),
+                        "iterator_types": iterators,
                         "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(operands), len(inits)])},
             regions=1)
         element_types = [ir.RankedTensorType(v.type).element_type for v in operands + inits]

@@ -4,6 +4,8 @@ simplified; the compiler may rewrite it in place), `entry` names its public `fun
 compiler options given to defn, and `executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays
 in its argument order, returning its results in order. "iree" is the default; "evaluator" is the NumPy reference;
 a third party registers its own with `register_compiler`."""
+from numerix.errors import NxValueError
+
 COMPILERS = {}
 _default = ["iree"]
 
@@ -14,7 +16,6 @@ def register_compiler(name, factory):
 
 
 def get_compiler(name=None):
-    from numerix.errors import NxValueError
     name = name or _default[0]
     entry = COMPILERS.get(name)
     if entry is None:

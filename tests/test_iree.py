@@ -180,7 +180,8 @@ def test_local_task_driver_gives_the_same_answer():
 def test_gpu_targets_compile_without_a_gpu():
     import iree.runtime as rt
     from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
-    vmfb = compile_stablehlo(stablehlo_text(_add_module()), "vulkan-spirv", flags_for("vulkan-spirv"))
+    text = stablehlo_text(_add_module())
+    vmfb = compile_stablehlo(text, "vulkan-spirv", flags_for("vulkan-spirv", text))
     assert b"vulkan" in vmfb  # a Vulkan executable inside
     assert "main" in rt.VmModule.copy_buffer(rt.VmInstance(), vmfb).function_names
 

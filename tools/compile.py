@@ -116,7 +116,7 @@ def compile_to(fn, templates, emit, target, host):
     text = stablehlo_text(module)
     if emit == "stablehlo":
         return text
-    return compile_stablehlo(text, target, flags_for(target, host))
+    return compile_stablehlo(text, target, flags_for(target, text, host))
 
 
 def build_parser():

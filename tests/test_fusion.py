@@ -12,7 +12,8 @@ from iree.compiler.dialects import func
 
 import numerix as nx
 from conftest import ALL_TYPES, assert_close
-from lowering_cases import Case, build_module, samples, tensor_type
+from lowering_cases import (Case, build_module, elementwise_cases, elementwise_reference, mismatches, samples,
+                            special_rows, tensor_type)
 from numerix import dtypes
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
@@ -24,7 +25,6 @@ from numerix.passes.fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS, can_emi
 from numerix.passes.registry import run_passes
 from numerix.runtime.compilers import get_compiler
 # The elementwise sweep's cases and its NumPy comparison (ULP bounds, special values) are the StableHLO sweep's.
-from test_lowering import _cases, _mismatches, _reference, _rows
 
 REAL_TYPES = [t for t in ALL_TYPES if not dtypes.TYPES[t].is_complex]
 # The elementwise ops that do not fuse for some real types: their lowering works on whole tensors there (f32 sin, cos
@@ -82,7 +82,7 @@ def test_fused_elementwise_ops_match_numpy(type_name):
     pred = np.arange(x.size) % 3 == 0
     arrays = [x, y, pred]
     arg_types = [tensor_type(a) for a in arrays]
-    cases = [c for c in _cases(dtype, arg_types) if not _complex(c, arg_types)]
+    cases = [c for c in elementwise_cases(dtype, arg_types) if not _complex(c, arg_types)]
     module = fused(build_module(arg_types, cases))
     # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else.
     assert nx_op_names(module, outside_fusions_only=True) == [
@@ -92,8 +92,8 @@ def test_fused_elementwise_ops_match_numpy(type_name):
     with np.errstate(all="ignore"):
         for case in cases:
             got = [next(outputs) for _ in case.out]
-            for g, w in zip(got, _reference(case, arrays, dtype)):
-                failures += _mismatches(case, arrays, np.asarray(g), w, dtype, _rows(case, dtype, x, y))
+            for g, w in zip(got, elementwise_reference(case, arrays, dtype)):
+                failures += mismatches(case, arrays, np.asarray(g), w, dtype, special_rows(case, dtype, x, y))
     assert not failures, f"{len(failures)} fused ops differ from NumPy on {type_name}:\n" + "\n".join(failures)
 
 
@@ -109,7 +109,7 @@ def test_complex_values_are_left_to_stablehlo(type_name):
     pred = TensorType.of((4,), dtypes.bool_)
     real = TensorType.of((4,), z.type.real_type)
     making_complex = [Case("as_type", [0], {"type": z.type}, [real]), Case("complex", [0, 0], {}, [real])]
-    for arg_types, cases in (([z, z, pred], _cases(z.type, [z, z, pred])), ([real], making_complex)):
+    for arg_types, cases in (([z, z, pred], elementwise_cases(z.type, [z, z, pred])), ([real], making_complex)):
         assert "nx.fusion" not in nx_op_names(fused(build_module(arg_types, cases)))
 
 
@@ -335,4 +335,3 @@ def test_fusing_keeps_meaning(program):
             assert not can_emit(op) or _from_constants(op), op
     for got, want in zip(evaluated(module)(*arrays), expected):
         assert_same(got, want)
-

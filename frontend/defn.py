@@ -84,7 +84,8 @@ class Defn:
         self.entry = _symbol_name(getattr(fn, "__name__", ""))
         code = getattr(fn, "__code__", None)
         self.location = (code.co_filename, code.co_firstlineno, 1) if code is not None else nx_ops.UNKNOWN_LOCATION
-        self._cache = {}
+        self._cache = {}  # general signature -> Compiled
+        self._fast = {}  # _fast_key -> Compiled, for calls with positional eager tensors only
 
     def __get__(self, obj, objtype=None):  # a defn method gets its instance as a static first argument
         return self if obj is None else functools.partial(self, obj)
@@ -92,11 +93,29 @@ class Defn:
     def __call__(self, *args, **kwargs):
         if getattr(default_backend(), "traced", False):
             return self.fn(*args, **kwargs)  # inlined into the trace that calls it
-        key, leaves = self._signature(args, kwargs)
+        compiler = compilers.get_compiler(self.compiler)
+        fast_key = self._fast_key(compiler, args) if not kwargs and not self.static_argnums else None
+        compiled = self._fast.get(fast_key) if fast_key is not None else None
+        if compiled is not None:
+            return compiled.run_arrays([np.asarray(a.data) for a in args])
+        key, leaves = self._signature(args, kwargs, compiler)
         compiled = self._cache.get(key)
         if compiled is None:
             compiled = self._cache[key] = self._lower(key).compile()
+        if fast_key is not None:
+            self._fast[fast_key] = compiled
         return compiled.run(leaves)
+
+    @staticmethod
+    def _fast_key(compiler, args):
+        """The cache key of a call whose arguments are all eager tensors, passed by position (the common call): the
+        compiler and their types, which fix the general signature. None for any other call."""
+        ttypes = []
+        for a in args:
+            if type(a) is not Tensor or a.backend is not NUMPY:
+                return None
+            ttypes.append(a.ttype)
+        return compiler, tuple(ttypes)
 
     def lower(self, *args, **kwargs):
         """Traces for these arguments (tensors or nx.template specs) and returns the Lowered program."""
@@ -104,14 +123,15 @@ class Defn:
             raise NxTraceError("f.lower() cannot be called inside a defn trace", op="lower")
         return self._lower(self._signature(args, kwargs)[0])
 
-    def _signature(self, args, kwargs):
+    def _signature(self, args, kwargs, compiler=None):
         leaves = []
         count = len(args)
-        arg_nodes = tuple(_flatten(a, i in self.static_argnums or i - count in self.static_argnums, leaves,
-                                   f"argument {i}") for i, a in enumerate(args))
-        kwarg_nodes = tuple((k, _flatten(v, k in self.static_argnames, leaves, f"argument {k!r}"))
-                            for k, v in kwargs.items())
-        return (compilers.get_compiler(self.compiler), arg_nodes, kwarg_nodes), leaves
+        arg_nodes = tuple(_flatten(a, i in self.static_argnums or i - count in self.static_argnums, leaves, (i,))
+                          for i, a in enumerate(args))
+        kwarg_nodes = tuple((k, _flatten(v, k in self.static_argnames, leaves, (k,))) for k, v in kwargs.items())
+        if compiler is None:
+            compiler = compilers.get_compiler(self.compiler)
+        return (compiler, arg_nodes, kwarg_nodes), leaves
 
     def _lower(self, key):
         compiler, arg_nodes, kwarg_nodes = key
@@ -173,6 +193,11 @@ class Compiled:
     def __init__(self, lowered, executable):
         self.lowered = lowered
         self.executable = executable
+        # An executable that states the NumPy shape and dtype of each result it returns (as iree's does) is not
+        # re-checked on every call when they are the program's.
+        self._checks_results = getattr(executable, "result_types", None) != [
+            (t.shape, t.type.np) for t in lowered.out_types]
+        self._single = lowered.out_tree[0] == "tensor"
 
     def __call__(self, *args, **kwargs):
         key, leaves = self.lowered.defn._signature(args, kwargs)
@@ -182,20 +207,31 @@ class Compiled:
         return self.run(leaves)
 
     def run(self, leaves):
-        arrays = [leaf.numpy() for leaf in leaves]
-        results = self.executable(*arrays, *self.lowered.captured)
-        if len(results) != len(self.lowered.out_types):
-            raise NxValueError(f"compiler {self.lowered.compiler.name!r} returned {len(results)} results where the "
-                               f"program has {len(self.lowered.out_types)}", op="defn")
-        outputs = []
-        for array, ttype in zip(results, self.lowered.out_types):
-            array = np.asarray(array)
+        return self.run_arrays([leaf.numpy() for leaf in leaves])
+
+    def run_arrays(self, arrays):
+        """Runs on the NumPy arrays of the tensor leaves, in flattening order; returns the result tree."""
+        lowered = self.lowered
+        results = self.executable(*arrays, *lowered.captured)
+        if self._checks_results:
+            results = self._checked(results)
+        if self._single:
+            return Tensor(results[0], lowered.out_types[0], NUMPY)
+        outputs = iter([Tensor(array, ttype, NUMPY) for array, ttype in zip(results, lowered.out_types)])
+        return _unflatten(lowered.out_tree, lambda ttype: next(outputs))
+
+    def _checked(self, results):
+        """The results as NumPy arrays, after checking that they are the program's."""
+        lowered = self.lowered
+        if len(results) != len(lowered.out_types):
+            raise NxValueError(f"compiler {lowered.compiler.name!r} returned {len(results)} results where the "
+                               f"program has {len(lowered.out_types)}", op="defn")
+        arrays = [np.asarray(array) for array in results]
+        for array, ttype in zip(arrays, lowered.out_types):
             if array.shape != ttype.shape or array.dtype != ttype.type.np:
-                raise NxValueError(f"compiler {self.lowered.compiler.name!r} returned {array.dtype}"
+                raise NxValueError(f"compiler {lowered.compiler.name!r} returned {array.dtype}"
                                    f"{list(array.shape)} where the program gives {ttype}", op="defn")
-            outputs.append(NUMPY.from_numpy(array, ttype))
-        outputs = iter(outputs)
-        return _unflatten(self.lowered.out_tree, lambda ttype: next(outputs))
+        return arrays
 
 
 # ---- argument and result trees ----
@@ -203,15 +239,16 @@ class Compiled:
 # ("dict", keys, children): hashable, so the argument tree with its types and static values is the cache key.
 
 def _flatten(value, static, leaves, path):
+    """`path` locates `value` for error messages, built only when one is raised (see _path_text)."""
     if static:
         if isinstance(value, (Tensor, Template)):
-            raise NxTypeError(f"{path} is static but holds a tensor; static arguments must be Python values",
-                              op="defn")
+            raise NxTypeError(f"{_path_text(path)} is static but holds a tensor; static arguments must be Python "
+                              "values", op="defn")
         try:
             hash(value)
         except TypeError:
-            raise NxTypeError(f"{path} is static (it keys the compiled-program cache) so it must be hashable, got "
-                              f"{type(value).__name__}", op="defn") from None
+            raise NxTypeError(f"{_path_text(path)} is static (it keys the compiled-program cache) so it must be "
+                              f"hashable, got {type(value).__name__}", op="defn") from None
         return ("static", type(value), value)
     if isinstance(value, (Tensor, Template)):
         leaves.append(value)
@@ -221,12 +258,22 @@ def _flatten(value, static, leaves, path):
         leaves.append(t)
         return ("tensor", t.ttype)
     if isinstance(value, tuple):
-        return ("tuple", type(value), tuple(_flatten(v, False, leaves, f"{path}[{i}]") for i, v in enumerate(value)))
+        return ("tuple", type(value), tuple(_flatten(v, False, leaves, (path, i)) for i, v in enumerate(value)))
     if isinstance(value, list):
-        return ("list", tuple(_flatten(v, False, leaves, f"{path}[{i}]") for i, v in enumerate(value)))
+        return ("list", tuple(_flatten(v, False, leaves, (path, i)) for i, v in enumerate(value)))
     if isinstance(value, dict):
-        return ("dict", tuple(value), tuple(_flatten(v, False, leaves, f"{path}[{k!r}]") for k, v in value.items()))
+        return ("dict", tuple(value), tuple(_flatten(v, False, leaves, (path, k)) for k, v in value.items()))
     return _flatten(value, True, leaves, path)
+
+
+def _path_text(path):
+    """`path` is (argument position or name,) for an argument, (parent path, index or key) inside a container:
+    ((0,), "w") -> "argument 0['w']"."""
+    keys = []
+    while len(path) == 2:
+        path, key = path
+        keys.append(key)
+    return f"argument {path[0]!r}" + "".join(f"[{k!r}]" for k in reversed(keys))
 
 
 def _flatten_output(value, trace, leaves):

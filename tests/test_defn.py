@@ -271,6 +271,58 @@ def test_compiler_chosen_globally():
         nx.defn(lambda x: x, compiler="nope")(1.0)
 
 
+def test_positional_tensor_calls_are_keyed_by_their_types_and_compiler():
+    """Calls whose arguments are all eager tensors by position skip the general signature: the same answers, one
+    trace per (types, names, compiler), and a change of the default compiler is still seen."""
+    traces = []
+
+    @nx.defn
+    def f(x, y):
+        traces.append(1)
+        return x * y
+
+    x, y = nx.tensor([1.0, 2.0]), nx.tensor([3.0, 4.0])
+    for _ in range(3):
+        np.testing.assert_array_equal(f(x, y).numpy(), [3.0, 8.0])
+    np.testing.assert_array_equal(f(np.float32([2, 2]), y).numpy(), [6.0, 8.0])  # the general path, same program
+    assert len(traces) == 1
+    np.testing.assert_array_equal(f(x, nx.tensor([1.0, 1.0], names=("i",))).numpy(), [1.0, 2.0])
+    assert f(x, nx.tensor([1, 2])).type == nx.f32  # promoted: another signature
+    assert len(traces) == 3
+    before = compilers.get_compiler().name
+    compilers.set_default_compiler("evaluator")
+    try:
+        np.testing.assert_array_equal(f(x, y).numpy(), [3.0, 8.0])
+    finally:
+        compilers.set_default_compiler(before)
+    assert len(traces) == 4 and {key[0].name for key in f._cache} == {"iree", "evaluator"}
+
+
+def test_results_of_an_unchecked_executable_are_checked(monkeypatch):
+    """An executable that does not state its result types (a third-party compiler's) is checked on every call."""
+    class Wrong:
+        name = "wrong"
+
+        def compile(self, module, entry, options):
+            return lambda *arrays: (np.zeros(3, np.float64),)
+
+    monkeypatch.setitem(compilers.COMPILERS, "wrong", Wrong())
+    with pytest.raises(nx.NxValueError, match=r"compiler 'wrong' returned float64\[3\] where the program gives "
+                                              r"f32\[2\]"):
+        nx.defn(lambda x: x + 1, compiler="wrong")(nx.tensor([1.0, 2.0]))
+
+
+def test_errors_locate_the_argument_inside_containers():
+    class Unhashable:
+        __hash__ = None
+
+    f = nx.defn(lambda x, params, opts=None: x, compiler="evaluator")
+    with pytest.raises(nx.NxTypeError, match=r"argument 1\['w'\]\[1\] is static .* got Unhashable"):
+        f(1.0, {"w": (nx.tensor(1.0), Unhashable())})
+    with pytest.raises(nx.NxTypeError, match=r"argument 'opts'\[0\] is static .* got Unhashable"):
+        f(1.0, {}, opts=[Unhashable()])
+
+
 def test_compiler_options_reach_the_compiler():
     with pytest.raises(nx.NxValueError, match=r"takes no options, got \['fast'\]"):
         nx.defn(lambda x: x, compiler="evaluator", fast=True)(1.0)

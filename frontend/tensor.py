@@ -240,7 +240,23 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
         if len(names) != array.ndim:
             raise NxValueError(f"{len(names)} names given for a tensor of rank {array.ndim}", op="tensor")
     ttype = TensorType.of(array.shape, type, names)
-    return (backend or default_backend()).from_numpy(array, ttype)
+    return (backend or default_backend()).from_numpy(_aligned(array), ttype)
+
+
+ALIGNMENT = 64  # bytes; the IREE runtime takes a large argument without a copy only if it starts on this boundary
+ALIGNED_BYTES = 64 << 10  # below this, copying into IREE costs less than the check (runtime/iree_executable.py)
+
+
+def _aligned(array):
+    """`array`, or a copy of it that starts on an ALIGNMENT boundary when it is large: NumPy aligns to 16 bytes
+    only, so every defn call would otherwise copy the tensor's data into IREE."""
+    if array.nbytes < ALIGNED_BYTES or array.ctypes.data % ALIGNMENT == 0:
+        return array
+    buffer = np.empty(array.nbytes + ALIGNMENT, np.uint8)
+    offset = -buffer.ctypes.data % ALIGNMENT
+    out = buffer[offset:offset + array.nbytes].view(array.dtype).reshape(array.shape)
+    out[...] = array
+    return out
 
 
 def from_dlpack(x, /, *, device=None, copy=None):

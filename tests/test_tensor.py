@@ -78,3 +78,12 @@ def test_array_namespace_is_numerix():
     assert t.__array_namespace__() is nx
     assert nx.__array_api_version__ == "2024.12"
     assert t.device == "cpu" and t.to_device("cpu") is t
+
+
+def test_large_tensors_start_on_a_64_byte_boundary():
+    for offset in range(0, 64, 8):
+        raw = np.zeros(200_000 + 8, np.uint8)[offset:offset + 200_000].view(np.float64)
+        raw[:] = np.arange(raw.size)
+        t = nx.tensor(raw)
+        assert t.numpy().ctypes.data % 64 == 0
+        np.testing.assert_array_equal(t.numpy(), raw)

@@ -8,7 +8,6 @@ from numerix.errors import NxError, NxIndexError, NxShapeError, NxTraceError, Nx
 
 from .tensor import Tensor, tensor, from_dlpack  # noqa: F401
 from .elementwise import *  # noqa: F401,F403
-from .elementwise import round, pow, positive  # noqa: F401
 from .reduction import *  # noqa: F401,F403
 from .operands import as_type, rename  # noqa: F401
 from .defn import *  # noqa: F401,F403

@@ -188,15 +188,20 @@ def mlp_numpy(inputs):
     return lambda: mlp_step_numpy(params, x, y)
 
 
+def mlp_loss(xp):
+    """The MLP's cross-entropy loss, written once over an array API namespace (numerix and jax.numpy are both)."""
+    def loss(params, x, y):
+        h = xp.maximum(xp.matmul(x, params["w1"]) + params["b1"], 0.0)
+        logits = xp.matmul(h, params["w2"]) + params["b2"]
+        shifted = logits - xp.max(logits, axis=1, keepdims=True)
+        log_p = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
+        return -xp.mean(xp.sum(log_p * y, axis=1))
+    return loss
+
+
 def mlp_numerix_step():
     import numerix as nx
-
-    def loss(params, x, y):
-        h = nx.maximum(nx.matmul(x, params["w1"]) + params["b1"], 0.0)
-        logits = nx.matmul(h, params["w2"]) + params["b2"]
-        shifted = logits - nx.max(logits, axis=1, keepdims=True)
-        log_p = shifted - nx.log(nx.sum(nx.exp(shifted), axis=1, keepdims=True))
-        return -nx.mean(nx.sum(log_p * y, axis=1))
+    loss = mlp_loss(nx)
 
     @nx.defn
     def step(params, x, y):
@@ -216,13 +221,7 @@ def mlp_numerix(inputs):
 def mlp_jax_step():
     import jax
     import jax.numpy as jnp
-
-    def loss(params, x, y):
-        h = jnp.maximum(x @ params["w1"] + params["b1"], 0.0)
-        logits = h @ params["w2"] + params["b2"]
-        shifted = logits - jnp.max(logits, axis=1, keepdims=True)
-        log_p = shifted - jnp.log(jnp.sum(jnp.exp(shifted), axis=1, keepdims=True))
-        return -jnp.mean(jnp.sum(log_p * y, axis=1))
+    loss = mlp_loss(jnp)
 
     @jax.jit
     def step(params, x, y):

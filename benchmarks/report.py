@@ -125,13 +125,8 @@ def timing_section(timings):
         if not t.runs:
             lines.append(f"| {t.workload.title} | failed: {t.errors[0].splitlines()[-1]} |")
             continue
-        cells = []
-        for lib in libraries:
-            if lib not in t.libraries:
-                cells.append("-")
-                continue
-            rate = _rate(t, lib)
-            cells.append(f"{seconds(t.median(lib))} ({seconds(t.p90(lib))})" + (f"<br>{rate}" if rate else ""))
+        cells = _cells(t, libraries, lambda lib: f"{seconds(t.median(lib))} ({seconds(t.p90(lib))})"
+                       + "".join(f"<br>{rate}" for rate in [_rate(t, lib)] if rate))
         ratio = t.ratio()
         best = t.best_other()
         ratio_text = f"**{ratio:.2f}** (vs {NAMES[best]})" if ratio is not None else "-"
@@ -148,13 +143,8 @@ def timing_section(timings):
     for t in timings:
         if not t.runs:
             continue
-        cells = []
-        for lib in libraries:
-            if lib not in t.libraries:
-                cells.append("-")
-                continue
-            low, high = t.process_spread(lib)
-            cells.append(f"{seconds(low)}-{seconds(high)} / {seconds(t.median(lib, 'cpu'))}")
+        cells = _cells(t, libraries, lambda lib: "{}-{} / {}".format(
+            *map(seconds, t.process_spread(lib)), seconds(t.median(lib, "cpu"))))
         load = t.other_load()
         lines.append(f"| {t.workload.title} | " + " | ".join(cells) + f" | {load:.2f} |")
     return lines
@@ -343,3 +333,8 @@ def markdown(results, context):
     lines += memory_section(results["memory"]) + [""] if results["memory"] else []
     lines += goals_section(timings, compile_columns, results["memory"])
     return "\n".join(lines) + "\n"
+
+
+def _cells(timing, libraries, cell):
+    """One table cell per library: `cell(lib)`, or "-" for a library this workload did not run."""
+    return [cell(lib) if lib in timing.libraries else "-" for lib in libraries]

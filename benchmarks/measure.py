@@ -99,8 +99,9 @@ def timing(name, seed):
 
 
 def call_layers(call, count):
-    """Median seconds of each layer of a defn call, timed alternately: the whole call; the copies of the arguments
-    into IREE buffers; the executable (those copies, the IREE call, results mapped); and, in a loop of its own (right
+    """Median seconds of each layer of a defn call, timed alternately: the whole call; handing the arguments to
+    IREE (copied into IREE buffers, or imported without a copy); the executable (that, the IREE call, results
+    mapped); and, in a loop of its own (right
     after large work it would time the cache misses of whatever runs next), finding the signature (flatten the
     arguments, build the key) and the compiled program. Reaches into defn's and the executable's internals, so it
     returns None when they have changed shape."""
@@ -110,17 +111,11 @@ def call_layers(call, count):
         compiled = fn._cache[key]
         arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
         executable = compiled.executable
-        allocate, memory, usage, device = (executable._allocate, executable._memory, executable._usage,
-                                           executable._device)
-        elements = [slot.element for slot in executable._inputs]
 
         def lookup():
             fn._cache.get(fn._signature(args, {})[0])
-
-        def copies():
-            for array, element in zip(arrays, elements):
-                allocate(memory, usage, device, array, element)
-        layers = {"defn call": call, "argument copies": copies, "executable": lambda: executable(*arrays)}
+        layers = {"defn call": call, "arguments to IREE": lambda: executable.arguments(arrays),
+                  "executable": lambda: executable(*arrays)}
         lookup()
     except (AttributeError, KeyError, TypeError):
         return None

@@ -153,12 +153,13 @@ def timing_section(timings):
 def layers_section(timings):
     lines = ["## Where a numerix call spends its time", "",
              "Medians of layers of the defn call, each timed on its own, alternately, in the timing processes: "
-             "the whole call; copying the arguments into IREE buffers; the executable (those copies, the IREE "
-             "call, the results mapped as arrays); and, in a loop of its own, finding the signature and the "
+             "the whole call; handing the arguments to IREE (each copied into an IREE buffer, or imported without "
+             "a copy when it is large and aligned); the executable (that, the IREE call, the results mapped as "
+             "arrays); and, in a loop of its own, finding the signature and the "
              "compiled program. The defn call "
              "less the executable is defn's Python around it (signature, arguments to NumPy, results wrapped as "
              "tensors); for large work it drowns in the run-to-run noise, so it is only given for the tiny call.",
-             "", "| workload | IREE driver | defn call | signature and lookup | argument copies | executable | "
+             "", "| workload | IREE driver | defn call | signature and lookup | arguments to IREE | executable | "
              "defn's Python |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for t in timings:
         layers = t.layers() if t.runs else None
@@ -166,7 +167,7 @@ def layers_section(timings):
             continue
         around = seconds(layers["defn call"] - layers["executable"]) if t.name == "tiny" else ""
         lines.append(f"| {t.workload.title} | {layers.get('driver', '?')} | {seconds(layers['defn call'])} | "
-                     f"{seconds(layers['signature and lookup'])} | {seconds(layers['argument copies'])} | "
+                     f"{seconds(layers['signature and lookup'])} | {seconds(layers['arguments to IREE'])} | "
                      f"{seconds(layers['executable'])} | {around} |")
     return lines
 
@@ -239,8 +240,8 @@ def _why_slow(t):
     median = t.median("numerix")
     parts = [f"caller's CPU {seconds(t.median('numerix', 'cpu'))} a call"]
     if layers:
-        parts.insert(0, f"driver {layers.get('driver', '?')}; copying the arguments into IREE buffers "
-                        f"{seconds(layers['argument copies'])} ({layers['argument copies'] / median:.0%} of the "
+        parts.insert(0, f"driver {layers.get('driver', '?')}; arguments to IREE "
+                        f"{seconds(layers['arguments to IREE'])} ({layers['arguments to IREE'] / median:.0%} of the "
                         f"call), signature and lookup {seconds(layers['signature and lookup'])}")
         if t.name == "tiny":
             parts.append(f"the executable {seconds(layers['executable'])}, defn's Python around it "

@@ -20,11 +20,20 @@ _ELEMENT = {"bool": "i1", "u8": "ui8", "u16": "ui16", "u32": "ui32", "u64": "ui6
 _FROM_ELEMENT = {v: dtypes.TYPES[k] for k, v in _ELEMENT.items()}
 
 
-def new_context():
-    """A context that holds nx ops (unregistered, generic form) beside the registered upstream dialects."""
-    ctx = ir.Context()
+def new_context(dialects=()):
+    """A context that holds nx ops (unregistered, generic form) beside the upstream dialects. Only builtin, func
+    and `dialects` are loaded now: loading every dialect IREE registers costs ~10 ms a context (linalg ~8), and a
+    trace needs neither. The parser loads a dialect its text uses; code that builds ops loads theirs first
+    (use_dialects), or an op of a dialect not loaded would be made as an unregistered op, unchecked."""
+    ctx = ir.Context(load_on_create_dialects=["builtin", "func", *dialects])
     ctx.allow_unregistered_dialects = True
     return ctx
+
+
+def use_dialects(context, dialects):
+    """Loads `dialects` into `context` (once; a loaded one costs a lookup)."""
+    for name in dialects:
+        context.dialects[name]  # indexing a dialect loads it
 
 
 def element_type_str(t):

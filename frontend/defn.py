@@ -182,8 +182,11 @@ class Lowered:
 
     def compile(self):
         module = nx_ops.clone_module(self.module)  # passes and compilers rewrite in place; self.module stays
-        pipeline.run_pipeline(module, debug=self.defn.debug)
-        executable = self.compiler.compile(module, self.entry, dict(self.defn.options))
+        optimize = functools.partial(pipeline.run_pipeline, module, debug=self.defn.debug)
+        if pipeline.dumps_enabled(self.defn.debug):  # the passes' IR is asked for: run them, whatever is cached
+            optimize()
+            optimize = None
+        executable = self.compiler.compile(module, self.entry, dict(self.defn.options), optimize)
         return Compiled(self, executable)
 
 

@@ -13,7 +13,7 @@ from iree.compiler import ir
 from .registry import register_pass
 
 
-@register_pass("iree-complex-constant-barriers")
+@register_pass("iree-complex-constant-barriers", dialects=("stablehlo",))
 def complex_constant_barriers(module):
     with module.context:
         constant = {}

@@ -123,7 +123,7 @@ def _try_scalar_code(name, types, out, attrs):
     """Emits the op's scalar code into a scratch function: it exists when that works and verifies as arith and math
     ops alone."""
     if not _SCRATCH:
-        _SCRATCH.append(nx_ir.new_context())
+        _SCRATCH.append(nx_ir.new_context(dialects=("arith", "math", "stablehlo", "chlo")))
     with _SCRATCH[0], ir.Location.unknown():
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):
@@ -145,7 +145,7 @@ def _try_scalar_code(name, types, out, attrs):
 
 # ---- the pass ----
 
-@register_pass("nx-fusion-to-linalg")
+@register_pass("nx-fusion-to-linalg", dialects=("arith", "math", "tensor", "linalg", "stablehlo", "chlo"))
 def fusion_to_linalg(module):
     with module.context:
         for op in [op for op in nx_ops.all_ops(module) if op.name == nx_fusion.FUSION]:

@@ -90,7 +90,7 @@ def _erase_unused(block):
             op.erase()
 
 
-@register_pass("nx-to-stablehlo")
+@register_pass("nx-to-stablehlo", dialects=("arith", "math", "tensor", "stablehlo", "chlo"))
 def to_stablehlo(module):
     lowerer = _Lowerer()
     with module.context:

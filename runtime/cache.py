@@ -6,7 +6,9 @@ what would be compiled makes a new entry. Disk entries are written whole or not 
 into place), and each carries a digest of its payload: a truncated or corrupt entry reads as missing and is
 compiled and written again. The directory is NUMERIX_CACHE_DIR, else $XDG_CACHE_HOME/numerix, else
 ~/.cache/numerix."""
+import functools
 import hashlib
+import importlib
 import os
 import tempfile
 import warnings
@@ -21,6 +23,20 @@ def default_directory():
         return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "numerix")
+
+
+@functools.cache
+def source_fingerprint():
+    """A digest of numerix's own source. A program cached by its traced text (before numerix's passes and lowering
+    run) is only valid for the numerix that compiled it; any change to the source makes new entries."""
+    digest = hashlib.sha256()
+    for package in ("numerix", "numerix.dialect", "numerix.passes", "numerix.runtime"):
+        directory = importlib.import_module(package).__path__[0]
+        for name in sorted(os.listdir(directory)):
+            if name.endswith(".py"):
+                with open(os.path.join(directory, name), "rb") as f:
+                    digest.update(name.encode() + b"\0" + hashlib.sha256(f.read()).digest())
+    return digest.hexdigest()
 
 
 def key(*parts):
@@ -51,6 +67,15 @@ class CompileCache:
         return os.path.join(self.directory, entry_key + ".bin")
 
     def get(self, entry_key, compile):
+        found = self.read(entry_key)
+        if found is None:
+            found = compile()
+            self.stats["compiled"] += 1
+            self.write(entry_key, found)
+        return found
+
+    def read(self, entry_key):
+        """The bytes stored for `entry_key`, from memory or disk; None when there are none."""
         found = self._memory.get(entry_key)
         if found is not None:
             self.stats["memory"] += 1
@@ -58,12 +83,12 @@ class CompileCache:
         found = self._read(entry_key)
         if found is not None:
             self.stats["disk"] += 1
-        else:
-            found = compile()
-            self.stats["compiled"] += 1
-            self._write(entry_key, found)
-        self._memory[entry_key] = found
+            self._memory[entry_key] = found
         return found
+
+    def write(self, entry_key, payload):
+        self._memory[entry_key] = payload
+        self._write(entry_key, payload)
 
     def clear_memory(self):
         self._memory.clear()

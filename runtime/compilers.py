@@ -1,9 +1,12 @@
 """Pluggable compilers for defn. A compiler is an object with `name` and
-`compile(module, entry, options) -> executable`, where `module` is an nx-dialect `ir.Module` (verified and
-simplified; the compiler may rewrite it in place), `entry` names its public `func.func`, `options` is a dict of
-compiler options given to defn, and `executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays
-in its argument order, returning its results in order. "iree" is the default; "evaluator" is the NumPy reference;
-a third party registers its own with `register_compiler`."""
+`compile(module, entry, options, optimize=None) -> executable`, where `module` is an nx-dialect `ir.Module` (the
+compiler may rewrite it in place), `entry` names its public `func.func`, `options` is a dict of compiler options
+given to defn, and `executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays in its argument
+order, returning its results in order. `optimize`, when given, runs numerix's nx pipeline on the module in place:
+defn hands over the module as traced, so that a compiler that finds the program in a cache of its own skips the
+pipeline; the compiler must call it before anything else reads the module. Without it the module is final.
+"iree" is the default; "evaluator" is the NumPy reference; a third party registers its own with
+`register_compiler`."""
 from numerix.errors import NxValueError
 
 COMPILERS = {}

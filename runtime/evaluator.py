@@ -14,9 +14,11 @@ from . import numpy_backend
 class Evaluator:
     name = "evaluator"
 
-    def compile(self, module, entry, options):
+    def compile(self, module, entry, options, optimize=None):
         if options:
             raise NxValueError(f"the evaluator takes no options, got {sorted(options)}", op="evaluator")
+        if optimize is not None:
+            optimize()
         functions = nx_ops.functions(module.operation)
         if entry not in functions:
             raise NxValueError(f"no function @{entry} in the module; it has {sorted(functions)}", op="evaluator")

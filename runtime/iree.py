@@ -11,6 +11,8 @@ this machine's CPU and, where a system linker exists, linked by it against the s
 tanh, atan2, fmod, pow, log and the like have no implementation in IREE's embedded runtime, and libm's are within
 a few ULP of NumPy. Such a module is specific to this machine, which is what an in-process compile wants;
 `flags_for(target, text, host=False)` are for artifacts that run elsewhere (nx-compile's default)."""
+import json
+import math
 import re
 import shutil
 
@@ -18,14 +20,16 @@ from iree.compiler import CompilerToolError, compile_str, ir
 from iree.compiler.version import VERSION
 
 from numerix.dialect import ir as nx_ir
+from numerix.dialect import ops as nx_ops
 from numerix.errors import NxValueError
 from numerix.passes.pipeline import LOWERING_PASSES
 from numerix.passes.registry import run_passes
 
-from .cache import CompileCache, key
-from .iree_executable import DEFAULT_DRIVERS, Executable, choose_driver
+from .cache import CompileCache, key, source_fingerprint
+from .iree_executable import DEFAULT_DRIVERS, Executable, choose_driver, execution_flags
 
-CACHE = CompileCache()
+CACHE = CompileCache()  # StableHLO text, target, flags -> .vmfb
+PROGRAMS = CompileCache(kind="iree-programs")  # traced nx text, options -> {"driver", "module": CACHE's key}
 OPTIONS = ("target", "driver", "flags")
 _KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 
@@ -55,11 +59,14 @@ def stablehlo_text(module):
     return str(module)
 
 
+def module_key(text, target, flags):
+    return key(text, target, *flags, VERSION)
+
+
 def compile_stablehlo(text, target="llvm-cpu", flags=(), cache=CACHE):
     """The .vmfb bytes of a StableHLO module, from the cache when it holds them."""
     flags = list(flags)
-    entry_key = key(text, target, *flags, VERSION)
-    return cache.get(entry_key, lambda: _compile(text, target, flags))
+    return cache.get(module_key(text, target, flags), lambda: _compile(text, target, flags))
 
 
 def _compile(text, target, flags):
@@ -100,10 +107,33 @@ def entry_signature(module, entry):
     raise NxValueError(f"the module has no function @{entry}", op="iree")
 
 
+_CUBIC = ("nx.cholesky", "nx.eigh", "nx.qr", "nx.svd", "nx.solve", "nx.det", "nx.slogdet")
+
+
+def contraction_flops(module):
+    """About how many flops the module's contractions and matrix factorizations take: with the bytes it moves,
+    what picks the CPU driver (choose_driver)."""
+    flops = 0
+    for op in nx_ops.all_ops(module):
+        if op.name == "nx.dot":
+            contracted = ir.RankedTensorType(op.operands[0].type).shape
+            axes = nx_ir.value("ints", op.attributes["contract_axes_a"])
+            flops += 2 * math.prod(ir.RankedTensorType(op.results[0].type).shape) * math.prod(
+                contracted[axis] for axis in axes)
+        elif op.name in _CUBIC:
+            shape = ir.RankedTensorType(op.operands[0].type).shape
+            flops += math.prod(shape[:-2]) * max(shape[-2:]) ** 3
+    return flops
+
+
 class IreeCompiler:
     name = "iree"
 
-    def compile(self, module, entry, options):
+    def compile(self, module, entry, options, optimize=None):
+        """`optimize`, when given, runs the nx pipeline on `module` in place (defn hands over the module as traced):
+        a program compiled from the same traced text before, by the same numerix (source_fingerprint) and IREE, is
+        then loaded from PROGRAMS without running the passes, the lowering or iree-compile (measured on the MLP step
+        in a new process: the passes and the lowering took 120 of the 170 ms of a disk-cache load)."""
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
@@ -112,7 +142,29 @@ class IreeCompiler:
             raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
         with module.context:
             inputs, outputs = entry_signature(module, entry)
+            if optimize is not None:
+                program_key = key(module.operation.get_asm(), entry, target, repr(sorted(options.items())),
+                                  source_fingerprint(), VERSION)
+                found = _cached_program(program_key)
+                if found is not None:
+                    driver, vmfb = found
+                    return Executable(vmfb, entry, inputs, outputs, driver)
+                optimize()
+            driver = options.get("driver") or choose_driver(target, inputs, outputs, contraction_flops(module))
             text = stablehlo_text(module)
-        driver = options.get("driver") or choose_driver(target, inputs, outputs)
-        vmfb = compile_stablehlo(text, target, flags_for(target, text) + list(options.get("flags", ())))
+        flags = flags_for(target, text) + execution_flags(driver) + list(options.get("flags", ()))
+        vmfb = compile_stablehlo(text, target, flags)
+        if optimize is not None:
+            record = {"driver": driver, "module": module_key(text, target, flags)}
+            PROGRAMS.write(program_key, json.dumps(record).encode())
         return Executable(vmfb, entry, inputs, outputs, driver)
+
+
+def _cached_program(program_key):
+    """(driver, .vmfb bytes) of a program in PROGRAMS whose module is still in CACHE, else None."""
+    record = PROGRAMS.read(program_key)
+    if record is None:
+        return None
+    record = json.loads(record)
+    vmfb = CACHE.read(record["module"])
+    return None if vmfb is None else (record["driver"], vmfb)

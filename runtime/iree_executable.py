@@ -13,8 +13,17 @@ The CPU driver is chosen per function by the bytes it moves: local-sync runs a c
 on 4 floats costs ~7 us, local-task's hand-off to its worker threads ~20-35 us), local-task spreads large work over
 the cores (a 4M-element add: 24 ms against 31; a 1024^3 matmul: 20 ms against 30; measured on this 2-core
 machine). Devices use IREE's caching allocator: without it every call page-faults its fresh buffers (the 4M add
-took 42 ms, 10 with it); freed buffers stay with the process for reuse."""
+took 42 ms, 10 with it); freed buffers stay with the process for reuse.
+
+Work for local-task is compiled for IREE's async-external model: the call only queues the work, and the caller
+waits for a fence by sleeping, not in IREE's blocking wait. A synchronous call, or a blocking wait, leaves the
+calling thread busy-waiting while IREE's workers need both cores of a small machine, and timings turn bimodal
+(measured with benchmarks/experiments/drivers.py on 2 cores, median / 90th percentile: the MLP step 2.79 / 7.24 ms
+synchronous, 2.76 / 6.81 ms with the blocking wait, 2.79 / 2.91 ms sleeping; softmax 2.70 / 4.40 against
+2.63 / 3.21 ms)."""
+import collections
 import math
+import time
 from typing import NamedTuple
 
 import iree.runtime as rt
@@ -25,18 +34,28 @@ from numerix.errors import NxTypeError, NxValueError
 # target -> runtime driver; None: local-sync or local-task by the size of the work (choose_driver)
 DEFAULT_DRIVERS = {"llvm-cpu": None, "vmvx": None, "cuda": "cuda", "rocm": "hip", "vulkan-spirv": "vulkan",
                    "metal-spirv": "metal"}
-LARGE_BYTES = 4 << 20  # arguments and results together: past this, local-task
+# Past either, local-task: about 100 us of work on one core, where its hand-off (~20-35 us) stops mattering.
+LARGE_BYTES = 4 << 20  # arguments and results together
+LARGE_FLOPS = 1 << 24  # of contractions and factorizations (the MLP step, ~0.6 GFLOP, took 4.7 ms on local-sync,
+# 2.8 ms on local-task)
 IMPORT_BYTES = 64 << 10  # an argument this large is imported without a copy where it can be
 _CPU_DRIVERS = ("local-sync", "local-task")
 _HOST_MEMORY = int(rt.MemoryType.HOST_LOCAL | rt.MemoryType.DEVICE_VISIBLE)
+ASYNC_FLAGS = ("--iree-execution-model=async-external",)
+_ASYNC_DRIVERS = ("local-task",)
 
 
-def choose_driver(target, inputs, outputs):
+def choose_driver(target, inputs, outputs, flops):
     driver = DEFAULT_DRIVERS[target]
     if driver is not None:
         return driver
     size = sum(math.prod(t.shape) * t.type.itemsize for t in list(inputs) + list(outputs))
-    return "local-task" if size >= LARGE_BYTES else "local-sync"
+    return "local-task" if size >= LARGE_BYTES or flops >= LARGE_FLOPS else "local-sync"
+
+
+def execution_flags(driver):
+    """The iree-compile flags of the execution model that calls on `driver` use."""
+    return list(ASYNC_FLAGS) if driver in _ASYNC_DRIVERS else []
 
 
 _E = rt.HalElementType
@@ -47,6 +66,7 @@ _ELEMENT_TYPES = {"bool": _E.BOOL_8, "u8": _E.UINT_8, "u16": _E.UINT_16, "u32": 
 # bf16 arrays travel as uint16: the bindings cannot read ml_dtypes' buffer format.
 _RAW = {"bf16": np.dtype(np.uint16)}
 _BufferView = rt.HalBufferView
+_NO_WAIT = rt.HalFence(0)  # an empty fence: the work waits for nothing
 
 
 class _Runtime(NamedTuple):
@@ -92,7 +112,14 @@ class Executable:
         runtime = _runtime(driver)
         self.driver = driver
         self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
-        self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])
+        try:
+            self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])
+        except IndexError as error:  # IREE's OUT_OF_RANGE: loading records the dispatches, and checks their bindings
+            if "binding" not in str(error):
+                raise
+            raise NxValueError("IREE cannot load the compiled module: a dispatch (one kernel, as IREE fused it) reads "
+                               "and writes more tensors than the 32 buffer bindings IREE's HAL gives one; IREE says: "
+                               f"{str(error).splitlines()[0]}", op="iree") from None
         self._function = self._module.lookup_function(entry)
         if self._function is None:
             raise NxValueError(f"the compiled module has no function {entry!r}", op="iree")
@@ -101,17 +128,39 @@ class Executable:
         self._memory = int(rt.MemoryType.DEVICE_LOCAL)
         self._usage = int(rt.BufferUsage.DEFAULT)
         self._import = runtime.device.allocator.import_host_allocation if driver in _CPU_DRIVERS else None
+        # async-external ("coarse-fences"): the function takes a wait and a signal fence after its arguments.
+        self._fenced = self._function.reflection.get("iree.abi.model") == "coarse-fences"
+        self._recent = collections.deque(maxlen=8)  # seconds of the last calls, to sleep through most of the next
         self._inputs = [_slot(t) for t in inputs]
         self._outputs = [(t.shape, t.type.np, math.prod(t.shape)) for t in outputs]
         self.result_types = [(t.shape, t.type.np) for t in outputs]  # what each call returns, so callers need not check
 
     def __call__(self, *arrays):
+        args, imported = self.arguments(arrays)
+        results = rt.VmVariantList(len(self._outputs))
+        if self._fenced:
+            semaphore = self._device.create_semaphore(0)
+            args.push_ref(_NO_WAIT)
+            args.push_ref(rt.HalFence.create_at(semaphore, 1))
+            start = time.perf_counter()
+            self._context.invoke(self._function, args, results)
+            self._wait(semaphore, start)
+        else:
+            self._context.invoke(self._function, args, results)
+        # frombuffer over the mapping: the array holds the mapping, which holds IREE's buffer.
+        outputs = tuple([np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).reshape(shape)
+                         if size else np.empty(shape, dtype) for i, (shape, dtype, size) in enumerate(self._outputs)])
+        return _unaliased(outputs, imported) if imported else outputs
+
+    def arguments(self, arrays):
+        """The argument list of a call on `arrays` (each copied into a new IREE buffer, or imported), and the
+        (start, end) addresses of the imported ones, which IREE reads in place."""
         inputs = self._inputs
         if len(arrays) != len(inputs):
             raise NxValueError(f"takes {len(inputs)} arrays, got {len(arrays)}", op="iree")
         allocate, memory, usage, device = self._allocate, self._memory, self._usage, self._device
-        args = rt.VmVariantList(len(arrays))
-        imported = []  # (start, end) addresses of the arguments IREE reads in place
+        args = rt.VmVariantList(len(arrays) + 2 * self._fenced)
+        imported = []
         for array, (shape, dtype, raw, element) in zip(arrays, inputs):
             if array.shape != shape or array.dtype != dtype:
                 self._mismatch(arrays)
@@ -125,12 +174,20 @@ class Executable:
             if not array.flags.c_contiguous:
                 array = np.ascontiguousarray(array)
             args.push_ref(allocate(memory, usage, device, array, element))
-        results = rt.VmVariantList(len(self._outputs))
-        self._context.invoke(self._function, args, results)
-        # frombuffer over the mapping: the array holds the mapping, which holds IREE's buffer.
-        outputs = tuple([np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).reshape(shape)
-                         if size else np.empty(shape, dtype) for i, (shape, dtype, size) in enumerate(self._outputs)])
-        return _unaliased(outputs, imported) if imported else outputs
+        return args, imported
+
+    def _wait(self, semaphore, start):
+        """Sleeps through 70% of the fastest recent call (the fastest: a slow outlier must not make the next call
+        oversleep), then polls every 40th of it, at least 20 us apart. Sleeping leaves the cores to IREE's workers;
+        polling more often costs them CPU (measured: 100 us steps the best for the MLP step, too coarse for softmax)."""
+        recent = self._recent
+        expected = min(recent) if recent else 0.0
+        if expected > 300e-6:
+            time.sleep(0.7 * expected)
+        step = max(20e-6, expected / 40)
+        while semaphore.query() < 1:
+            time.sleep(step)
+        recent.append(time.perf_counter() - start)
 
     def _mismatch(self, arrays):
         for index, (array, slot) in enumerate(zip(arrays, self._inputs)):

@@ -51,6 +51,10 @@ def compile_and_run(arg_types, cases, arrays, options=None):
     """Each case's results (a list per case) from the module compiled by IREE."""
     module = build_module(arg_types, cases)
     outputs = iter(get_compiler("iree").compile(module, "main", options or {})(*arrays))
+    # The compiler lowered `module` in place: an op of a dialect the lowering forgot to load would be an
+    # unregistered op, which nothing verifies.
+    unregistered = {op.name for op in nx_ops.all_ops(module) if not module.context.is_registered_operation(op.name)}
+    assert not unregistered, f"the lowering built unregistered ops {sorted(unregistered)}"
     return [[next(outputs) for _ in case.out] for case in cases]
 
 

@@ -5,8 +5,10 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
+import numerix as nx
 from numerix.runtime.cache import CompileCache, key
 
 
@@ -79,7 +81,12 @@ def test_key_covers_every_part():
 SCRIPT = textwrap.dedent("""
     import numpy as np
     import numerix as nx
-    from numerix.runtime.iree import CACHE
+    from numerix.passes import pipeline
+    from numerix.runtime.iree import CACHE, PROGRAMS
+
+    passes = []
+    run_pipeline = pipeline.run_pipeline
+    pipeline.run_pipeline = lambda *args, **kwargs: passes.append(1) or run_pipeline(*args, **kwargs)
 
     @nx.defn
     def f(x, y):
@@ -88,11 +95,12 @@ SCRIPT = textwrap.dedent("""
     x = nx.tensor(np.arange(6, dtype=np.float64).reshape(2, 3))
     out = f(x, x).numpy()
     assert np.allclose(out, np.exp(np.arange(6.0)).reshape(2, 3) * np.arange(6.0).reshape(2, 3) - 1)
-    print(CACHE.stats["compiled"], CACHE.stats["disk"])
+    print(CACHE.stats["compiled"], CACHE.stats["disk"], PROGRAMS.stats["disk"], len(passes))
 """)
 
 
 def test_a_second_process_does_not_compile_again(tmp_path):
+    """Nor run the passes and the lowering: the program is found by its traced text."""
     env = dict(os.environ, NUMERIX_CACHE_DIR=str(tmp_path))
 
     def run():
@@ -100,5 +108,33 @@ def test_a_second_process_does_not_compile_again(tmp_path):
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert run() == ["1", "0"]  # compiled once
-    assert run() == ["0", "1"]  # loaded from disk
+    assert run() == ["1", "0", "0", "1"]  # compiled once
+    assert run() == ["0", "1", "1", "0"]  # loaded from disk, without running the passes
+    for entry in os.listdir(tmp_path / "iree"):  # a program whose module is gone is built again
+        os.unlink(tmp_path / "iree" / entry)
+    assert run() == ["1", "0", "1", "1"]
+    assert run() == ["0", "1", "1", "0"]
+
+
+def test_a_traced_program_is_reused_only_by_the_same_numerix(monkeypatch):
+    from numerix.passes import pipeline
+    from numerix.runtime import iree
+    passes = []
+    run_pipeline = pipeline.run_pipeline
+
+    def counted(*args, **kwargs):
+        passes.append(1)
+        return run_pipeline(*args, **kwargs)
+    monkeypatch.setattr(pipeline, "run_pipeline", counted)
+    x = nx.tensor([1.0, 2.0])
+
+    def call():  # a new defn each time: its own cache of compiled signatures is empty
+        return nx.defn(lambda x: nx.sin(x) * 3 + 0.25)(x).numpy()
+    edition = os.urandom(8).hex()  # no earlier run of this test has cached under it
+    monkeypatch.setattr(iree, "source_fingerprint", lambda: f"numerix as it was {edition}")
+    expected = call()
+    np.testing.assert_allclose(call(), expected)
+    assert len(passes) == 1
+    monkeypatch.setattr(iree, "source_fingerprint", lambda: f"numerix after an edit {edition}")
+    np.testing.assert_allclose(call(), expected)
+    assert len(passes) == 2

@@ -1,16 +1,13 @@
 """What one worker process measures; each prints one JSON line (run.py starts them, each in a fresh process).
 
-timing WORKLOAD SEED: builds the workload in every library, checks each result against the reference, then
-  times the libraries in turn, in a new random order each sample (a fixed rotation would have each library always
-  follow the same other one, whose threads may still spin: OpenBLAS's do for a while after a call). It records wall
-  time, and CPU time of the calling thread (a caller that busy-waits shows CPU close to wall).
+timing WORKLOAD LIBRARY: builds the workload in one library, checks its result against the reference, then times
+  it. It records wall time, and CPU time of the calling thread (a caller that busy-waits shows CPU close to wall).
 compile numerix|jax: the MLP step's first call in a fresh process, split into its phases (numerix: with the
   compile cache in NUMERIX_CACHE_DIR, cold or filled by an earlier process).
 memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls."""
 import gc
 import json
 import os
-import random
 import sys
 import time
 
@@ -58,43 +55,34 @@ def _cpu_jiffies():
     return sum(fields[:8]) - idle, int(own[11]) + int(own[12])  # utime, stime of all threads
 
 
-def timing(name, seed):
+def timing(name, library):
+    """`library`'s samples of workload `name`, keyed by the library (run.py merges a round's processes)."""
     workload = WORKLOADS[name]
     inputs = workload.inputs()
     reference = arrays(workload.reference(inputs))
-    libraries = available_libraries()
-    calls, checks, setup = {}, {}, {}
-    for library in libraries:
-        start = time.perf_counter()
-        call = workload.build[library](inputs)
-        ok, error = check(arrays(call()), reference, workload.rtol, workload.atol)
-        setup[library] = time.perf_counter() - start
-        checks[library] = {"ok": ok, "error": error}
-        for _ in range(max(3, 50 // workload.calls_per_sample)):  # warm up
-            call()
-        calls[library] = call
-    wall = {library: [] for library in libraries}
-    cpu = {library: [] for library in libraries}
+    start = time.perf_counter()
+    call = workload.build[library](inputs)
+    ok, error = check(arrays(call()), reference, workload.rtol, workload.atol)
+    setup = time.perf_counter() - start
+    for _ in range(max(3, 50 // workload.calls_per_sample)):  # warm up
+        call()
+    wall, cpu = [], []
     repeat = range(workload.calls_per_sample)
     busy_before, own_before = _cpu_jiffies()
     started = time.perf_counter()
-    order = random.Random(seed)
     for _ in range(workload.samples):
-        for library in order.sample(libraries, len(libraries)):
-            call = calls[library]
-            gc.collect()
-            start, start_cpu = time.perf_counter(), time.thread_time()
-            for _ in repeat:
-                call()
-            end, end_cpu = time.perf_counter(), time.thread_time()
-            wall[library].append((end - start) / workload.calls_per_sample)
-            cpu[library].append((end_cpu - start_cpu) / workload.calls_per_sample)
+        gc.collect()
+        start, start_cpu = time.perf_counter(), time.thread_time()
+        for _ in repeat:
+            call()
+        end, end_cpu = time.perf_counter(), time.thread_time()
+        wall.append((end - start) / workload.calls_per_sample)
+        cpu.append((end_cpu - start_cpu) / workload.calls_per_sample)
     busy, own = _cpu_jiffies()
-    layers = None
-    if "numerix" in calls:
-        layers = call_layers(calls["numerix"], 2000 if workload.calls_per_sample > 1 else 20)
+    layers = call_layers(call, 2000 if workload.calls_per_sample > 1 else 20) if library == "numerix" else None
     other_load = (busy - busy_before - (own - own_before)) / os.sysconf("SC_CLK_TCK") / (time.perf_counter() - started)
-    return {"workload": name, "wall": wall, "cpu": cpu, "checks": checks, "setup": setup, "other_load": other_load,
+    return {"workload": name, "wall": {library: wall}, "cpu": {library: cpu},
+            "checks": {library: {"ok": ok, "error": error}}, "setup": {library: setup}, "other_load": other_load,
             "layers": layers}
 
 
@@ -249,7 +237,7 @@ def memory(library, name, calls):
 def main(argv):
     kind, *rest = argv
     if kind == "timing":
-        result = timing(rest[0], int(rest[1]))
+        result = timing(rest[0], rest[1])
     elif kind == "compile":
         result = compile_numerix() if rest[0] == "numerix" else compile_jax()
     elif kind == "memory":

@@ -114,6 +114,8 @@ def _rate(timing, library):
 def timing_section(timings):
     libraries = [lib for lib in ("numerix", "numpy", "jax") if any(lib in t.libraries for t in timings)]
     lines = ["## Times per call", "",
+             "Each library times in processes of its own, the libraries taking turns in a random order each round "
+             "(in a shared process, OpenBLAS's threads spinning after a NumPy call slowed the next library's call). "
              "Median (90th percentile) over all samples of all processes; the ratio is numerix's median over the "
              "best other library's (and, under it, the same with each library at its fastest process's median). "
              "Rates at the median: GB/s counts the bytes a call must read and write once "

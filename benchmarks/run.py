@@ -2,8 +2,11 @@
 and, when it is installed, JAX jit; writes BENCHMARKS.md.
 
 Every measurement runs in a fresh worker process (benchmarks/measure.py), several times per workload, the workloads
-taking turns so that a slow spell of the machine spreads over all of them; inside a worker the libraries alternate
-sample by sample, in a random order. Medians and 90th percentiles are over the samples of all of a workload's processes.
+taking turns so that a slow spell of the machine spreads over all of them. Each library times in a process of its own,
+the libraries taking turns in a random order each round: a library's threads may keep spinning after its call
+(OpenBLAS's: ~100 ms of a core after each NumPy matmul, measured here), which in a shared process slows whichever
+library runs next (numerix's MLP step: 3.1 ms after itself, 4.7 ms right after NumPy's). Medians and 90th
+percentiles are over the samples of all of a workload's processes.
 On a shared machine a worker first waits (up to 20 s, 120 s over the run: --patience) for other processes to quiet
 down; the load they still put on the machine is measured and reported with the times.
 Options: --processes N (timing processes per workload), --only chain,softmax,... (a subset), --memory-calls N,
@@ -12,6 +15,7 @@ import argparse
 import datetime
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -60,6 +64,19 @@ def worker(arguments, cache_dir, log, patience=None):
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def merged(parts):
+    """One round's timing processes of a workload, one per library, as one run of all the libraries."""
+    errors = [p["error"] for p in parts if "error" in p]
+    if errors:
+        return {"error": "\n".join(errors)}
+    run = {"workload": parts[0]["workload"], "layers": None,
+           "other_load": max(p["other_load"] for p in parts)}
+    for field in ("wall", "cpu", "checks", "setup"):
+        run[field] = {library: value for p in parts for library, value in p[field].items()}
+    run["layers"] = next((p["layers"] for p in parts if p["layers"]), None)
+    return run
+
+
 def run(options, log):
     workloads = [w for w in WORKLOADS if not options.only or w in options.only]
     libraries = available_libraries()
@@ -70,8 +87,9 @@ def run(options, log):
         for round_index in range(options.processes):
             log(f"timing, round {round_index + 1} of {options.processes}")
             for name in workloads:
-                arguments = ["timing", name, str(round_index)]  # the seed of its order
-                results["timing"][name].append(worker(arguments, timing_cache, log, patience))
+                order = random.Random(round_index).sample(libraries, len(libraries))
+                parts = [worker(["timing", name, library], timing_cache, log, patience) for library in order]
+                results["timing"][name].append(merged(parts))
         if not options.only or "compile" in options.only:
             for round_index in range(COMPILE_ROUNDS):
                 log(f"compile, round {round_index + 1} of {COMPILE_ROUNDS}")

@@ -11,7 +11,7 @@ from benchmarks.workloads import WORKLOADS
 
 class Program(NamedTuple):
     text: str  # StableHLO, as defn hands it to iree-compile
-    flags: list  # iree-compile flags defn uses
+    flags: list  # iree-compile flags defn uses, less the execution model's (iree.execution_flags)
     entry: str
     arrays: list  # the executable's NumPy arguments, in order
     compiled: object  # defn's Compiled program
@@ -21,25 +21,16 @@ class Program(NamedTuple):
 def numerix_program(name):
     """The program numerix compiles for a workload, as defn compiles it."""
     from numerix.runtime import iree
-    captured = {}
-    inner = iree.compile_stablehlo
-
-    def capture(text, target="llvm-cpu", flags=(), cache=iree.CACHE):
-        captured.update(text=text, flags=list(flags))
-        return inner(text, target, flags, cache)
-    iree.compile_stablehlo = capture
-    try:
-        workload = WORKLOADS[name]
-        inputs = workload.inputs()
-        call = workload.build["numerix"](inputs)
-        call()
-    finally:
-        iree.compile_stablehlo = inner
+    workload = WORKLOADS[name]
+    call = workload.build["numerix"](workload.inputs())
+    call()
     fn, args = call.defn, call.args
     key, leaves = fn._signature(args, {})
     compiled = fn._cache[key]
+    text = compiled.lowered.as_text("stablehlo")
+    flags = iree.flags_for("llvm-cpu", text)  # without the execution model's: each experiment calls its own way
     arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
-    return Program(captured["text"], captured["flags"], fn.entry, arrays, compiled, call)
+    return Program(text, flags, fn.entry, arrays, compiled, call)
 
 
 def compile_vmfb(text, flags):

@@ -11,13 +11,17 @@ not fuse uses it (a dot, a func.return, a call), when a broadcast reads it (the 
 the generic), or when fusions that do not contain each other use it. In that last case a cheap op of one varying
 operand (a conversion, a negation, x * 2, ...) is instead computed again in each fusion: that costs an ALU op per
 element and saves writing the value and reading it back. Ops are visited consumers first, so each op joins the
-fusions of its users; a reduction always starts its own fusion (its result is complete only after the loop)."""
+fusions of its users; a reduction always starts its own fusion (its result is complete only after the loop).
+
+How large a fusion grows: its generic becomes one IREE dispatch with a buffer binding per tensor it reads or writes,
+and IREE refuses a dispatch of more than 32 (fusion_to_linalg.py's MAX_BINDINGS). An op that would take its fusion
+past that starts a fusion of its own instead, so a long chain becomes several fusions, filled from its end."""
 from iree.compiler import ir
 
 from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
 
-from .fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS, can_emit, splat_value
+from .fusion_to_linalg import MAX_BINDINGS, REDUCTIONS, SCALAR_EMITTERS, can_emit, splat_value
 from .registry import register_pass
 
 # Elementwise ops cheap enough to compute again in each fusion that uses them (when their other operands are splat
@@ -50,6 +54,7 @@ class _Fuser:
         self.kind = {op: self._kind(op) for op in self.ops}
         self.groups = []  # root op of each fusion
         self.member_of = {}  # computing op -> indices of the fusions that compute it
+        self.reads = []  # the tensors each fusion reads (its generic's inputs: bindings, with its results)
 
     @staticmethod
     def _kind(op):
@@ -98,13 +103,34 @@ class _Fuser:
                 return
             groups |= self.member_of[user]
         if len(groups) == 1 or groups and self._cheap_to_repeat(op):
-            self.member_of[op] = groups
-        else:
-            self._new_group(op)
+            # Joining, op's value is computed inside instead of read, and what op reads is read. (No member makes a
+            # value op reads: ops join consumers first.)
+            grown = {g: self.reads[g] - set(op.results) | self._reads(op) for g in groups}
+            if all(len(reads) + len(self.groups[g].results) <= MAX_BINDINGS for g, reads in grown.items()):
+                self.member_of[op] = groups
+                for g, reads in grown.items():
+                    self.reads[g] = reads
+                return
+        self._new_group(op)
 
     def _new_group(self, op):
         self.groups.append(op)
         self.member_of[op] = {len(self.groups) - 1}
+        self.reads.append(self._reads(op))
+
+    def _reads(self, op):
+        """The tensors op makes its fusion read: its operands, seen through the splat constants (no tensor) and
+        broadcasts (their operand) that are copied in beside it."""
+        reads, pending = set(), list(op.operands)
+        while pending:
+            value = pending.pop()
+            producer = nx_ops.defining_op(value)
+            kind = self.kind.get(producer)
+            if kind == "broadcast":
+                pending.append(producer.operands[0])
+            elif kind != "constant":
+                reads.add(value)
+        return reads
 
     def _cheap_to_repeat(self, op):
         varying = [v for v in op.operands if self._constant_producer(v) is None]

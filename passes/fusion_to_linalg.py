@@ -7,7 +7,16 @@ its StableHLO lowering (passes/lower_*.py) run on a ScalarBuilder, so the numeri
 
 Storage follows passes/to_stablehlo.py: inside, integers are signless; an unsigned operand is reinterpreted as
 signless where the generic reads it and the result back as unsigned where it leaves, by bitcasts IREE folds away.
-Everything outside fusions is left to nx-to-stablehlo, which runs after this pass."""
+Everything outside fusions is left to nx-to-stablehlo, which runs after this pass.
+
+Fusions IREE would merge past its binding limit are kept apart. IREE 3.13 merges an elementwise linalg.generic into
+the generic that consumes it (its multi-use producer fusion) with no check of the merged dispatch's buffer bindings,
+so it would merge the fusions nx-fuse split a long chain into (to keep each within MAX_BINDINGS) back into one
+dispatch that IREE's HAL refuses. So fusions joined by their results form clusters, each touching at most
+MAX_BINDINGS distinct tensors (which bounds any part of a cluster IREE merges, as each binding is one of them), and a
+result that would take its consumer's cluster past that reaches it through a stablehlo.optimization_barrier, which
+IREE does not fuse across. Only programs near the limit get one (examples/digits.py's training step, 31 fusions,
+gets none)."""
 import math
 
 import numpy as np
@@ -39,6 +48,11 @@ FUSIBLE_ELEMENTWISE = (
     "greater", "greater_equal", "select", "as_type", "bitcast",
 )
 SCALAR_EMITTERS = {name: LOWERINGS[name] for name in FUSIBLE_ELEMENTWISE}
+# The most distinct tensors one dispatch may read and write. IREE gives a dispatch a buffer binding per tensor, and its
+# HAL refuses a dispatch of more than 32 when the module loads ("binding count 41 > 32"). Measured with IREE 3.13: a
+# generic of 31 inputs and 1 result loads, of 32 and 1 does not; IREE adds no bindings of its own (splat constants
+# are scalars in the body, reduction inits are fills, non-splat constants are inputs like any other).
+MAX_BINDINGS = 32
 
 
 # ---- reductions that end a fusion: scalar combiner and identity, by nx type ----
@@ -148,13 +162,48 @@ def _try_scalar_code(name, types, out, attrs):
 @register_pass("nx-fusion-to-linalg", dialects=("arith", "math", "tensor", "linalg", "stablehlo", "chlo"))
 def fusion_to_linalg(module):
     with module.context:
-        for op in [op for op in nx_ops.all_ops(module) if op.name == nx_fusion.FUSION]:
+        fusions = [op for op in nx_ops.all_ops(module) if op.name == nx_fusion.FUSION]
+        for op, separated in zip(fusions, _separated_operands(fusions)):
             with op.location, ir.InsertionPoint(op):
+                for position in separated:
+                    op.operands[position] = _barrier(op.operands[position])
                 results = _Generic(op).lower()
             for old, new in zip(op.results, results):
                 old.replace_all_uses_with(new)
             op.erase()
     return module
+
+
+def _separated_operands(fusions):
+    """For each fusion, the positions of the operands that must reach it through a barrier: results of other fusions
+    that would take its cluster (the fusions IREE may merge with it) past MAX_BINDINGS tensors. Fusions join clusters
+    in program order, producers first. Planned before any fusion is lowered: an op's hash changes with its operands,
+    so fusions cannot be looked up once the IR changes."""
+    index = {fusion: i for i, fusion in enumerate(fusions)}
+    cluster = list(range(len(fusions)))  # fusion -> its cluster
+    members = [[i] for i in range(len(fusions))]  # cluster -> its fusions
+    tensors = [set(f.operands) | set(f.results) for f in fusions]  # cluster -> the tensors its fusions touch
+    separated = []
+    for i, fusion in enumerate(fusions):
+        positions = []
+        for position, value in enumerate(fusion.operands):
+            producer = index.get(nx_ops.defining_op(value))
+            if producer is None or cluster[producer] == cluster[i]:
+                continue
+            mine, theirs = cluster[i], cluster[producer]
+            if len(tensors[mine] | tensors[theirs]) > MAX_BINDINGS:
+                positions.append(position)
+                continue
+            tensors[mine] |= tensors[theirs]
+            members[mine] += members[theirs]
+            for j in members[theirs]:
+                cluster[j] = mine
+        separated.append(positions)
+    return separated
+
+
+def _barrier(value):
+    return ir.Operation.create("stablehlo.optimization_barrier", results=[value.type], operands=[value]).result
 
 
 def _error(fusion, message):

@@ -1,8 +1,9 @@
 """nx-fuse and nx-fusion-to-linalg: which ops fuse; every fusible elementwise op on every type its schema accepts, run
 fused through IREE and compared with its NumPy rule (one module per type, so one IREE compile each); reductions that
 end a chain; constants, conversions and odd shapes inside fusions; softmax and a 10-op chain through defn with fusion
-on against the evaluator; and, as a property, that fusing random programs keeps their meaning bit for bit.
-tests/lit/fuse*.mlir and fusion_to_linalg*.mlir show the IR."""
+on against the evaluator; programs past IREE's limit of 32 tensors a dispatch reads and writes; and, as a property,
+that fusing random programs keeps their meaning bit for bit. tests/lit/fuse*.mlir and fusion_to_linalg*.mlir show
+the IR."""
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -21,6 +22,7 @@ from numerix.dialect.elementwise import ELEMENTWISE
 from numerix.dialect.reduction import REDUCE
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dispatch import apply
+from numerix.passes import fuse
 from numerix.passes.fusion_to_linalg import REDUCTIONS, SCALAR_EMITTERS, can_emit
 from numerix.passes.registry import run_passes
 from numerix.runtime.compilers import get_compiler
@@ -244,6 +246,63 @@ def test_logsumexp_fuses_its_chain_into_the_reduction():
     region = text[text.index('"nx.exp"'):]
     assert region.index('"nx.sum"') < region.index('"nx.yield"')  # exp and sum in one fusion
     assert_close(f(x).numpy(), nx.defn(lambda x: nx.logsumexp(x, axis=1), compiler="evaluator")(x).numpy(), "f32")
+
+
+# ---- IREE's binding limit: a dispatch reads and writes at most 32 tensors ----
+
+def long_chain(*xs):
+    out = xs[0]
+    for x in xs[1:]:
+        out = out * 1.01 + x
+    return out
+
+
+def chain_of_returned_parts(*xs):
+    """Three chains of 12 arguments, each continuing the last: nx-fuse keeps them apart (each part is returned), and
+    IREE would merge all three into one dispatch of 39 bindings."""
+    a = long_chain(*xs[:12])
+    b = long_chain(a, *xs[12:24])
+    return a, b, long_chain(b, *xs[24:36])
+
+
+def _numpy(fn, xs):
+    """fn run by NumPy on the arrays: a tuple of arrays."""
+    out = fn(*xs)
+    return out if isinstance(out, tuple) else (out,)
+
+
+@pytest.mark.parametrize("fn, count, fusions", [(long_chain, 40, 2), (long_chain, 100, 4),
+                                                (chain_of_returned_parts, 36, 3)],
+                         ids=["40-argument chain", "100-argument chain", "chain of returned parts"])
+def test_programs_past_the_binding_limit_run(fn, count, fusions):
+    """One fusion of a chain over 40 arguments would be a dispatch of 41 bindings, which IREE refuses to load: nx-fuse
+    splits it, and nx-fusion-to-linalg keeps IREE from merging the parts again."""
+    xs = [np.random.default_rng(i).uniform(-1, 1, 8).astype(np.float32) for i in range(count)]
+    f = nx.defn(fn, compiler="iree")
+    assert f.lower(*xs).as_text("nx-optimized").count('"nx.fusion"') == fusions
+    got = f(*xs)
+    for g, want in zip(got if isinstance(got, tuple) else (got,), _numpy(fn, xs)):
+        assert_close(g.numpy(), want, "f32")
+
+
+def test_many_results_of_one_input_run():
+    x = np.linspace(-1, 1, 8, dtype=np.float32)
+    f = nx.defn(lambda x: tuple(x * (1.0 + i) + i for i in range(40)), compiler="iree")
+    results = f(x)
+    assert len(results) == 40
+    for i, got in enumerate(results):
+        assert_close(got.numpy(), x * np.float32(1.0 + i) + np.float32(i), "f32")
+
+
+def test_a_dispatch_past_the_binding_limit_is_a_clear_error(monkeypatch):
+    """One fusion of the 40-argument chain (nx-fuse's limit lifted here) is one dispatch of 41 bindings, which IREE
+    refuses to load: an NxValueError naming the cause, not IREE's IndexError."""
+    monkeypatch.setattr(fuse, "MAX_BINDINGS", 41)
+    lowered = nx.defn(long_chain).lower(*[np.ones(8, np.float32)] * 40)
+    module = fused(nx_ops.clone_module(lowered.module))
+    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"]
+    with pytest.raises(nx.NxValueError, match="more tensors than the 32 buffer bindings"):
+        compiled(module, lowered.entry)
 
 
 # ---- property: fusing keeps meaning ----

@@ -163,3 +163,60 @@ func.func @complex_values(%re: tensor<4xf32>, %im: tensor<4xf32>) -> tensor<4xf3
   %a = "nx.abs"(%r) : (tensor<4xf32>) -> tensor<4xf32>
   return %a : tensor<4xf32>
 }
+
+// Past the binding limit: a fusion's generic is one IREE dispatch, which may bind at most 32 tensors read or written.
+// A chain over 33 inputs would read 33 and write 1, so the fusion that ends it stops growing when full (31 read, 1
+// written), and the rest of the chain is a fusion of its own.
+// CHECK-LABEL: func.func @past_the_binding_limit
+// CHECK-NEXT: %[[A:.*]] = "nx.fusion"(%arg0, %arg1, %arg2) ({
+// CHECK-NEXT: ^bb0
+// CHECK-COUNT-2: "nx.add"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: %[[B:.*]] = "nx.fusion"(%[[A]], %arg3, %arg4, %arg5, %arg6, %arg7, %arg8, %arg9, %arg10, %arg11, %arg12, %arg13, %arg14, %arg15, %arg16, %arg17, %arg18, %arg19, %arg20, %arg21, %arg22, %arg23, %arg24, %arg25, %arg26, %arg27, %arg28, %arg29, %arg30, %arg31, %arg32) ({
+// CHECK-NEXT: ^bb0
+// CHECK-COUNT-30: "nx.add"
+// CHECK-NEXT: "nx.yield"
+// CHECK-NEXT: })
+// CHECK-NEXT: return %[[B]]
+func.func @past_the_binding_limit(%x0: tensor<4xf32>, %x1: tensor<4xf32>, %x2: tensor<4xf32>, %x3: tensor<4xf32>, %x4: tensor<4xf32>,
+    %x5: tensor<4xf32>, %x6: tensor<4xf32>, %x7: tensor<4xf32>, %x8: tensor<4xf32>, %x9: tensor<4xf32>,
+    %x10: tensor<4xf32>, %x11: tensor<4xf32>, %x12: tensor<4xf32>, %x13: tensor<4xf32>, %x14: tensor<4xf32>,
+    %x15: tensor<4xf32>, %x16: tensor<4xf32>, %x17: tensor<4xf32>, %x18: tensor<4xf32>, %x19: tensor<4xf32>,
+    %x20: tensor<4xf32>, %x21: tensor<4xf32>, %x22: tensor<4xf32>, %x23: tensor<4xf32>, %x24: tensor<4xf32>,
+    %x25: tensor<4xf32>, %x26: tensor<4xf32>, %x27: tensor<4xf32>, %x28: tensor<4xf32>, %x29: tensor<4xf32>,
+    %x30: tensor<4xf32>, %x31: tensor<4xf32>, %x32: tensor<4xf32>) -> tensor<4xf32> {
+  %s1 = "nx.add"(%x0, %x1) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s2 = "nx.add"(%s1, %x2) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s3 = "nx.add"(%s2, %x3) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s4 = "nx.add"(%s3, %x4) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s5 = "nx.add"(%s4, %x5) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s6 = "nx.add"(%s5, %x6) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s7 = "nx.add"(%s6, %x7) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s8 = "nx.add"(%s7, %x8) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s9 = "nx.add"(%s8, %x9) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s10 = "nx.add"(%s9, %x10) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s11 = "nx.add"(%s10, %x11) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s12 = "nx.add"(%s11, %x12) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s13 = "nx.add"(%s12, %x13) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s14 = "nx.add"(%s13, %x14) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s15 = "nx.add"(%s14, %x15) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s16 = "nx.add"(%s15, %x16) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s17 = "nx.add"(%s16, %x17) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s18 = "nx.add"(%s17, %x18) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s19 = "nx.add"(%s18, %x19) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s20 = "nx.add"(%s19, %x20) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s21 = "nx.add"(%s20, %x21) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s22 = "nx.add"(%s21, %x22) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s23 = "nx.add"(%s22, %x23) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s24 = "nx.add"(%s23, %x24) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s25 = "nx.add"(%s24, %x25) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s26 = "nx.add"(%s25, %x26) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s27 = "nx.add"(%s26, %x27) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s28 = "nx.add"(%s27, %x28) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s29 = "nx.add"(%s28, %x29) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s30 = "nx.add"(%s29, %x30) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s31 = "nx.add"(%s30, %x31) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %s32 = "nx.add"(%s31, %x32) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %s32 : tensor<4xf32>
+}

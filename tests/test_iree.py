@@ -262,3 +262,45 @@ def test_memory_stays_flat_over_repeated_calls():
     for _ in range(2000):  # 2000 * 4 arguments and results of 128 KiB: 1 GiB if any were kept
         run(aligned, aligned), run(copied, copied)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 32 << 10  # KiB
+
+
+def test_small_arguments_reuse_their_buffers_without_leaking_into_results():
+    """Small arguments are copied into buffers kept between calls: a result IREE returns in one of them (the
+    argument itself, a view of it, or either of two picked by a predicate) is copied before the next call refills it."""
+    import numerix as nx
+    f = nx.defn(lambda x, y, pick: (x, nx.reshape(x, (2, 3)), x[1:], x + 1, nx.where(pick, x, y)), compiler="iree")
+
+    def call(start, pick):
+        x = np.arange(start, start + 6, dtype=np.float32)
+        return x, [r.numpy() for r in f(nx.tensor(x), nx.tensor(-x), nx.tensor(pick))]
+    first_x, first = call(0, True)
+    second_x, second = call(10, False)
+    for x, results, picked in ((first_x, first, first_x), (second_x, second, -second_x)):
+        np.testing.assert_array_equal(results[0], x)
+        np.testing.assert_array_equal(results[1], x.reshape(2, 3))
+        np.testing.assert_array_equal(results[2], x[1:])
+        np.testing.assert_array_equal(results[3], x + 1)
+        np.testing.assert_array_equal(results[4], picked)
+        assert not any(r.flags.writeable for r in results)
+
+
+def test_concurrent_calls_of_one_function_on_threads():
+    """A call made while another thread's call holds the kept argument buffers takes the general path."""
+    import threading
+    import numerix as nx
+    f = nx.defn(lambda x: nx.sin(x) * 2 + x, compiler="iree")
+    inputs = [np.full(8, i, np.float32) for i in range(4)]
+    f(nx.tensor(inputs[0]))
+    wrong = []
+
+    def work(x):
+        expected = np.sin(x) * 2 + x
+        for _ in range(500):
+            if not np.allclose(f(nx.tensor(x)).numpy(), expected, rtol=1e-6):
+                wrong.append(x[0])
+    threads = [threading.Thread(target=work, args=(x,)) for x in inputs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not wrong

@@ -62,7 +62,7 @@ class Importing:
             while self.semaphore.query() < self.value:
                 time.sleep(100e-6)
         return tuple(np.frombuffer(results.get_as_object(i, rt.HalBufferView).map(), dtype).reshape(shape)
-                     for i, (shape, dtype, _) in enumerate(inner._outputs))
+                     for i, (shape, dtype, *_) in enumerate(inner._outputs))
 
 
 def _tree(value, leaf):

@@ -280,6 +280,7 @@ class _Generic:
     def lower(self):
         plan = self._plan()
         operands = [self._storage_input(self.fusion.operands[index]) for (index, _), _ in self.inputs]
+        input_maps = [m for _, m in self.inputs]
         nx_out = [nx_ops.tensor_type_of(v.type, "yielded value") for v in self.yielded]
         if self.reductions:
             out_shape = [d for i, d in enumerate(self.shape) if i not in self.axes]
@@ -287,6 +288,15 @@ class _Generic:
             inits = [self.tensor_builder.constant(REDUCTIONS[nx_ops.schema_name(op)][1](t), out_shape, t)
                      for op, t in zip(self.reductions, accumulators)]
             out_maps = [self._output_map()] * len(inits)
+            if not self._reads_every_reduced_axis():
+                # linalg takes each loop's extent from an operand indexed by it (else: "indexing maps are
+                # non-invertible"), and the result drops the reduced axes. When every input broadcasts along one
+                # (sum(broadcast_to(m, (4, 8)) * 2, axis=1), m of shape (4, 1)), an empty tensor of the iteration
+                # shape, read through the identity map and unused in the body, gives that extent; IREE keeps it in
+                # the dispatch (no buffer binding). The fusion itself is sound, so nx-fuse need not split it.
+                operands.append(ir.Operation.create("tensor.empty",
+                                                    results=[Builder.tensor(self.shape, accumulators[0])]).result)
+                input_maps.append(self._identity())
         else:
             accumulators = [t.type for t in nx_out]
             inits = [ir.Operation.create("tensor.empty", results=[Builder.tensor(self.shape, t)]).result
@@ -299,14 +309,14 @@ class _Generic:
         generic = ir.Operation.create(
             "linalg.generic", results=[v.type for v in inits], operands=operands + inits,
             attributes={"indexing_maps": ir.ArrayAttr.get([ir.AffineMapAttr.get(m)
-                                                           for m in [m for _, m in self.inputs] + out_maps]),
+                                                           for m in input_maps + out_maps]),
                         "iterator_types": iterators,
                         "operandSegmentSizes": ir.DenseI32ArrayAttr.get([len(operands), len(inits)])},
             regions=1)
         element_types = [ir.RankedTensorType(v.type).element_type for v in operands + inits]
         body = generic.regions[0].blocks.append(*element_types, arg_locs=[self.fusion.location] * len(element_types))
         with ir.InsertionPoint(body):
-            yielded = self._body(plan, list(body.arguments))
+            yielded = self._body(plan, body.arguments[:len(operands)], body.arguments[len(operands):])
             ir.Operation.create("linalg.yield", results=[], operands=yielded)
         return [self._restore(r, acc, t) for r, acc, t in zip(generic.results, accumulators, nx_out)]
 
@@ -343,7 +353,11 @@ class _Generic:
                 raise _error(self.fusion, f"holds {op.name} on {types}, which has no scalar code")
         return plan
 
-    def _body(self, plan, body_arguments):
+    def _reads_every_reduced_axis(self):
+        read = {e.position for _, m in self.inputs for e in m.results if isinstance(e, ir.AffineDimExpr)}
+        return set(self.axes) <= read
+
+    def _body(self, plan, inputs, accumulators):
         b = ScalarBuilder()
         scalars = {}
 
@@ -351,14 +365,14 @@ class _Generic:
             if value not in scalars:
                 source = plan[value]
                 if source[0] == "input":
-                    scalars[value] = body_arguments[source[1]]
+                    scalars[value] = inputs[source[1]]
                 elif source[0] == "constant":
                     scalars[value] = b.splat(source[1], source[2])
                 else:
                     raise _error(self.fusion, "uses a value before it is computed")
             return scalars[value]
 
-        accumulators = dict(zip([op.result for op in self.reductions], body_arguments[len(self.inputs):]))
+        accumulators = dict(zip([op.result for op in self.reductions], accumulators))
         for op in self.ops:
             if plan[op.result][0] != "op":
                 continue

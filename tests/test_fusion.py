@@ -213,6 +213,34 @@ def test_odd_shapes(shape, axes):
     assert_close(f(x, s).numpy(), nx.defn(g, compiler="evaluator")(x, s).numpy(), "f32")
 
 
+def broadcasts_only(xp, x, m, v, c, b, k):
+    """Fusions that read nothing but broadcasts and splat constants (xp: numerix or NumPy). Those ending in a reduction
+    along a broadcast axis have no input that spans it: the generic reads an empty tensor for that loop's extent."""
+    def stretch_sum(y):
+        return xp.broadcast_to(xp.sum(y, axis=1, keepdims=True), (4, 8)) * 0.1
+
+    return (stretch_sum(stretch_sum(x)),  # the second sum's fusion reads only the first sum, broadcast
+            xp.sum(xp.broadcast_to(m, (4, 8)) * 2.0, axis=1),  # an axis of size 1 stretched
+            xp.max(xp.broadcast_to(v, (3, 4)) - 1.0, axis=0),  # a new axis
+            xp.sum(xp.broadcast_to(c, (4, 8)) * 2.0),  # a scalar, over all axes
+            xp.prod(xp.broadcast_to(c, (2, 3)) * 0.5, axis=0, keepdims=True),
+            xp.sum(xp.broadcast_to(c, (4, 8))),  # no elementwise op: not a fusion
+            xp.broadcast_to(c, (4, 8)) * 2.0,  # no reduction
+            xp.any(xp.logical_not(xp.broadcast_to(b, (4, 8))), axis=1),
+            xp.max(xp.broadcast_to(k, (4, 8)) + 3, axis=1))
+
+
+@pytest.mark.parametrize("compiler", ["iree", "evaluator"])
+def test_fusions_that_read_only_broadcasts(compiler):
+    rows = np.arange(4, dtype=np.float32)
+    args = (np.arange(32, dtype=np.float32).reshape(4, 8), rows.reshape(4, 1), rows, np.float32(1.5), np.bool_(False),
+            rows.astype(np.uint8).reshape(4, 1))
+    f = nx.defn(lambda *a: broadcasts_only(nx, *a), compiler=compiler)
+    assert f.lower(*args).as_text("nx-optimized").count('"nx.fusion"') == 8
+    for got, want in zip(f(*args), broadcasts_only(np, *args)):
+        assert_close(got.numpy(), want, want.dtype)
+
+
 # ---- through defn, against the evaluator ----
 
 def softmax(x):

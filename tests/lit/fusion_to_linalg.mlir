@@ -73,6 +73,30 @@ func.func @reduction(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
   return %0 : tensor<4x1xf32>
 }
 
+// A reduction along an axis that every input broadcasts reads, besides, an empty tensor of the iteration shape through
+// the identity map: linalg takes the reduced loop's extent from it (no other operand indexes by d1). The body ignores it.
+// CHECK-LABEL: func.func @reduction_of_broadcasts
+// CHECK-NEXT: %[[Z:.*]] = stablehlo.constant dense<0.000000e+00> : tensor<4xf32>
+// CHECK-NEXT: %[[E:.*]] = tensor.empty() : tensor<4x8xf32>
+// CHECK-NEXT: %[[G:.*]] = linalg.generic {indexing_maps = [#[[STRETCH]], #[[SCALAR]], #[[ID]], #[[ROWS]]], iterator_types = ["parallel", "reduction"]} ins(%arg0, %arg1, %[[E]] : tensor<4x1xf32>, tensor<f32>, tensor<4x8xf32>) outs(%[[Z]] : tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[M:.*]]: f32, %[[S:.*]]: f32, %{{.*}}: f32, %[[ACC:.*]]: f32):
+// CHECK-NEXT: %[[P:.*]] = arith.mulf %[[M]], %[[S]] : f32
+// CHECK-NEXT: %[[A:.*]] = arith.addf %[[ACC]], %[[P]] : f32
+// CHECK-NEXT: linalg.yield %[[A]] : f32
+// CHECK-NEXT: } -> tensor<4xf32>
+// CHECK-NEXT: return %[[G]]
+func.func @reduction_of_broadcasts(%m: tensor<4x1xf32>, %s: tensor<f32>) -> tensor<4xf32> {
+  %0 = "nx.fusion"(%m, %s) ({
+  ^bb0(%ma: tensor<4x1xf32>, %sa: tensor<f32>):
+    %mb = "nx.broadcast"(%ma) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
+    %sb = "nx.broadcast"(%sa) {axes = array<i64>, shape = array<i64: 4, 8>} : (tensor<f32>) -> tensor<4x8xf32>
+    %1 = "nx.multiply"(%mb, %sb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    %2 = "nx.sum"(%1) {axes = array<i64: 1>, keep_axes = false} : (tensor<4x8xf32>) -> tensor<4xf32>
+    "nx.yield"(%2) : (tensor<4xf32>) -> ()
+  }) : (tensor<4x1xf32>, tensor<f32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
 // Several reductions over the same axes make one generic with a result each, in the order they are yielded.
 // CHECK-LABEL: func.func @two_reductions
 // CHECK-NEXT: %[[LOW:.*]] = stablehlo.constant dense<0xFF800000> : tensor<4xf32>

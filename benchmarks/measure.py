@@ -102,7 +102,10 @@ def call_layers(call, count):
 
         def lookup():
             fn._cache.get(fn._signature(args, {})[0])
-        layers = {"defn call": call, "arguments to IREE": lambda: executable.arguments(arrays),
+        staging = executable._staging  # small arguments: refilled buffers instead of new ones
+        layers = {"defn call": call,
+                  "arguments to IREE": (lambda: executable.staged_arguments(staging, arrays)) if staging else
+                  (lambda: executable.arguments(arrays)),
                   "executable": lambda: executable(*arrays)}
         lookup()
     except (AttributeError, KeyError, TypeError):

@@ -155,8 +155,9 @@ def timing_section(timings):
 def layers_section(timings):
     lines = ["## Where a numerix call spends its time", "",
              "Medians of layers of the defn call, each timed on its own, alternately, in the timing processes: "
-             "the whole call; handing the arguments to IREE (each copied into an IREE buffer, or imported without "
-             "a copy when it is large and aligned); the executable (that, the IREE call, the results mapped as "
+             "the whole call; handing the arguments to IREE (each copied into a new IREE buffer, or imported "
+             "without a copy when it is large and aligned, or, when all are small, copied into buffers kept "
+             "between calls); the executable (that, the IREE call, the results mapped as "
              "arrays); and, in a loop of its own, finding the signature and the "
              "compiled program. The defn call "
              "less the executable is defn's Python around it (signature, arguments to NumPy, results wrapped as "

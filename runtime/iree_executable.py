@@ -165,6 +165,16 @@ class Executable:
         return _unaliased(outputs, imported) if imported else outputs
 
     def _call_staged(self, staging, arrays):
+        results = rt.VmVariantList(len(self._outputs))
+        self._context.invoke(self._function, self.staged_arguments(staging, arrays), results)
+        outputs = self._results(results)
+        for index, candidates in staging.aliases:
+            if any(np.may_share_memory(outputs[index], kept) for kept in candidates):
+                outputs = outputs[:index] + (_read_only_copy(outputs[index]),) + outputs[index + 1:]
+        return outputs
+
+    def staged_arguments(self, staging, arrays):
+        """The argument list of a call on `arrays` with `staging`'s buffers, refilled (the caller holds its lock)."""
         inputs = self._inputs
         if len(arrays) != len(inputs):
             raise NxValueError(f"takes {len(inputs)} arrays, got {len(arrays)}", op="iree")
@@ -172,13 +182,7 @@ class Executable:
             if array.shape != shape or array.dtype != dtype:
                 self._mismatch(arrays)
             kept[...] = array if raw is None else array.view(raw)
-        results = rt.VmVariantList(len(self._outputs))
-        self._context.invoke(self._function, staging.args, results)
-        outputs = self._results(results)
-        for index, candidates in staging.aliases:
-            if any(np.may_share_memory(outputs[index], kept) for kept in candidates):
-                outputs = outputs[:index] + (_read_only_copy(outputs[index]),) + outputs[index + 1:]
-        return outputs
+        return staging.args
 
     def _results(self, results):
         # frombuffer over the mapping: the array holds the mapping, which holds IREE's buffer.

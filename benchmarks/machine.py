@@ -1,8 +1,12 @@
 """The machine and the library versions, for the report."""
+import concurrent.futures
+import gc
 import importlib.metadata
 import os
 import platform
 import time
+
+import numpy as np
 
 
 def cpu():
@@ -68,3 +72,21 @@ def wait_until_quiet(threshold=0.3, patience=30.0):
     while load > threshold and time.monotonic() < deadline:
         load = busy_cores()
     return load
+
+
+def copy_bandwidth(nbytes=16 << 20, samples=40):
+    """The memory bandwidth the bandwidth goals are measured against: bytes read and written per second by a copy
+    of `nbytes` split over all cores (NumPy's copyto, which lets go of the GIL), each sample timed as the workloads
+    are (after gc.collect()); the fastest sample, so that the limit is the copy at its best."""
+    count = nbytes // 4
+    source, target = np.ones(count, np.float32), np.empty(count, np.float32)
+    bounds = np.linspace(0, count, (os.cpu_count() or 1) + 1).astype(int)
+    parts = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:])]
+    best = float("inf")
+    with concurrent.futures.ThreadPoolExecutor(len(parts)) as pool:
+        for _ in range(samples):
+            gc.collect()
+            start = time.perf_counter()
+            list(pool.map(lambda part: np.copyto(target[part], source[part]), parts))
+            best = min(best, time.perf_counter() - start)
+    return 2 * nbytes / best

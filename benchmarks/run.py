@@ -124,6 +124,7 @@ def main(argv=None):
                "command": "python -m benchmarks.run" + "".join(f" {a}" for a in (argv or sys.argv[1:])),
                "cpu": machine.cpu(), "memory_gib": machine.memory_gib(), "versions": machine.versions(),
                "load_before": machine.load_average(), "libraries": available_libraries()}
+    context["bandwidth"] = machine.copy_bandwidth()
     started = time.perf_counter()
     results = run(options, log)
     context["duration"] = time.perf_counter() - started

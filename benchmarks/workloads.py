@@ -74,6 +74,31 @@ def chain_jax(inputs):
     return lambda: chain(x).block_until_ready()
 
 
+# ---- 1b. one elementwise op over the chain's data: the bandwidth probe ----
+# Memory-bound on any library that fuses: what the call path and the memory reach, beside the chain's arithmetic.
+
+def scale_numpy(inputs):
+    x = inputs["x"]
+    return lambda: x * np.float32(1.5) + np.float32(0.5)
+
+
+def scale_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def scale(x):
+        return x * 1.5 + 0.5
+    return numerix_call(scale, nx.tensor(inputs["x"]))
+
+
+def scale_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    scale = jax.jit(lambda x: x * 1.5 + 0.5)
+    x = jnp.asarray(inputs["x"])
+    return lambda: scale(x).block_until_ready()
+
+
 # ---- 2. softmax over rows ----
 
 def softmax_inputs():
@@ -285,6 +310,9 @@ WORKLOADS = {
     "chain": Workload("10-op elementwise chain, 4M f32", chain_inputs, _numpy_reference(chain_numpy),
                       {"numpy": chain_numpy, "numerix": chain_numerix, "jax": chain_jax},
                       rtol=2e-6, atol=2e-6, calls_per_sample=1, samples=25, bytes_moved=2 * 4 * (4 << 20)),
+    "scale": Workload("1-op elementwise x*1.5+0.5, 4M f32 (bandwidth probe)", chain_inputs,
+                      _numpy_reference(scale_numpy), {"numpy": scale_numpy, "numerix": scale_numerix, "jax": scale_jax},
+                      rtol=1e-6, atol=1e-6, calls_per_sample=1, samples=25, bytes_moved=2 * 4 * (4 << 20)),
     "softmax": Workload("softmax over rows, 2048x1024 f32", softmax_inputs, _numpy_reference(softmax_numpy),
                         {"numpy": softmax_numpy, "numerix": softmax_numerix, "jax": softmax_jax},
                         rtol=1e-5, atol=1e-9, calls_per_sample=1, samples=40, bytes_moved=2 * 4 * ROWS * COLS),

@@ -5,7 +5,8 @@ The key hashes the compiler's input text with the target, the flags and the comp
 what would be compiled makes a new entry. Disk entries are written whole or not at all (a temporary file renamed
 into place), and each carries a digest of its payload: a truncated or corrupt entry reads as missing and is
 compiled and written again. The directory is NUMERIX_CACHE_DIR, else $XDG_CACHE_HOME/numerix, else
-~/.cache/numerix."""
+~/.cache/numerix. Each cache directory keeps at most NUMERIX_CACHE_MAX_BYTES (default 1 GiB): a write that takes it
+past that removes the least recently used entries (a read marks an entry used) until it holds 3/4 of it."""
 import functools
 import hashlib
 import importlib
@@ -105,6 +106,10 @@ class CompileCache:
         payload = data[header:]
         if hashlib.sha256(payload).digest() != data[len(_MAGIC):header]:
             return None
+        try:
+            os.utime(self.path(entry_key))  # used now: the last to be evicted
+        except OSError:
+            pass
         return payload
 
     def _write(self, entry_key, payload):
@@ -116,9 +121,37 @@ class CompileCache:
                 with os.fdopen(handle, "wb") as f:
                     f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
                 os.replace(temporary, self.path(entry_key))
+                self._evict(keep=entry_key + ".bin")
             except BaseException:
                 os.unlink(temporary)
                 raise
         except OSError as error:  # a cache that cannot be written only costs a compile next time
             warnings.warn(f"numerix: cannot write the compile cache in {directory}: {error}", RuntimeWarning,
                           stacklevel=3)
+
+    def _evict(self, keep):
+        """Removes the least recently used entries while the directory holds more than max_bytes()."""
+        limit = max_bytes()
+        entries, total = [], 0
+        with os.scandir(self.directory) as found:
+            for entry in found:
+                try:
+                    stat = entry.stat()
+                except FileNotFoundError:  # another process evicted it meanwhile
+                    continue
+                if entry.name.endswith(".bin"):
+                    total += stat.st_size
+                    if entry.name != keep:
+                        entries.append((stat.st_mtime, stat.st_size, entry.path))
+        for _, size, path in sorted(entries) if total > limit else ():
+            if total <= limit * 3 // 4:
+                break
+            try:
+                os.unlink(path)
+            except FileNotFoundError:  # another process evicted it first
+                pass
+            total -= size
+
+
+def max_bytes():
+    return int(os.environ.get("NUMERIX_CACHE_MAX_BYTES", 1 << 30))

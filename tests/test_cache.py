@@ -138,3 +138,16 @@ def test_a_traced_program_is_reused_only_by_the_same_numerix(monkeypatch):
     monkeypatch.setattr(iree, "source_fingerprint", lambda: f"numerix after an edit {edition}")
     np.testing.assert_allclose(call(), expected)
     assert len(passes) == 2
+
+
+def test_the_disk_cache_keeps_within_its_size_by_evicting_the_least_recently_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMERIX_CACHE_MAX_BYTES", str(4000))
+    cache = CompileCache(str(tmp_path))
+    for index, name in enumerate("abc"):  # ~1050 bytes each with the header
+        cache.get(name, Compiler(bytes([index]) * 1000))
+        os.utime(cache.path(name), (index, index))  # a before b before c
+    fresh = CompileCache(str(tmp_path))
+    assert fresh.get("a", Compiler(b"recompiled")) == bytes([0]) * 1000  # read from disk: a is now the most recent
+    fresh.get("d", Compiler(b"\x03" * 1000))  # past 4000 bytes: evict down to 3000, oldest first (b, then c)
+    remaining = sorted(name[:-4] for name in os.listdir(cache.directory) if name.endswith(".bin"))
+    assert remaining == ["a", "d"]

@@ -224,8 +224,11 @@ class Executable:
         if expected > 300e-6:
             time.sleep(0.7 * expected)
         step = max(20e-6, expected / 40)
-        while semaphore.query() < 1:
-            time.sleep(step)
+        try:
+            while semaphore.query() < 1:
+                time.sleep(step)
+        except RuntimeError as error:  # the work failed: IREE fails its semaphore, and querying raises
+            raise NxValueError(f"the IREE call failed while it ran: {str(error).splitlines()[0]}", op="iree") from None
         recent.append(time.perf_counter() - start)
 
     def _mismatch(self, arrays):

@@ -304,3 +304,14 @@ def test_concurrent_calls_of_one_function_on_threads():
     for thread in threads:
         thread.join()
     assert not wrong
+
+
+def test_work_that_fails_while_it_runs_is_a_numerix_error():
+    """Large work runs asynchronously: a failure reaches the caller through the semaphore it waits on."""
+    import time
+    run = get_compiler("iree").compile(_add_module(), "main", {"driver": "local-task"})
+    assert run._fenced
+    semaphore = run._device.create_semaphore(0)
+    semaphore.fail("out of memory, say")
+    with pytest.raises(NxValueError, match="the IREE call failed while it ran: .*out of memory, say"):
+        run._wait(semaphore, time.perf_counter())

@@ -118,11 +118,7 @@ class Executable:
         try:
             self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])
         except IndexError as error:  # IREE's OUT_OF_RANGE: loading records the dispatches, and checks their bindings
-            if "binding" not in str(error):
-                raise
-            raise NxValueError("IREE cannot load the compiled module: a dispatch (one kernel, as IREE fused it) reads "
-                               "and writes more tensors than the 32 buffer bindings IREE's HAL gives one; IREE says: "
-                               f"{str(error).splitlines()[0]}", op="iree") from None
+            raise _binding_error(error) from None
         self._function = self._module.lookup_function(entry)
         if self._function is None:
             raise NxValueError(f"the compiled module has no function {entry!r}", op="iree")
@@ -144,25 +140,28 @@ class Executable:
             if small and driver in _CPU_DRIVERS and not self._fenced else None
 
     def __call__(self, *arrays):
-        staging = self._staging
-        if staging is not None and staging.lock.acquire(blocking=False):
-            try:
-                return self._call_staged(staging, arrays)
-            finally:
-                staging.lock.release()
-        args, imported = self.arguments(arrays)
-        results = rt.VmVariantList(len(self._outputs))
-        if self._fenced:
-            semaphore = self._device.create_semaphore(0)
-            args.push_ref(_NO_WAIT)
-            args.push_ref(rt.HalFence.create_at(semaphore, 1))
-            start = time.perf_counter()
-            self._context.invoke(self._function, args, results)
-            self._wait(semaphore, start)
-        else:
-            self._context.invoke(self._function, args, results)
-        outputs = self._results(results)
-        return _unaliased(outputs, imported) if imported else outputs
+        try:
+            staging = self._staging
+            if staging is not None and staging.lock.acquire(blocking=False):
+                try:
+                    return self._call_staged(staging, arrays)
+                finally:
+                    staging.lock.release()
+            args, imported = self.arguments(arrays)
+            results = rt.VmVariantList(len(self._outputs))
+            if self._fenced:
+                semaphore = self._device.create_semaphore(0)
+                args.push_ref(_NO_WAIT)
+                args.push_ref(rt.HalFence.create_at(semaphore, 1))
+                start = time.perf_counter()
+                self._context.invoke(self._function, args, results)
+                self._wait(semaphore, start)
+            else:
+                self._context.invoke(self._function, args, results)
+            outputs = self._results(results)
+            return _unaliased(outputs, imported) if imported else outputs
+        except IndexError as error:  # a dispatch in a conditional region is recorded when the call reaches it
+            raise _binding_error(error) from None
 
     def _call_staged(self, staging, arrays):
         results = rt.VmVariantList(len(self._outputs))
@@ -236,6 +235,16 @@ class Executable:
             if array.shape != slot.shape or array.dtype != slot.dtype:
                 raise NxTypeError(f"argument {index} is {array.dtype}{list(array.shape)}; the function takes "
                                   f"{slot.dtype}{list(slot.shape)}", op="iree")
+
+
+def _binding_error(error):
+    """IREE's IndexError when a dispatch needs more buffer bindings than its HAL gives, as a numerix error; any other
+    IndexError as it is."""
+    if "binding" not in str(error):
+        return error
+    return NxValueError("IREE cannot run the compiled module: a dispatch (one kernel, as IREE fused it) reads and "
+                        "writes more tensors than the 32 buffer bindings IREE's HAL gives one; IREE says: "
+                        f"{str(error).splitlines()[0]}", op="iree")
 
 
 def _unaliased(outputs, imported):

@@ -166,6 +166,14 @@ class Executable:
     def _call_staged(self, staging, arrays):
         results = rt.VmVariantList(len(self._outputs))
         self._context.invoke(self._function, self.staged_arguments(staging, arrays), results)
+        if staging.copies_results:  # a copy of a small result costs less than mapping it and checking for aliases
+            copies = []
+            for i, (shape, dtype, size, reshape) in enumerate(self._outputs):
+                copy = np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).copy() if size else \
+                    np.empty(shape, dtype)
+                copy.flags.writeable = False
+                copies.append(copy if reshape is None else copy.reshape(reshape))
+            return tuple(copies)
         outputs = self._results(results)
         for index, candidates in staging.aliases:
             if any(np.may_share_memory(outputs[index], kept) for kept in candidates):
@@ -283,7 +291,9 @@ class _Staging:
             self._mappings.append(buffer.map())
             self.arrays.append(self._mappings[-1].asarray(slot.shape, dtype))
             self.args.push_ref(_BufferView(buffer, slot.shape, slot.element))
-        # (result index, the argument buffers it could lie in: those at least its size), for results that could
+        # Small results are copied out (which also hands IREE's buffer back at once). Otherwise, (result index,
+        # the argument buffers it could lie in: those at least its size), for results that could.
+        self.copies_results = all(t.type.itemsize * math.prod(t.shape) < IMPORT_BYTES for t in outputs)
         self.aliases = []
         for index, t in enumerate(outputs):
             nbytes = t.type.itemsize * math.prod(t.shape)

@@ -264,11 +264,18 @@ def test_memory_stays_flat_over_repeated_calls():
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 32 << 10  # KiB
 
 
-def test_small_arguments_reuse_their_buffers_without_leaking_into_results():
+@pytest.mark.parametrize("large_result", [False, True], ids=["small results, copied", "a large result, mapped"])
+def test_small_arguments_reuse_their_buffers_without_leaking_into_results(large_result):
     """Small arguments are copied into buffers kept between calls: a result IREE returns in one of them (the
-    argument itself, a view of it, or either of two picked by a predicate) is copied before the next call refills it."""
+    argument itself, a view of it, or either of two picked by a predicate) is copied before the next call refills it.
+    (Small results are always copied; with a large one, results are mapped, and those in an argument's buffer
+    copied.)"""
     import numerix as nx
-    f = nx.defn(lambda x, y, pick: (x, nx.reshape(x, (2, 3)), x[1:], x + 1, nx.where(pick, x, y)), compiler="iree")
+
+    def program(x, y, pick):
+        results = (x, nx.reshape(x, (2, 3)), x[1:], x + 1, nx.where(pick, x, y))
+        return results + ((nx.broadcast_to(x[0], (256, 1024)),) if large_result else ())
+    f = nx.defn(program, compiler="iree")
 
     def call(start, pick):
         x = np.arange(start, start + 6, dtype=np.float32)

@@ -29,9 +29,6 @@ from numerix.runtime.compilers import get_compiler
 # The elementwise sweep's cases and its NumPy comparison (ULP bounds, special values) are the StableHLO sweep's.
 
 REAL_TYPES = [t for t in ALL_TYPES if not dtypes.TYPES[t].is_complex]
-# The elementwise ops that do not fuse for some real types: their lowering works on whole tensors there (f32 sin, cos
-# and tan call libm's f64 functions under a stablehlo.if when some argument is too large to reduce exactly).
-NOT_FUSED = {(op, t) for op in ("sin", "cos", "tan") for t in ("f16", "bf16", "f32")}
 
 
 def fused(module):
@@ -87,8 +84,7 @@ def test_fused_elementwise_ops_match_numpy(type_name):
     cases = [c for c in elementwise_cases(dtype, arg_types) if not _complex(c, arg_types)]
     module = fused(build_module(arg_types, cases))
     # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else.
-    assert nx_op_names(module, outside_fusions_only=True) == [
-        f"nx.{c.name}" if (c.name, type_name) in NOT_FUSED else "nx.fusion" for c in cases]
+    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * len(cases)
     outputs = iter(compiled(module)(*arrays))
     failures = []
     with np.errstate(all="ignore"):
@@ -336,7 +332,7 @@ def test_a_dispatch_past_the_binding_limit_is_a_clear_error(monkeypatch):
 # ---- property: fusing keeps meaning ----
 
 X, V = TensorType.of((4, 3), dtypes.f32), TensorType.of((3,), dtypes.f32)
-UNARY_STEPS = ["negate", "exp", "log1p", "abs", "tanh", "sin"]  # (f32 sin does not fuse)
+UNARY_STEPS = ["negate", "exp", "log1p", "abs", "tanh", "sin"]
 BINARY_STEPS = ["add", "multiply", "max", "subtract"]
 
 

@@ -32,16 +32,15 @@ func.func @unsigned(%a: tensor<3xui32>, %b: tensor<3xui32>) -> (tensor<3xui32>, 
 }
 
 // f64 stays f64 (libm's sine); f32 sine is computed in f64 arithmetic (IREE's f32 sine reduces large arguments
-// badly), libm's f64 sine only for arguments beyond the exact reduction, and rounded once.
+// badly): x times the window of 2/pi that |x| selects, a polynomial, one rounding. No libm call and no branch.
 // CHECK-LABEL: func.func @sines
 // CHECK: %[[W:.*]] = stablehlo.convert %arg0 : (tensor<2xf32>) -> tensor<2xf64>
-// CHECK: stablehlo.round_nearest_even
-// CHECK: %[[FAST:.*]] = stablehlo.convert %{{.*}} : (tensor<2xf64>) -> tensor<2xf32>
-// CHECK: %[[ANY:.*]] = stablehlo.reduce
-// CHECK: %[[S:.*]] = "stablehlo.if"(%[[ANY]])
-// CHECK: stablehlo.sine %[[W]] : tensor<2xf64>
-// CHECK: stablehlo.return %[[FAST]]
-// CHECK: %[[D:.*]] = stablehlo.sine %arg1 : tensor<2xf64>
+// CHECK: stablehlo.compare GE
+// CHECK: math.fma %[[W]]
+// CHECK-NOT: stablehlo.if
+// CHECK-NOT: stablehlo.sine
+// CHECK: %[[S:.*]] = stablehlo.convert %{{.*}} : (tensor<2xf64>) -> tensor<2xf32>
+// CHECK-NEXT: %[[D:.*]] = stablehlo.sine %arg1 : tensor<2xf64>
 // CHECK-NEXT: return %[[S]], %[[D]]
 func.func @sines(%x: tensor<2xf32>, %y: tensor<2xf64>) -> (tensor<2xf32>, tensor<2xf64>) {
   %0 = "nx.sin"(%x) : (tensor<2xf32>) -> tensor<2xf32>

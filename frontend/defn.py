@@ -97,7 +97,7 @@ class Defn:
         fast_key = self._fast_key(compiler, args) if not kwargs and not self.static_argnums else None
         compiled = self._fast.get(fast_key) if fast_key is not None else None
         if compiled is not None:
-            return compiled.run_arrays([np.asarray(a.data) for a in args])
+            return compiled.run_arrays([a.data for a in args])  # a NumPy backend tensor holds an ndarray
         key, leaves = self._signature(args, kwargs, compiler)
         compiled = self._cache.get(key)
         if compiled is None:

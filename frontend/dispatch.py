@@ -14,6 +14,7 @@ from .tensor import Tensor
 
 
 class NumpyBackend:
+    """Eager tensors whose data is a NumPy ndarray (defn's fast path hands it to the compiled program as it is)."""
     name = "numpy"
     priority = 0
 

@@ -164,16 +164,11 @@ class Executable:
             raise _binding_error(error) from None
 
     def _call_staged(self, staging, arrays):
-        results = rt.VmVariantList(len(self._outputs))
+        results = staging.results
         self._context.invoke(self._function, self.staged_arguments(staging, arrays), results)
         if staging.copies_results:  # a copy of a small result costs less than mapping it and checking for aliases
-            copies = []
-            for i, (shape, dtype, size, reshape) in enumerate(self._outputs):
-                copy = np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).copy() if size else \
-                    np.empty(shape, dtype)
-                copy.flags.writeable = False
-                copies.append(copy if reshape is None else copy.reshape(reshape))
-            return tuple(copies)
+            return tuple([_copied(results, i, dtype, reshape) if size else np.empty(shape, dtype)
+                          for i, (shape, dtype, size, reshape) in enumerate(self._outputs)])
         outputs = self._results(results)
         for index, candidates in staging.aliases:
             if any(np.may_share_memory(outputs[index], kept) for kept in candidates):
@@ -182,13 +177,11 @@ class Executable:
 
     def staged_arguments(self, staging, arrays):
         """The argument list of a call on `arrays` with `staging`'s buffers, refilled (the caller holds its lock)."""
-        inputs = self._inputs
-        if len(arrays) != len(inputs):
-            raise NxValueError(f"takes {len(inputs)} arrays, got {len(arrays)}", op="iree")
-        for array, kept, (shape, dtype, raw, _) in zip(arrays, staging.arrays, inputs):
-            if array.shape != shape or array.dtype != dtype:
+        self._check_count(arrays)
+        for array, kept, slot in zip(arrays, staging.arrays, self._inputs):
+            if array.shape != slot.shape or array.dtype != slot.dtype:
                 self._mismatch(arrays)
-            kept[...] = array if raw is None else array.view(raw)
+            kept[...] = array
         return staging.args
 
     def _results(self, results):
@@ -202,8 +195,7 @@ class Executable:
         """The argument list of a call on `arrays` (each copied into a new IREE buffer, or imported), and the
         (start, end) addresses of the imported ones, which IREE reads in place."""
         inputs = self._inputs
-        if len(arrays) != len(inputs):
-            raise NxValueError(f"takes {len(inputs)} arrays, got {len(arrays)}", op="iree")
+        self._check_count(arrays)
         allocate, memory, usage, device = self._allocate, self._memory, self._usage, self._device
         args = rt.VmVariantList(len(arrays) + 2 * self._fenced)
         imported = []
@@ -238,6 +230,10 @@ class Executable:
             raise NxValueError(f"the IREE call failed while it ran: {str(error).splitlines()[0]}", op="iree") from None
         recent.append(time.perf_counter() - start)
 
+    def _check_count(self, arrays):
+        if len(arrays) != len(self._inputs):
+            raise NxValueError(f"takes {len(self._inputs)} arrays, got {len(arrays)}", op="iree")
+
     def _mismatch(self, arrays):
         for index, (array, slot) in enumerate(zip(arrays, self._inputs)):
             if array.shape != slot.shape or array.dtype != slot.dtype:
@@ -266,6 +262,13 @@ def _unaliased(outputs, imported):
     return tuple(copied)
 
 
+def _copied(results, index, dtype, reshape):
+    """A read-only copy of result `index` of an IREE result list, as an array of `dtype` shaped `reshape` (None:
+    flat)."""
+    copy = np.frombuffer(bytes(results.get_as_object(index, _BufferView).map()), dtype)  # bytes: read-only
+    return copy if reshape is None else copy.reshape(reshape)
+
+
 def _read_only_copy(array):
     array = array.copy()
     array.flags.writeable = False
@@ -274,28 +277,30 @@ def _read_only_copy(array):
 
 class _Staging:
     """Argument buffers made once and refilled by each call, for a function whose arguments are all small (below
-    IMPORT_BYTES): copying 4 floats into a new IREE buffer costs ~1 us, into a kept one ~0.2 us, and the argument
-    list is made once too. A result that IREE returns in an argument's buffer (a function that returns its argument)
-    is copied, since the next call refills that buffer. A call on another thread while one runs takes the general
-    path (the lock is only tried)."""
+    IMPORT_BYTES): copying 4 floats into a new IREE buffer costs ~1 us, into a kept one ~0.2 us. The argument list
+    and the result list are made once too (an invoke empties its result list first; a kept one saves ~0.4 us). A
+    result that IREE returns in an argument's buffer (a function that returns its argument) is copied, since the next
+    call refills that buffer. A call on another thread while one runs takes the general path (the lock is only
+    tried)."""
 
     def __init__(self, device, slots, outputs):
         self.lock = threading.Lock()
         self.args = rt.VmVariantList(len(slots))
+        self.results = rt.VmVariantList(len(outputs))
         self._mappings = []  # the arrays below view these: kept with them
-        self.arrays = []
+        self.arrays = []  # of each argument's own dtype (bf16 over the uint16 it travels as)
         for slot in slots:
             dtype = slot.raw or slot.dtype
             buffer = device.allocator.allocate_buffer(memory_type=_STAGING_MEMORY, allowed_usage=_USAGE,
                                                       allocation_size=math.prod(slot.shape) * dtype.itemsize)
             self._mappings.append(buffer.map())
-            self.arrays.append(self._mappings[-1].asarray(slot.shape, dtype))
+            self.arrays.append(self._mappings[-1].asarray(slot.shape, dtype).view(slot.dtype))
             self.args.push_ref(_BufferView(buffer, slot.shape, slot.element))
         # Small results are copied out (which also hands IREE's buffer back at once). Otherwise, (result index,
         # the argument buffers it could lie in: those at least its size), for results that could.
         self.copies_results = all(t.type.itemsize * math.prod(t.shape) < IMPORT_BYTES for t in outputs)
         self.aliases = []
-        for index, t in enumerate(outputs):
+        for index, t in enumerate(outputs if not self.copies_results else ()):
             nbytes = t.type.itemsize * math.prod(t.shape)
             candidates = [kept for kept in self.arrays if 0 < nbytes <= kept.nbytes]
             if candidates:

@@ -10,7 +10,7 @@ Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). F
 this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
 tanh, atan2, fmod, pow, log and the like have no implementation in IREE's embedded runtime, and libm's are within
 a few ULP of NumPy. Such a module is specific to this machine, which is what an in-process compile wants;
-`flags_for(target, text, host=False)` are for artifacts that run elsewhere (nx-compile's default)."""
+`flags_for(target, flops, host=False)` are for artifacts that run elsewhere (nx-compile's default)."""
 import json
 import math
 import re
@@ -35,13 +35,18 @@ _KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 
 
 _DATA_TILING = "--iree-opt-data-tiling"
+# Data tiling (contractions on packed operands, IREE's mmt4d) pays on large contractions and costs on small ones
+# (benchmarks/experiments/data_tiling.py, f32 on 2 cores): 1024x512x1024 and 1024^3 1.36-1.38x faster with it, the
+# MLP step 1.14x; 512^3 and 768^3 even; 64^3 to 256x784x512 and the digits example's step 5-15% slower; and it adds
+# 0.15 s to the compile of each contraction (the digits step 1.0 -> 1.7 s, the MLP step 1.0 -> 2.0 s).
+DATA_TILING_FLOPS = 1 << 28  # 2 * 512^3
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
 
-def flags_for(target, text, host=True):
-    """iree-compile flags for StableHLO `text`: for running on this machine (its CPU, its libm), or for any machine
-    of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm then fail, saying
-    so)."""
+def flags_for(target, flops, host=True):
+    """iree-compile flags for a module whose contractions and factorizations take `flops` (contraction_flops): for
+    running on this machine (its CPU, its libm), or for any machine of the target's kind (IREE's embedded linking and
+    a generic CPU; f64 functions that need libm then fail, saying so)."""
     flags = [_KEEP_F64]
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
@@ -50,9 +55,7 @@ def flags_for(target, text, host=True):
         # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: softmax's row sums 20-25%
         # faster (benchmarks/experiments/flags.py; 1.32 -> 1.02 ms), and no further from NumPy than in order.
         flags.append(_REASSOCIATE)
-        if "stablehlo.dot_general" in text:
-            # Measured (benchmarks/experiments/flags.py): a 1024^3 f32 matmul 35-50% faster; the compile of an MLP
-            # step 0.6 s slower, so only modules with a contraction pay it.
+        if flops >= DATA_TILING_FLOPS:
             flags.append(_DATA_TILING)
     return flags
 
@@ -154,9 +157,10 @@ class IreeCompiler:
                     driver, vmfb = found
                     return Executable(vmfb, entry, inputs, outputs, driver)
                 optimize()
-            driver = options.get("driver") or choose_driver(target, inputs, outputs, contraction_flops(module))
+            flops = contraction_flops(module)
+            driver = options.get("driver") or choose_driver(target, inputs, outputs, flops)
             text = stablehlo_text(module)
-        flags = flags_for(target, text) + execution_flags(driver) + list(options.get("flags", ()))
+        flags = flags_for(target, flops) + execution_flags(driver) + list(options.get("flags", ()))
         vmfb = compile_stablehlo(text, target, flags)
         if optimize is not None:
             record = {"driver": driver, "module": module_key(text, target, flags)}

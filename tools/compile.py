@@ -101,7 +101,7 @@ def _type_of(array):
 def compile_to(fn, templates, emit, target, host):
     """The output (text or bytes) of compiling `fn` for `templates`."""
     from numerix.passes import pipeline
-    from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
+    from numerix.runtime.iree import compile_stablehlo, contraction_flops, flags_for, stablehlo_text
     try:
         inspect.signature(fn.fn).bind(*templates)
     except TypeError as e:
@@ -113,10 +113,12 @@ def compile_to(fn, templates, emit, target, host):
     pipeline.run_pipeline(module)
     if emit == "nx":
         return str(module)
+    with module.context:
+        flops = contraction_flops(module)
     text = stablehlo_text(module)
     if emit == "stablehlo":
         return text
-    return compile_stablehlo(text, target, flags_for(target, text, host))
+    return compile_stablehlo(text, target, flags_for(target, flops, host))
 
 
 def build_parser():

@@ -27,10 +27,23 @@ def numerix_program(name):
     fn, args = call.defn, call.args
     key, leaves = fn._signature(args, {})
     compiled = fn._cache[key]
-    text = compiled.lowered.as_text("stablehlo")
-    flags = iree.flags_for("llvm-cpu", text)  # without the execution model's: each experiment calls its own way
+    module, flops = optimized(compiled.lowered)
+    with module.context:
+        text = iree.stablehlo_text(module)
+    flags = iree.flags_for("llvm-cpu", flops)  # without the execution model's: each experiment calls its own way
     arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
     return Program(text, flags, fn.entry, arrays, compiled, call)
+
+
+def optimized(lowered):
+    """A copy of a Lowered program's module after defn's nx pipeline, and its contraction_flops."""
+    from numerix.dialect import ops as nx_ops
+    from numerix.passes import pipeline
+    from numerix.runtime import iree
+    module = nx_ops.clone_module(lowered.module)
+    with module.context:
+        pipeline.run_pipeline(module)
+        return module, iree.contraction_flops(module)
 
 
 def compile_vmfb(text, flags):

@@ -10,24 +10,23 @@ import time
 import numpy as np
 
 import numerix as nx
-from benchmarks.experiments.common import interleaved, show
-from numerix.dialect import ops as nx_ops
-from numerix.passes import pipeline
+from benchmarks.experiments.common import interleaved, optimized, show
+from benchmarks.workloads import WORKLOADS
 from numerix.runtime import iree
 from numerix.runtime.iree_executable import Executable, choose_driver, execution_flags
 
-SIZES = ((64, 64, 64), (128, 128, 128), (256, 256, 256), (256, 784, 512), (512, 512, 512), (1024, 1024, 1024))
+SIZES = ((64, 64, 64), (128, 128, 128), (256, 256, 256), (256, 784, 512), (512, 512, 512), (768, 768, 768),
+         (1024, 512, 1024), (2048, 512, 512), (512, 2048, 512), (1024, 1024, 1024))
 
 
 def program(fn, args):
     """(StableHLO text, entry, inputs, outputs, driver, NumPy arguments) of defn's program for fn on args."""
     defn = nx.defn(fn)
     lowered = defn.lower(*args)
-    module = nx_ops.clone_module(lowered.module)
+    module, flops = optimized(lowered)
     with module.context:
         inputs, outputs = iree.entry_signature(module, lowered.entry)
-        pipeline.run_pipeline(module)
-        driver = choose_driver("llvm-cpu", inputs, outputs, iree.contraction_flops(module))
+        driver = choose_driver("llvm-cpu", inputs, outputs, flops)
         text = iree.stablehlo_text(module)
     arrays = [leaf.numpy() for leaf in defn._signature(args, {})[1]] + list(lowered.captured)
     return text, lowered.entry, inputs, outputs, driver, arrays
@@ -35,7 +34,7 @@ def program(fn, args):
 
 def compare(title, fn, args, samples):
     text, entry, inputs, outputs, driver, arrays = program(fn, args)
-    flags = [f for f in iree.flags_for("llvm-cpu", text) if f != iree._DATA_TILING] + execution_flags(driver)
+    flags = iree.flags_for("llvm-cpu", flops=0) + execution_flags(driver)  # flops=0: no data tiling
     variants, compile_times = {}, {}
     for name, extra in (("data tiling", [iree._DATA_TILING]), ("no data tiling", [])):
         start = time.perf_counter()
@@ -53,6 +52,10 @@ def main():
         a = nx.tensor(rng.standard_normal((m, k), dtype=np.float32))
         b = nx.tensor(rng.standard_normal((k, n), dtype=np.float32))
         compare(f"matmul {m}x{k}x{n}", lambda a, b: a @ b, (a, b), 200 if m * k * n < 1 << 27 else 40)
+        if (m, k, n) == (256, 784, 512):  # the MLP step's gradient matmul: x^T @ dz
+            compare(f"matmul {k}x{m}x{n}, left side transposed", lambda a, b: nx.transpose(a) @ b,
+                    (nx.tensor(rng.standard_normal((m, k), dtype=np.float32)),
+                     nx.tensor(rng.standard_normal((m, n), dtype=np.float32))), 200)
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples"))
     import digits
     params = digits.init_params(rng, [64, digits.HIDDEN, 10])
@@ -60,6 +63,9 @@ def main():
     x = nx.tensor(rng.random((digits.BATCH, 64), dtype=np.float32))
     labels = nx.tensor(np.eye(10, dtype=np.float32)[rng.integers(0, 10, digits.BATCH)])
     compare("digits example's training step", digits.train_step, (params, velocity, x, labels), 500)
+    workload = WORKLOADS["mlp"]
+    call = workload.build["numerix"](workload.inputs())
+    compare("benchmarks' MLP step", call.defn.fn, call.args, 100)
     sys.stdout.flush()
     os._exit(0)
 

@@ -127,35 +127,3 @@ func.func @broadcast_repeated(%x: tensor<2x3xf32>, %v: tensor<3xf32>) -> (tensor
   %l = "nx.log"(%p) : (tensor<2x3xf32>) -> tensor<2x3xf32>
   return %e, %l : tensor<2x3xf32>, tensor<2x3xf32>
 }
-
-// Softmax spelled out is left to IREE, which raises it into one softmax dispatch (see fuse.py).
-// CHECK-LABEL: func.func @softmax_left_to_iree
-// CHECK-NOT: "nx.fusion"
-// CHECK: return
-func.func @softmax_left_to_iree(%x: tensor<4x8xf32>) -> tensor<4x8xf32> {
-  %m = "nx.reduce_max"(%x) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
-  %mb = "nx.broadcast"(%m) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
-  %d = "nx.subtract"(%x, %mb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-  %e = "nx.exp"(%d) : (tensor<4x8xf32>) -> tensor<4x8xf32>
-  %s = "nx.sum"(%e) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
-  %sb = "nx.broadcast"(%s) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
-  %y = "nx.divide"(%e, %sb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-  return %y : tensor<4x8xf32>
-}
-
-// The same ops with the exponentials also returned are no softmax: they fuse as any chain does.
-// CHECK-LABEL: func.func @softmax_with_exp_returned
-// CHECK: "nx.fusion"
-// CHECK: "nx.exp"
-// CHECK: "nx.fusion"
-// CHECK: "nx.divide"
-func.func @softmax_with_exp_returned(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
-  %m = "nx.reduce_max"(%x) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
-  %mb = "nx.broadcast"(%m) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
-  %d = "nx.subtract"(%x, %mb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-  %e = "nx.exp"(%d) : (tensor<4x8xf32>) -> tensor<4x8xf32>
-  %s = "nx.sum"(%e) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
-  %sb = "nx.broadcast"(%s) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
-  %y = "nx.divide"(%e, %sb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-  return %y, %e : tensor<4x8xf32>, tensor<4x8xf32>
-}

@@ -23,11 +23,10 @@ TRIED = {
     "change), benchmarks/experiments/flags.py. What limits it: arithmetic, not memory: the one-op probe moves the "
     "same bytes in about half the time, and the chain adds a polynomial tanh and exp (with a division), a square "
     "root and six more ops per element, which two cores take longer to compute than to load and store",
-    "softmax bandwidth": "two reduction fusions (the exponentials through memory: 0.95-1.8 ms depending on the "
-    "process) against IREE's own softmax dispatch, which nx-fuse now leaves it to build (1.2-1.3 ms in every "
-    "process); reassociated float reductions (1.32 -> 1.02 ms, kept); recomputing exp instead of storing it "
-    "(slower). What limits it: IREE's softmax makes three passes over each row (max, sum of exp, scaling), with an "
-    "exp and a division per element",
+    "softmax bandwidth": "reassociated float reductions (1.32 -> 1.02 ms, kept); recomputing exp instead of "
+    "storing it (slower); leaving the ops unfused for IREE to raise into its own softmax dispatch (1.23 ms against "
+    "0.92-1.0 ms for numerix's two fusions, one process per variant). What limits it: the exponentials go through "
+    "memory between the two fusions (a reduction ends a fusion), and each element takes an exp and a division",
     "matmul speed": "IREE's data tiling (mmt4d: 35-50% faster, kept), --iree-llvmcpu-enable-ukernels=all and =mmt4d "
     "(no change), distribution sizes (no change), benchmarks/experiments/flags.py. What limits it: IREE's "
     "generated mmt4d kernel against OpenBLAS's hand-written sgemm, 92% and 96% of peak; the ratio moves by a few "

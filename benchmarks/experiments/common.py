@@ -53,7 +53,13 @@ def compile_vmfb(text, flags):
 
 def interleaved(variants, samples, calls_per_sample=1):
     """{name: (median, p90, caller CPU median)} of seconds per call, the variants alternating sample by sample, in a
-    new random order each time (so no variant always follows the same other one)."""
+    new random order each time (so no variant always follows the same other one).
+
+    Variants that share a process share its caches: the one with more memory (an intermediate the other does not
+    write) finds more of it evicted by the others, and looks slower than it is when run alone. Settle a close call
+    with one process per variant, each with its own NUMERIX_CACHE_DIR: defn finds programs by their traced text
+    and numerix's source, so a compiler patched in a process still loads the program another variant cached (a
+    softmax comparison was wrong both ways)."""
     wall = {name: [] for name in variants}
     cpu = {name: [] for name in variants}
     names = list(variants)

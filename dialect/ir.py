@@ -4,8 +4,8 @@ Element types: bool is i1, signed integers are signless iN (as in StableHLO), un
 f64, complex complex<f32>/complex<f64>. Attribute kinds (dialect/schema.py ATTR_KINDS): int -> i64 IntegerAttr,
 ints and shape -> array<i64: ...>, float -> f64 FloatAttr, bool -> BoolAttr, type -> TypeAttr of the element type,
 str -> StringAttr, names -> ArrayAttr of StringAttr ("" for an unnamed axis), pads -> array<i64: lo, hi, interior,
-...> flattened, array -> DenseElementsAttr (never complex: see `attr`). Axis names other than the reshape/rename attribute live only in the
-frontend: the IR's tensors are unnamed."""
+...> flattened, array -> DenseElementsAttr (never complex: see `attr`). Axis names other than the reshape/rename
+attribute live only in the frontend: the IR's tensors are unnamed."""
 import re
 
 import numpy as np

@@ -23,7 +23,7 @@ from . import testing  # noqa: F401  (nx.testing.check_grads)
 __array_api_version__ = "2024.12"
 
 # The array API's dtype objects.
-from numerix.dtypes import bool_ as bool  # noqa: E402,A001
+from numerix.dtypes import bool_ as bool  # noqa: E402,A001,F401  (the array API name)
 uint8, uint16, uint32, uint64 = u8, u16, u32, u64
 int8, int16, int32, int64 = s8, s16, s32, s64
 float16, bfloat16, float32, float64 = f16, bf16, f32, f64

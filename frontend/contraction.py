@@ -154,4 +154,3 @@ def inner(x1, x2, /):
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     return _contract("inner", a, (a.ndim - 1,), (), b, (b.ndim - 1,), ())
-

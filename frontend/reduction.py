@@ -355,7 +355,6 @@ variance, standard_deviation = var, std
 cumulative_product = cumulative_prod
 
 
-
 def _with_initial(op, out, axis_index, include_initial, reverse, identity):
     """The scan with its empty-prefix value (the identity) put before the first element, or after the last when
     reverse: nx.pad by one on that side."""

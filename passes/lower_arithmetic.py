@@ -12,6 +12,7 @@ from .lowering import lowers
 
 # ---- arithmetic ----
 
+
 @lowers("add")
 def _add(b, node):
     if node.types[0].type.is_bool:  # stablehlo.add on i1 is XOR in IREE; NumPy's bool add is OR
@@ -111,9 +112,8 @@ lowers("max")(_extremum("max"))
 lowers("min")(_extremum("min"))
 
 
-
-
 # ---- floor division and remainder ----
+
 
 @lowers("quotient")
 def _quotient(b, node):

@@ -71,7 +71,6 @@ def unsigned_twin(dtype):
     return TYPES[f"u{dtype.bits}"]
 
 
-
 def widened(b, node, compute):
     """compute(args, dtype) on the operands, in f32 when they are f16/bf16; the result has the op's type."""
     dtype = node.types[0].type

@@ -13,6 +13,7 @@ from .lowering import lowers
 
 # ---- rounding (identity on integers) ----
 
+
 def _rounding(op_name):
     def lower(b, node):
         dtype = node.types[0].type

@@ -48,4 +48,3 @@ def _check(op):
         if (got.shape, got.type) != (want.shape, want.type):
             raise NxTypeError(f"result {i} has type {nx_ir.tensor_type_str(got)}; the operands and attributes give "
                               f"{nx_ir.tensor_type_str(want)}")
-

@@ -227,7 +227,6 @@ def test_outer_names_and_linalg_outer_needs_vectors():
         nx.linalg.outer(np.ones((2, 2)), np.ones(2))
 
 
-
 @pytest.mark.parametrize("type", ["s16", "f32", "c64"])
 def test_contractions_trace_to_the_same_values(type):
     def build(a, b):

@@ -9,6 +9,7 @@ from numerix.testing import check_grads
 
 from vjp_cases import CASES, differentiable_ops
 
+
 def _sample(case, type_name, seed):
     rng = np.random.default_rng(seed)
     type = nx.as_dtype(type_name)

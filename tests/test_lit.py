@@ -14,4 +14,3 @@ def test_lit(path):
     run = subprocess.run([sys.executable, "-c", "import lit.main; lit.main.main()", "-v", str(path)],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
-

@@ -89,10 +89,10 @@ def timing(name, library):
 def call_layers(call, count):
     """Median seconds of each layer of a defn call, timed alternately: the whole call; handing the arguments to
     IREE (copied into IREE buffers, or imported without a copy); the executable (that, the IREE call, results
-    mapped); and, in a loop of its own (right
-    after large work it would time the cache misses of whatever runs next), finding the signature (flatten the
-    arguments, build the key) and the compiled program. Reaches into defn's and the executable's internals, so it
-    returns None when they have changed shape."""
+    mapped or copied out); and, in a loop of its own (right after large work it would time the cache misses of
+    whatever runs next), finding the compiled program as the call does (by the arguments' types when they are
+    eager tensors passed by position, else by the flattened signature). Reaches into defn's and the executable's
+    internals, so it returns None when they have changed shape."""
     try:
         fn, args = call.defn, call.args
         key, leaves = fn._signature(args, {})
@@ -100,8 +100,14 @@ def call_layers(call, count):
         arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
         executable = compiled.executable
 
-        def lookup():
-            fn._cache.get(fn._signature(args, {})[0])
+        from numerix.runtime.compilers import get_compiler
+
+        def lookup():  # what a call does: the key of positional eager tensors where it can, else the signature
+            fast_key = fn._fast_key(get_compiler(fn.compiler), args)
+            if fast_key is None:
+                fn._cache.get(fn._signature(args, {})[0])
+            else:
+                fn._fast.get(fast_key)
         staging = executable._staging  # small arguments: refilled buffers instead of new ones
         layers = {"defn call": call,
                   "arguments to IREE": (lambda: executable.staged_arguments(staging, arrays)) if staging else

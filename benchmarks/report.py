@@ -199,11 +199,12 @@ def layers_section(timings):
              "Medians of layers of the defn call, each timed on its own, alternately, in the timing processes: "
              "the whole call; handing the arguments to IREE (each copied into a new IREE buffer, or imported "
              "without a copy when it is large and aligned, or, when all are small, copied into buffers kept "
-             "between calls); the executable (that, the IREE call, the results mapped as "
-             "arrays); and, in a loop of its own, finding the signature and the "
-             "compiled program. The defn call "
-             "less the executable is defn's Python around it (signature, arguments to NumPy, results wrapped as "
-             "tensors); for large work it drowns in the run-to-run noise, so it is only given for the tiny call.",
+             "between calls); the executable (that, the IREE call, the results mapped as arrays or, when small, "
+             "copied out); and, in a loop of its own, finding the compiled program as the call does (by the "
+             "arguments' types when they are eager tensors passed by position, else by the flattened signature). "
+             "The defn call less the executable is defn's Python around it (that lookup, arguments to NumPy, "
+             "results wrapped as tensors); for large work it drowns in the run-to-run noise, so it is only given "
+             "for the tiny call.",
              "", "| workload | IREE driver | defn call | signature and lookup | arguments to IREE | executable | "
              "defn's Python |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for t in timings:

@@ -28,9 +28,9 @@ TRIED = {
     "0.92-1.0 ms for numerix's two fusions, one process per variant). What limits it: the exponentials go through "
     "memory between the two fusions (a reduction ends a fusion), and each element takes an exp and a division",
     "matmul speed": "IREE's data tiling (mmt4d: 35-50% faster, kept), --iree-llvmcpu-enable-ukernels=all and =mmt4d "
-    "(no change), distribution sizes (no change), benchmarks/experiments/flags.py. What limits it: IREE's "
-    "generated mmt4d kernel against OpenBLAS's hand-written sgemm, 92% and 96% of peak; the ratio moves by a few "
-    "percent from run to run",
+    "(no change), distribution sizes (no change), benchmarks/experiments/flags.py. What limits it: the machine: "
+    "IREE's generated kernel, OpenBLAS's sgemm and XLA's run at 92-97% of peak, and which is fastest changes from "
+    "run to run (numerix over the best other: 1.04, 0.98 and 1.01 in three runs of this command)",
     "tiny call": "argument buffers and lists made once and refilled (a copy into a new IREE buffer ~1 us, into a "
     "kept one ~0.2 us), a kept result list (0.45 us), small results copied out through bytes (1.1 -> 0.5 us), the "
     "function resolved once, defn's lookup keyed on the tensors' types alone; benchmarks/experiments/call_path.py "
@@ -43,7 +43,7 @@ TRIED = {
     "-> 2.91 ms), benchmarks/experiments/drivers.py and flags.py. What limits it: its two large matmuls "
     "(256x784x512, one of them transposed) take ~2.3-2.5 ms of it, as OpenBLAS's do (1.2-1.3 ms each against "
     "1.0-1.6 ms); the rest is about 30 small dispatches (a dozen of them on the 256x10 logits), each a hand-off to "
-    "IREE's workers. The ratio has moved between 1.00 and 1.05 from run to run",
+    "IREE's workers. The ratio has moved between 1.00 and 1.05 from run to run (a tie with NumPy within its noise)",
     "first compile": "iree-compile in process (iree.compiler.api: the same ~2 s), --iree-opt-level=O0, "
     "--iree-llvmcpu-mlir-opt-level=O0, embedded linking, no data tiling (1.46-2.35 s against 1.73-2.57 s, and the "
     "matmuls 35-50% slower), benchmarks/experiments/compile_time.py. What limits it: iree-compile, on one thread: "

@@ -8,14 +8,17 @@ reduction that ends a chain (one generic with reduction loops).
 
 Where a chain stops: a value is materialised, and so ends its fusion as that fusion's result, when an op that does
 not fuse uses it (a dot, a func.return, a call), when a broadcast reads it (the broadcast's operand is an input of
-the generic), or when fusions that do not contain each other use it. In that last case a cheap op of one varying
-operand (a conversion, a negation, x * 2, ...) is instead computed again in each fusion: that costs an ALU op per
-element and saves writing the value and reading it back. Ops are visited consumers first, so each op joins the
-fusions of its users; a reduction always starts its own fusion (its result is complete only after the loop).
+the generic), or when fusions that do not contain each other use it. In that last case a cheap op that reads one
+tensor of its own size (a conversion, a negation, x * 2, x - max(x) with the max broadcast, ...) is instead computed
+again in each fusion: that costs an ALU op per element and saves writing the value and reading it back. Ops are
+visited consumers first, so each op joins the fusions of its users; a reduction always starts its own fusion (its
+result is complete only after the loop).
 
 How large a fusion grows: its generic becomes one IREE dispatch with a buffer binding per tensor it reads or writes,
 and IREE refuses a dispatch of more than 32 (fusion_to_linalg.py's MAX_BINDINGS). An op that would take its fusion
 past that starts a fusion of its own instead, so a long chain becomes several fusions, filled from its end."""
+import math
+
 from iree.compiler import ir
 
 from numerix.dialect import fusion as nx_fusion
@@ -25,7 +28,7 @@ from .fusion_to_linalg import MAX_BINDINGS, REDUCTIONS, SCALAR_EMITTERS, can_emi
 from .registry import register_pass
 
 # Elementwise ops cheap enough to compute again in each fusion that uses them (when their other operands are splat
-# constants): a few ALU instructions per element, less than writing the value out and reading it back.
+# constants or broadcasts): a few ALU instructions per element, less than writing the value out and reading it back.
 CHEAP = frozenset({
     "as_type", "bitcast", "negate", "abs", "sign", "floor", "ceil", "trunc", "round", "real", "imag", "conjugate",
     "square", "is_nan", "is_infinity", "is_finite", "signbit", "logical_not", "bitwise_not", "add", "subtract",
@@ -41,6 +44,10 @@ def fuse(module):
             for block in function.regions[0].blocks:
                 _Fuser(block).run()
     return module
+
+
+def _elements(value):
+    return math.prod(ir.RankedTensorType(value.type).shape)
 
 
 def _users(op):
@@ -133,12 +140,15 @@ class _Fuser:
         return reads
 
     def _cheap_to_repeat(self, op):
-        varying = [v for v in op.operands if self._constant_producer(v) is None]
-        return nx_ops.schema_name(op) in CHEAP and len(varying) <= 1
+        """A cheap op that reads at most one tensor of its own size: its other operands are splat constants or
+        broadcasts of smaller tensors, read through an indexing map."""
+        full_size = [v for v in op.operands if not self._small_read(v)]
+        return nx_ops.schema_name(op) in CHEAP and len(full_size) <= 1
 
-    def _constant_producer(self, value):
+    def _small_read(self, value):
         producer = nx_ops.defining_op(value)
-        return producer if producer is not None and self.kind.get(producer) == "constant" else None
+        kind = self.kind.get(producer)
+        return kind == "constant" or kind == "broadcast" and _elements(producer.operands[0]) < _elements(value)
 
     def _worth_building(self, members, inputs):
         """A fusion computes at least one elementwise op (a reduction alone is nx-to-stablehlo's) and reads at least

@@ -109,6 +109,27 @@ func.func @cheap_op_repeated(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>
   return %a, %b : tensor<4xf32>, tensor<4xf32>
 }
 
+// A broadcast operand is read through an indexing map, so it does not count against repeating: x - max(x) is
+// computed in both the exp and the log fusion (the max, a reduction, is the one thing both read).
+// CHECK-LABEL: func.func @cheap_op_with_broadcast_repeated
+// CHECK: %[[M:.*]] = "nx.reduce_max"
+// CHECK: "nx.fusion"(%arg0, %[[M]])
+// CHECK: "nx.subtract"
+// CHECK-NEXT: "nx.exp"
+// CHECK: "nx.fusion"(%arg0, %[[M]])
+// CHECK: "nx.subtract"
+// CHECK-NEXT: "nx.log"
+// CHECK-NOT: "nx.fusion"
+// CHECK: return
+func.func @cheap_op_with_broadcast_repeated(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %m = "nx.reduce_max"(%x) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
+  %b = "nx.broadcast"(%m) {axes = array<i64: 0, 1>, shape = array<i64: 4, 8>} : (tensor<4x1xf32>) -> tensor<4x8xf32>
+  %d = "nx.subtract"(%x, %b) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %e = "nx.exp"(%d) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  %l = "nx.log"(%d) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %e, %l : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
 // A broadcast read by two fusions is repeated in both (an indexing map costs nothing).
 // CHECK-LABEL: func.func @broadcast_repeated
 // CHECK: "nx.fusion"(%arg0, %arg1)

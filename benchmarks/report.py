@@ -45,10 +45,12 @@ TRIED = {
     "1.0-1.6 ms); the rest is about 30 small dispatches (a dozen of them on the 256x10 logits), each a hand-off to "
     "IREE's workers. The ratio has moved between 1.00 and 1.05 from run to run (a tie with NumPy within its noise)",
     "first compile": "iree-compile in process (iree.compiler.api: the same ~2 s), --iree-opt-level=O0, "
-    "--iree-llvmcpu-mlir-opt-level=O0, embedded linking, no data tiling (1.46-2.35 s against 1.73-2.57 s, and the "
-    "matmuls 35-50% slower), benchmarks/experiments/compile_time.py. What limits it: iree-compile, on one thread: "
-    "about 30 dispatches each through IREE's code generation (~0.9 s) and LLVM (~0.6 s, --mlir-timing); numerix's "
-    "passes and lowering add ~170 ms. JAX's XLA compiles about a dozen fusions",
+    "--iree-llvmcpu-mlir-opt-level=O0, embedded linking, more compiler threads (IREE_COMPILER_THREAD_COUNT: no "
+    "change), no data tiling (1.0 s, but the step 12% slower); kept: data tiling marked on the two large matmuls only "
+    "(iree-compile 2.0-2.3 -> 1.2-1.6 s, the step as fast), benchmarks/experiments/compile_time.py and "
+    "data_tiling.py. What limits it: iree-compile, on one thread: each of the step's ~20 dispatches goes through "
+    "IREE's code generation and LLVM (--mlir-timing: 0.9 and 0.6 s of the 2 s before the marks); numerix's passes "
+    "and lowering add ~130 ms. JAX's XLA compiles about a dozen fusions",
 }
 SPEED_TRIED = {"matmul": "matmul speed", "mlp": "MLP speed", "tiny": "tiny call speed"}  # workload -> TRIED key
 PHASES = ("lazy import of IREE", "trace", "nx passes", "lower to StableHLO", "iree-compile or disk cache read",

@@ -1,4 +1,5 @@
-"""Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general. StableHLO has no
+"""Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general, or, when it is large,
+a linalg.generic marked for IREE's data tiling (see DATA_TILING_HINT_FLOPS). StableHLO has no
 solver ops IREE compiles, so the factorizations are loops (stablehlo.while) of O(n^2) masked updates over the
 (batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the largest
 |re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky. f16 and bf16 are computed
@@ -7,14 +8,16 @@ in f32 and rounded once, as the NumPy rules do.
 Where NumPy raises LinAlgError (a singular matrix for solve, a matrix that is not positive definite for
 cholesky), compiled code cannot raise: it gives NaN. det of a singular matrix is 0 and slogdet gives (0, -inf),
 as NumPy does."""
+import math
+
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import bf16, bool_, f16, f32, s64
+from numerix.dtypes import bf16, bool_, f16, f32, f64, s64
 
 from .lower_convert import convert
 from .lower_reduction import arg_extreme, reduce
-from .lowering import lowers
+from .lowering import lowers, storage_element
 
 
 def ints(values):
@@ -25,12 +28,30 @@ def _wide(dtype):
     return f32 if dtype in (f16, bf16) else dtype
 
 
+# IREE's data tiling (runtime/iree.py turns it on for a module whose contractions are large) packs the operands of
+# every contraction, unless some are marked iree.opt.data_tiling: then only those. A real float contraction of this
+# many flops becomes a marked linalg.generic, so the small ones beside it (an MLP's 10-wide output layer and its
+# gradients) stay unpacked: each packed contraction costs ~0.15 s of compile, and a small one runs no faster packed
+# (benchmarks/experiments/data_tiling.py; the MLP step compiled in 2.33 s with all its contractions packed, 1.88 s with
+# its two large ones marked, and ran as fast). Where data tiling is off, the mark does nothing: IREE compiles the
+# generic as the matmul it is.
+DATA_TILING_HINT_FLOPS = 1 << 26
+
+
+def dot_flops(a_shape, contract_axes_a, out_shape):
+    """Multiplies and adds of a contraction."""
+    return 2 * math.prod(out_shape) * math.prod(a_shape[axis] for axis in contract_axes_a)
+
+
 @lowers("dot")
 def _dot(b, node):
     a, c = node.args
     dtype = node.types[0].type
     wide = _wide(dtype)
     attrs = node.attrs
+    if dtype in (f32, f64) and \
+            dot_flops(node.types[0].shape, attrs["contract_axes_a"], node.out[0].shape) >= DATA_TILING_HINT_FLOPS:
+        return _marked_contraction(b, node)
     numbers = ir.Attribute.parse(
         f"#stablehlo.dot<lhs_batching_dimensions = {list(attrs['batch_axes_a'])}, "
         f"rhs_batching_dimensions = {list(attrs['batch_axes_b'])}, "
@@ -40,6 +61,47 @@ def _dot(b, node):
     product = b.emit("stablehlo.dot_general", [convert(b, a, dtype, wide), convert(b, c, dtype, wide)],
                      b.tensor(out.shape, wide), dot_dimension_numbers=numbers)
     return convert(b, product, wide, dtype)
+
+
+def _marked_contraction(b, node):
+    """dot as a linalg.generic over (result axes..., contracted axes...) marked iree.opt.data_tiling: a's and b's
+    axes map onto those loops as dot_general's dimension numbers say, the body multiplies and accumulates."""
+    (a, c), attrs, out = node.args, node.attrs, node.out[0]
+    batch = (attrs["batch_axes_a"], attrs["batch_axes_b"])
+    contract = (attrs["contract_axes_a"], attrs["contract_axes_b"])
+    free = [[i for i in range(len(t.shape)) if i not in batch[k] + contract[k]] for k, t in enumerate(node.types)]
+    results, loops = len(out.shape), len(out.shape) + len(contract[0])
+    first_free = (len(batch[0]), len(batch[0]) + len(free[0]))  # where each operand's free axes start in the result
+    maps = []
+    for k, t in enumerate(node.types):
+        loop_of = {axis: i for i, axis in enumerate(batch[k])}
+        loop_of.update({axis: first_free[k] + i for i, axis in enumerate(free[k])})
+        loop_of.update({axis: results + i for i, axis in enumerate(contract[k])})
+        maps.append(ir.AffineMap.get(loops, 0, [ir.AffineDimExpr.get(loop_of[axis]) for axis in range(len(t.shape))]))
+    maps.append(ir.AffineMap.get(loops, 0, [ir.AffineDimExpr.get(i) for i in range(results)]))
+    result_type = b.tensor(out.shape, out.type)
+    element = storage_element(out.type)
+    init = ir.Operation.create("linalg.fill", results=[result_type], operands=[
+        b.emit("arith.constant", [], element, value=ir.FloatAttr.get(element, 0.0)),
+        ir.Operation.create("tensor.empty", results=[result_type]).result],
+        attributes={"operandSegmentSizes": ir.DenseI32ArrayAttr.get([1, 1])}, regions=1)
+    fill_body = init.regions[0].blocks.append(element, element)
+    with ir.InsertionPoint(fill_body):
+        ir.Operation.create("linalg.yield", results=[], operands=[fill_body.arguments[0]])
+    iterators = ir.Attribute.parse("[" + ", ".join(
+        f"#linalg.iterator_type<{'parallel' if i < results else 'reduction'}>" for i in range(loops)) + "]")
+    generic = ir.Operation.create(
+        "linalg.generic", results=[result_type], operands=[a, c, init.result],
+        attributes={"indexing_maps": ir.ArrayAttr.get([ir.AffineMapAttr.get(m) for m in maps]),
+                    "iterator_types": iterators, "iree.opt.data_tiling": ir.UnitAttr.get(),
+                    "operandSegmentSizes": ir.DenseI32ArrayAttr.get([2, 1])},
+        regions=1)
+    body = generic.regions[0].blocks.append(element, element, element)
+    with ir.InsertionPoint(body):
+        x, y, accumulated = body.arguments
+        total = b.emit("arith.addf", [accumulated, b.emit("arith.mulf", [x, y], element)], element)
+        ir.Operation.create("linalg.yield", results=[], operands=[total])
+    return generic.result
 
 
 class Matrices:

@@ -90,7 +90,7 @@ def _erase_unused(block):
             op.erase()
 
 
-@register_pass("nx-to-stablehlo", dialects=("arith", "math", "tensor", "stablehlo", "chlo"))
+@register_pass("nx-to-stablehlo", dialects=("arith", "math", "tensor", "linalg", "stablehlo", "chlo"))
 def to_stablehlo(module):
     lowerer = _Lowerer()
     with module.context:

@@ -22,6 +22,7 @@ from iree.compiler.version import VERSION
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.errors import NxValueError
+from numerix.passes.lower_linalg import dot_flops
 from numerix.passes.pipeline import LOWERING_PASSES
 from numerix.passes.registry import run_passes
 
@@ -123,10 +124,9 @@ def contraction_flops(module):
     flops = 0
     for op in nx_ops.all_ops(module):
         if op.name == "nx.dot":
-            contracted = ir.RankedTensorType(op.operands[0].type).shape
-            axes = nx_ir.value("ints", op.attributes["contract_axes_a"])
-            flops += 2 * math.prod(ir.RankedTensorType(op.results[0].type).shape) * math.prod(
-                contracted[axis] for axis in axes)
+            flops += dot_flops(ir.RankedTensorType(op.operands[0].type).shape,
+                               nx_ir.value("ints", op.attributes["contract_axes_a"]),
+                               ir.RankedTensorType(op.results[0].type).shape)
         elif op.name in _CUBIC:
             shape = ir.RankedTensorType(op.operands[0].type).shape
             flops += math.prod(shape[:-2]) * max(shape[-2:]) ** 3

@@ -236,3 +236,39 @@ def test_contractions_trace_to_the_same_values(type):
     for traced, eager in zip(nx.defn(build, compiler="evaluator")(a, b), build(nx.tensor(a), nx.tensor(b))):
         assert traced.ttype == eager.ttype
         assert_close(traced, eager, type, rtol=0, atol=0)
+
+
+# ---- large contractions: lowered to linalg.generic marked for IREE's data tiling (passes/lower_linalg.py) ----
+
+def _transposed_left(a, b):
+    return nx.transpose(a) @ b
+
+
+def _transposed_right(a, b):
+    return a @ nx.transpose(b)
+
+
+def _two_axis_tensordot(a, b):
+    return nx.tensordot(a, b, axes=([1, 2], [1, 0]))
+
+
+@pytest.mark.parametrize("fn, shape_a, shape_b, contracted, type", [
+    (nx.matmul, (256, 784), (784, 512), 784, "f32"),
+    (_transposed_left, (256, 784), (256, 512), 256, "f32"),
+    (_transposed_right, (256, 512), (384, 512), 512, "f32"),
+    (nx.matmul, (8, 256, 256), (8, 256, 256), 256, "f32"),
+    (_two_axis_tensordot, (16, 128, 64), (64, 128, 512), 128 * 64, "f32"),
+    (nx.matmul, (256, 784), (784, 512), 784, "f64"),
+], ids=["matmul", "left transposed", "right transposed", "batched", "two contracted axes", "f64"])
+def test_large_contractions_are_marked_for_data_tiling_and_match_numpy(fn, shape_a, shape_b, contracted, type):
+    """Within the classic bound of a K-term dot product, K * eps * sum |a_i b_i|, twice over (NumPy's f64 result
+    carries such an error too)."""
+    rng = np.random.default_rng(0)
+    dtype = np.dtype(type.replace("f", "float"))
+    a, b = (rng.standard_normal(s).astype(dtype) for s in (shape_a, shape_b))
+    f = nx.defn(fn, compiler="iree")
+    assert "iree.opt.data_tiling" in f.lower(a, b).as_text("stablehlo")
+    want = fn(nx.tensor(a.astype(np.float64)), nx.tensor(b.astype(np.float64))).numpy()
+    magnitudes = fn(nx.tensor(np.abs(a).astype(np.float64)), nx.tensor(np.abs(b).astype(np.float64))).numpy()
+    bound = 2 * contracted * np.finfo(dtype).eps * magnitudes
+    assert np.all(np.abs(f(a, b).numpy() - want) <= bound)

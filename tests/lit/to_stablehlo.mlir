@@ -3,6 +3,11 @@
 // nx-to-stablehlo rewrites nx ops into StableHLO (arith where IREE needs it), doing what NumPy does where IREE's
 // ops differ, and keeps each op's location.
 
+// The affine maps of @contractions' marked contraction (at the head of the output): a[m, k], b[k, n], out[m, n].
+// CHECK: #map = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-NEXT: #map1 = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-NEXT: #map2 = affine_map<(d0, d1, d2) -> (d0, d1)>
+
 // Boolean add is OR (stablehlo.add on i1 is XOR in IREE).
 // CHECK-LABEL: func.func @bool_add
 // CHECK-NEXT: %[[R:.*]] = stablehlo.or %arg0, %arg1 : tensor<4xi1>
@@ -85,4 +90,19 @@ func.func private @callee(%x: tensor<2xui8>) -> tensor<2xui8> {
 func.func @located(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = "nx.exp"(%x) : (tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
+}
+
+// A contraction of 2^26 flops or more becomes a linalg.generic marked for IREE's data tiling (lower_linalg.py), a
+// smaller one stablehlo.dot_general: with data tiling on, IREE packs only the marked ones.
+// CHECK-LABEL: func.func @contractions
+// CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: %[[INIT:.*]] = linalg.fill ins(%[[ZERO]] : f32) outs(%{{.*}} : tensor<256x512xf32>)
+// CHECK: %[[BIG:.*]] = linalg.generic {indexing_maps = [#map, #map1, #map2], iterator_types = ["parallel", "parallel", "reduction"]} ins(%arg0, %arg1 : tensor<256x1024xf32>, tensor<1024x512xf32>) outs(%[[INIT]] : tensor<256x512xf32>) attrs = {{ *}}{iree.opt.data_tiling}
+// CHECK: arith.mulf
+// CHECK-NEXT: arith.addf
+// CHECK: stablehlo.dot_general %[[BIG]], %arg2, contracting_dims = [1] x [0]
+func.func @contractions(%a: tensor<256x1024xf32>, %b: tensor<1024x512xf32>, %c: tensor<512x10xf32>) -> tensor<256x10xf32> {
+  %0 = "nx.dot"(%a, %b) {batch_axes_a = array<i64>, batch_axes_b = array<i64>, contract_axes_a = array<i64: 1>, contract_axes_b = array<i64: 0>} : (tensor<256x1024xf32>, tensor<1024x512xf32>) -> tensor<256x512xf32>
+  %1 = "nx.dot"(%0, %c) {batch_axes_a = array<i64>, batch_axes_b = array<i64>, contract_axes_a = array<i64: 1>, contract_axes_b = array<i64: 0>} : (tensor<256x512xf32>, tensor<512x10xf32>) -> tensor<256x10xf32>
+  return %1 : tensor<256x10xf32>
 }

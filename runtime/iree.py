@@ -39,7 +39,8 @@ _DATA_TILING = "--iree-opt-data-tiling"
 # Data tiling (contractions on packed operands, IREE's mmt4d) pays on large contractions and costs on small ones
 # (benchmarks/experiments/data_tiling.py, f32 on 2 cores): 1024x512x1024 and 1024^3 1.36-1.38x faster with it, the
 # MLP step 1.14x; 512^3 and 768^3 even; 64^3 to 256x784x512 and the digits example's step 5-15% slower; and it adds
-# 0.15 s to the compile of each contraction (the digits step 1.0 -> 1.7 s, the MLP step 1.0 -> 2.0 s).
+# 0.15 s to the compile of each contraction it packs (the digits step 1.0 -> 1.7 s; passes/lower_linalg.py marks the
+# large contractions, so that the small ones beside them are not packed).
 DATA_TILING_FLOPS = 1 << 28  # 2 * 512^3
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 

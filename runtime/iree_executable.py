@@ -164,11 +164,14 @@ class Executable:
             raise _binding_error(error) from None
 
     def _call_staged(self, staging, arrays):
-        results = staging.results
-        self._context.invoke(self._function, self.staged_arguments(staging, arrays), results)
+        args = self.staged_arguments(staging, arrays)
         if staging.copies_results:  # a copy of a small result costs less than mapping it and checking for aliases
+            results = staging.results
+            self._context.invoke(self._function, args, results)
             return tuple([_copied(results, i, dtype, reshape) if size else np.empty(shape, dtype)
                           for i, (shape, dtype, size, reshape) in enumerate(self._outputs)])
+        results = rt.VmVariantList(len(self._outputs))  # a kept list would hold the mapped results' buffers
+        self._context.invoke(self._function, args, results)
         outputs = self._results(results)
         for index, candidates in staging.aliases:
             if any(np.may_share_memory(outputs[index], kept) for kept in candidates):
@@ -278,7 +281,8 @@ def _read_only_copy(array):
 class _Staging:
     """Argument buffers made once and refilled by each call, for a function whose arguments are all small (below
     IMPORT_BYTES): copying 4 floats into a new IREE buffer costs ~1 us, into a kept one ~0.2 us. The argument list
-    and the result list are made once too (an invoke empties its result list first; a kept one saves ~0.4 us). A
+    is made once too, and so is the result list where the results are copied out (an invoke empties its result list
+    first; a kept one saves ~0.4 us). A
     result that IREE returns in an argument's buffer (a function that returns its argument) is copied, since the next
     call refills that buffer. A call on another thread while one runs takes the general path (the lock is only
     tried)."""

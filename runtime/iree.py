@@ -101,6 +101,10 @@ def _explain(error, target, flags):
             "machine instead (defn does; nx-compile --host), with a system linker ('ld', from binutils) on the PATH "
             "to link the host's libm",
             op="iree")
+    if "ROCM target not set" in text:
+        return NxValueError("target rocm compiles for one GPU architecture, which must be named: add the flag "
+                            "--iree-rocm-target=gfx942 (or mi300x, rdna3, ...): nx.defn(f, target='rocm', "
+                            "flags=[...]), or nx-compile --flag=...", op="iree")
     diagnostics = text.split("Invoked with:")[0].strip()
     return NxValueError(f"iree-compile failed for target {target} (flags {' '.join(flags)}):\n{diagnostics}",
                         op="iree")

@@ -99,6 +99,16 @@ def test_f64_libm_functions_need_a_host_build(module_path, tmp_path, capsys):
     np.testing.assert_allclose(_values(_run_module(out, "wave", "3xf64=0,1,2")), np.sin([0.0, 1.0, 2.0]), rtol=1e-6)
 
 
+def test_rocm_is_built_for_the_architecture_a_flag_names(module_path, tmp_path, capsys):
+    out = str(tmp_path / "affine.vmfb")
+    assert main([f"{module_path}:affine", "f32[4]", "f32[4]", "--target", "rocm", "-o", out]) == 1
+    assert "--iree-rocm-target=gfx942" in capsys.readouterr().err
+    assert main([f"{module_path}:affine", "f32[4]", "f32[4]", "--target", "rocm", "--flag=--iree-rocm-target=gfx942",
+                 "-o", out]) == 0
+    with open(out, "rb") as f:
+        assert b"hip" in f.read()
+
+
 @pytest.mark.parametrize("argv, message", [
     (["{path}:affine", "f32[4]"], "1 argument types for affine(x, y)"),
     (["{path}:missing", "f32[4]"], "has no function 'missing'"),

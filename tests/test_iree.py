@@ -186,6 +186,14 @@ def test_gpu_targets_compile_without_a_gpu():
     assert "main" in rt.VmModule.copy_buffer(rt.VmInstance(), vmfb).function_names
 
 
+def test_rocm_asks_for_its_gpu_architecture():
+    from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
+    text = stablehlo_text(_add_module())
+    with pytest.raises(NxValueError, match="--iree-rocm-target=gfx942"):
+        compile_stablehlo(text, "rocm", flags_for("rocm", flops=0))
+    assert b"hip" in compile_stablehlo(text, "rocm", flags_for("rocm", flops=0) + ["--iree-rocm-target=gfx942"])
+
+
 def test_arguments_need_not_be_contiguous():
     run = get_compiler("iree").compile(_add_module((2, 3)), "main", {})
     a = np.arange(6, dtype=np.float32).reshape(3, 2).T

@@ -98,7 +98,7 @@ def _type_of(array):
     return TensorType.of(array.shape, dtypes.of_numpy(array.dtype))
 
 
-def compile_to(fn, templates, emit, target, host):
+def compile_to(fn, templates, emit, target, host, flags=()):
     """The output (text or bytes) of compiling `fn` for `templates`."""
     from numerix.passes import pipeline
     from numerix.runtime.iree import compile_stablehlo, contraction_flops, flags_for, stablehlo_text
@@ -118,7 +118,7 @@ def compile_to(fn, templates, emit, target, host):
     text = stablehlo_text(module)
     if emit == "stablehlo":
         return text
-    return compile_stablehlo(text, target, flags_for(target, flops, host))
+    return compile_stablehlo(text, target, flags_for(target, flops, host) + list(flags))
 
 
 def build_parser():
@@ -130,6 +130,8 @@ def build_parser():
     parser.add_argument("--target", default="llvm-cpu", help="IREE target backend (default llvm-cpu)")
     parser.add_argument("--host", action="store_true",
                         help="build for this machine only: its CPU, linked against its libm (f64 sin, cos, ...)")
+    parser.add_argument("--flag", action="append", default=[], dest="flags", metavar="IREE_FLAG",
+                        help="one more iree-compile flag, e.g. --flag=--iree-rocm-target=gfx942 (repeatable)")
     return parser
 
 
@@ -137,7 +139,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         fn = load_function(args.function)
-        out = compile_to(fn, [parse_template(t) for t in args.types], args.emit, args.target, args.host)
+        out = compile_to(fn, [parse_template(t) for t in args.types], args.emit, args.target, args.host, args.flags)
     except UsageError as e:
         print(f"nx-compile: error: {e}", file=sys.stderr)
         return 1

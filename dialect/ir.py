@@ -7,9 +7,12 @@ str -> StringAttr, names -> ArrayAttr of StringAttr ("" for an unnamed axis), pa
 ...> flattened, array -> DenseElementsAttr (never complex: see `attr`). Axis names other than the reshape/rename
 attribute live only in the frontend: the IR's tensors are unnamed."""
 import re
+import sys
+import types
 
 import numpy as np
 from iree.compiler import ir
+from iree.compiler._mlir_libs import _mlir
 
 from numerix import dtypes
 from numerix.dialect.schema import TensorType
@@ -18,6 +21,15 @@ _ELEMENT = {"bool": "i1", "u8": "ui8", "u16": "ui16", "u32": "ui32", "u64": "ui6
             "s32": "i32", "s64": "i64", "f16": "f16", "bf16": "bf16", "f32": "f32", "f64": "f64",
             "c64": "complex<f32>", "c128": "complex<f64>"}
 _FROM_ELEMENT = {v: dtypes.TYPES[k] for k, v in _ELEMENT.items()}
+
+
+# The MLIR bindings look for a Python module of an op's dialect (under iree.compiler.dialects) whenever they wrap the
+# op, and try again after every failure. nx, stablehlo and chlo have none there: about 1,000 failed imports (20-50 ms)
+# in each compile of the MLP step. An empty module under a prefix of ours answers once for each.
+_NO_PYTHON_OPS = "numerix.dialect.no_python_ops"
+for _namespace in ("nx", "stablehlo", "chlo"):
+    sys.modules[f"{_NO_PYTHON_OPS}.{_namespace}"] = types.ModuleType(f"{_NO_PYTHON_OPS}.{_namespace}")
+_mlir.globals.append_dialect_search_prefix(_NO_PYTHON_OPS)
 
 
 def new_context(dialects=()):

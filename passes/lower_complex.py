@@ -6,7 +6,8 @@ leaves as NaN, division by infinity gives NaN where NumPy gives 0). So complex v
 multiplication, division, square, sign and integer powers follow NumPy's loops operation for operation in the
 parts' own type; the functions use the textbook formulas on accurate real functions (lower_real.py), computed in
 f64 for c64 too, with the special cases NumPy's zero imaginary parts need. For non-finite parts they give what the
-formulas give, not C99 Annex G's special values."""
+formulas give (often NaN), not C99 Annex G's special values; atanh and atan, whose formula gives a wrong number at
+infinity rather than a NaN, follow NumPy there."""
 import numpy as np
 
 from numerix.dtypes import s64
@@ -236,7 +237,11 @@ def acosh(b, z, t):
 
 
 def atanh(b, z, t):
-    """(log1p(4x / ((1 - x)^2 + y^2)) / 4, atan2(2y, (1 - x)(1 + x) - y^2) / 2)."""
+    """(log1p(4x / ((1 - x)^2 + y^2)) / 4, atan2(2y, (1 - x)(1 + x) - y^2) / 2). An infinite part gives
+    (copysign(0, x), copysign(pi/2, y)) (y NaN: NaN), as NumPy does: the formula's atan2(inf, -inf) / 2 would give
+    3 pi / 8, a wrong number rather than a NaN. Past 1/eps, where the formula's squares overflow, atanh(z) is 1/z
+    to the last bit in the real part: (x / |z|^2, copysign(pi/2, y)), as NumPy's npy_catanh. A zero x keeps its real
+    part zero beside a NaN y."""
     re, im = z
     one = b.full_like(re, 1, t)
     one_minus = b.sub(one, re)
@@ -245,7 +250,16 @@ def atanh(b, z, t):
                    real.log1p(b, b.div(four_x, b.add(b.mul(one_minus, one_minus), b.mul(im, im))), t))
     denominator = b.sub(b.mul(one_minus, b.add(one, re)), b.mul(im, im))
     out_im = b.mul(b.full_like(re, 0.5, t), trig.atan2(b, b.add(im, im), denominator, t))
-    return out_re, out_im
+    infinite = b.or_(*(is_(b, "EQ", b.unary("stablehlo.abs", p), np.inf, t) for p in z))
+    nan_im = b.compare("NE", im, im, t)
+    far_im = b.select(nan_im, im, b.binary("math.copysign", b.full_like(im, np.pi / 2, t), im))
+    zero_re = b.binary("math.copysign", b.full_like(re, 0, t), re)
+    out_re = b.select(b.and_(b.compare_zero("EQ", re, t), nan_im), zero_re, out_re)
+    magnitude = real.hypot(b, re, im, t)
+    large = is_(b, "GT", magnitude, 1 / np.finfo(t.np).eps, t)
+    out_re = b.select(large, b.div(b.div(re, magnitude), magnitude), out_re)
+    out_im = b.select(large, far_im, out_im)
+    return b.select(infinite, zero_re, out_re), b.select(infinite, far_im, out_im)
 
 
 def atan(b, z, t):

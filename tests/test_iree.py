@@ -330,3 +330,24 @@ def test_work_that_fails_while_it_runs_is_a_numerix_error():
     semaphore.fail("out of memory, say")
     with pytest.raises(NxValueError, match="the IREE call failed while it ran: .*out of memory, say"):
         run._wait(semaphore, time.perf_counter())
+
+
+@pytest.mark.parametrize("type_name", ["c64", "c128"])
+@pytest.mark.parametrize("name, reference", [("atanh", np.arctanh), ("atan", np.arctan)])
+def test_complex_atanh_and_atan_follow_numpy_at_infinities_and_huge_values(type_name, name, reference):
+    """Infinite parts give (+-0, +-pi/2) (the textbook formula gave 3 pi / 8), parts past 1/eps give 1/z in the
+    real part (the formula's squares overflowed to 0), and a zero real part stays zero beside a NaN."""
+    import numerix as nx
+    dtype = dtypes.TYPES[type_name].np
+    parts = [0.0, -0.0, 1.0, -1.0, 2.5, -0.5, 3e16, 1e18, np.inf, -np.inf, np.nan]  # no result is subnormal
+    if type_name == "c128":
+        parts.append(1e300)
+    z = np.array([complex(x, y) for x in parts for y in parts], dtype)
+    got = nx.defn(getattr(nx, name), compiler="iree")(z).numpy()
+    with np.errstate(all="ignore"):
+        want = reference(z)
+    eps = np.finfo(dtype).eps
+    for g, w in ((got.real, want.real), (got.imag, want.imag)):
+        both_nan = np.isnan(g) & np.isnan(w)
+        close = (g == w) & (np.signbit(g) == np.signbit(w)) | (np.abs(g - w) <= 4 * eps * np.abs(w))
+        assert np.all(both_nan | close), [(z[i], got[i], want[i]) for i in np.flatnonzero(~(both_nan | close))]

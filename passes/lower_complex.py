@@ -5,9 +5,9 @@ complex cosh, acosh and atanh lose up to 10^8 ULP) and with infinities (multipli
 leaves as NaN, division by infinity gives NaN where NumPy gives 0). So complex values are split into parts:
 multiplication, division, square, sign and integer powers follow NumPy's loops operation for operation in the
 parts' own type; the functions use the textbook formulas on accurate real functions (lower_real.py), computed in
-f64 for c64 too, with the special cases NumPy's zero imaginary parts need. For non-finite parts they give what the
-formulas give (often NaN), not C99 Annex G's special values; atanh and atan, whose formula gives a wrong number at
-infinity rather than a NaN, follow NumPy there."""
+f64 for c64 too, with the special cases NumPy's zero imaginary parts need. With infinite and NaN parts, exp, sqrt,
+sinh, cosh, tanh (and so sin, cos, tan), atanh and atan give C99 Annex G's special values as NumPy does; the inverse
+sine and cosine family still gives what its formulas give there (often NaN where NumPy has a number)."""
 import numpy as np
 
 from numerix.dtypes import s64
@@ -97,12 +97,18 @@ def integer_power(b, z, n, exponent_real, t):
 # ---- functions (f64 parts) ----
 
 def exp(b, z, t):
+    """(e^x cos y, e^x sin y); exp(x + 0j) is exp(x) + 0j, even where exp(x) overflows; an infinite x beside an
+    infinite or NaN y gives (inf, NaN) or (0, 0), as NumPy's npy_cexp (the products give NaN)."""
     re, im = z
     scale = b.unary("stablehlo.exponential", re)
     out_re = b.mul(scale, b.unary("stablehlo.cosine", im))
     out_im = b.mul(scale, b.unary("stablehlo.sine", im))
-    zero_im = b.compare_zero("EQ", im, t)  # exp(x + 0j) is exp(x) + 0j, even where exp(x) overflows
-    return b.select(zero_im, scale, out_re), b.select(zero_im, im, out_im)
+    zero_im = b.compare_zero("EQ", im, t)
+    out_re, out_im = b.select(zero_im, scale, out_re), b.select(zero_im, im, out_im)
+    endless_im = b.not_(is_(b, "LT", b.unary("stablehlo.abs", im), np.inf, t))  # inf or NaN
+    up, down = (b.and_(endless_im, is_(b, "EQ", re, value, t)) for value in (np.inf, -np.inf))
+    zero, nan = b.full_like(re, 0, t), b.full_like(re, np.nan, t)
+    return (b.select(up, re, b.select(down, zero, out_re)), b.select(up, nan, b.select(down, zero, out_im)))
 
 
 def expm1(b, z, t):
@@ -152,20 +158,58 @@ def sqrt(b, z, t):
     out_im = b.select(positive, b.div(c, twice), b.binary("math.copysign", root, c))
     two = b.full_like(re, 2, t)
     out_re, out_im = b.select(big, b.mul(out_re, two), out_re), b.select(big, b.mul(out_im, two), out_im)
+    # npy_csqrt's special values, the later taking precedence: x = -inf gives (|y - y|, copysign(inf, y)), x = +inf
+    # (x, copysign(y - y, y)); a NaN x gives NaN; an infinite y (x, even NaN) gives (inf, y); 0 gives (0, y).
+    y_minus_y = b.sub(im, im)  # 0, or NaN for an infinite or NaN y
+    inf = b.full_like(re, np.inf, t)
+    negative = b.compare_zero("LT", re, t)
+    infinite_re = is_(b, "EQ", b.unary("stablehlo.abs", re), np.inf, t)
+    out_re = b.select(infinite_re, b.select(negative, b.unary("stablehlo.abs", y_minus_y), re), out_re)
+    out_im = b.select(infinite_re, b.select(negative, b.binary("math.copysign", inf, im),
+                                            b.binary("math.copysign", y_minus_y, im)), out_im)
+    nan_re = b.compare("NE", re, re, t)
+    out_re, out_im = b.select(nan_re, re, out_re), b.select(nan_re, b.full_like(re, np.nan, t), out_im)
+    infinite_im = is_(b, "EQ", b.unary("stablehlo.abs", im), np.inf, t)
+    out_re, out_im = b.select(infinite_im, inf, out_re), b.select(infinite_im, im, out_im)
     both_zero = b.and_(b.compare_zero("EQ", re, t), b.compare_zero("EQ", im, t))
     return b.select(both_zero, zero, out_re), b.select(both_zero, im, out_im)
 
 
+def _is_inf(b, x, t):
+    return is_(b, "EQ", b.unary("stablehlo.abs", x), np.inf, t)
+
+
+def _not_finite(b, x, t):
+    return b.not_(is_(b, "LT", b.unary("stablehlo.abs", x), np.inf, t))
+
+
 def sinh(b, z, t):
+    """(sinh x cos y, cosh x sin y), with npy_csinh's special values where the products give NaN: y = 0 gives
+    (sinh x, y); an infinite x beside an infinite or NaN y (+inf, NaN); x = 0 beside one (x, NaN)."""
     re, im = z
-    return (b.mul(real.sinh(b, re, t), b.unary("stablehlo.cosine", im)),
-            b.mul(real.cosh(b, re, t), b.unary("stablehlo.sine", im)))
+    sinh_re = real.sinh(b, re, t)
+    out_re = b.mul(sinh_re, b.unary("stablehlo.cosine", im))
+    out_im = b.mul(real.cosh(b, re, t), b.unary("stablehlo.sine", im))
+    endless_im = _not_finite(b, im, t)
+    out_re = b.select(b.and_(_is_inf(b, re, t), endless_im), b.full_like(re, np.inf, t), out_re)
+    out_re = b.select(b.and_(b.compare_zero("EQ", re, t), endless_im), re, out_re)
+    zero_im = b.compare_zero("EQ", im, t)
+    return b.select(zero_im, sinh_re, out_re), b.select(zero_im, im, out_im)
 
 
 def cosh(b, z, t):
+    """(cosh x cos y, sinh x sin y), with npy_ccosh's special values where the products give NaN: y = 0 gives
+    (cosh x, copysign(0, x) y); an infinite x beside an infinite or NaN y (+inf, NaN); x = 0 beside one (NaN, 0)."""
     re, im = z
-    return (b.mul(real.cosh(b, re, t), b.unary("stablehlo.cosine", im)),
-            b.mul(real.sinh(b, re, t), b.unary("stablehlo.sine", im)))
+    cosh_re = real.cosh(b, re, t)
+    out_re = b.mul(cosh_re, b.unary("stablehlo.cosine", im))
+    out_im = b.mul(real.sinh(b, re, t), b.unary("stablehlo.sine", im))
+    endless_im = _not_finite(b, im, t)
+    out_re = b.select(b.and_(_is_inf(b, re, t), endless_im), b.full_like(re, np.inf, t), out_re)
+    signed_zero = b.binary("math.copysign", b.full_like(re, 0, t), re)
+    out_im = b.select(b.and_(b.compare_zero("EQ", re, t), endless_im), signed_zero, out_im)
+    zero_im = b.compare_zero("EQ", im, t)
+    return b.select(zero_im, cosh_re, out_re), b.select(zero_im, b.mul(signed_zero, im), out_im)
 
 
 def tanh(b, z, t):
@@ -183,7 +227,20 @@ def tanh(b, z, t):
            b.mul(b.mul(b.full_like(re, 4, t), b.mul(b.unary("stablehlo.sine", im), b.unary("stablehlo.cosine", im))),
                  b.mul(decay, decay)))
     saturated = is_(b, "GE", b.unary("stablehlo.abs", re), 22, t)
-    return tuple(b.select(saturated, f, n) for f, n in zip(far, near))
+    out_re, out_im = (b.select(saturated, f, n) for f, n in zip(far, near))
+    # npy_ctanh's special values: an infinite x gives (copysign(1, x), copysign(0, y or sin y cos y)); a finite x
+    # beside an infinite or NaN y (NaN, NaN), x = 0 keeping its real part; a NaN x (NaN, y = 0 ? y : NaN).
+    nan = b.full_like(re, np.nan, t)
+    endless_im = _not_finite(b, im, t)
+    finite_re = is_(b, "LT", b.unary("stablehlo.abs", re), np.inf, t)
+    out_re = b.select(b.and_(finite_re, endless_im), b.select(b.compare_zero("EQ", re, t), re, nan), out_re)
+    out_im = b.select(b.and_(finite_re, endless_im), nan, out_im)
+    infinite_re = _is_inf(b, re, t)
+    sign_source = b.select(_is_inf(b, im, t), im, b.mul(b.unary("stablehlo.sine", im), b.unary("stablehlo.cosine", im)))
+    out_re = b.select(infinite_re, b.binary("math.copysign", one, re), out_re)
+    out_im = b.select(infinite_re, b.binary("math.copysign", b.full_like(im, 0, t), sign_source), out_im)
+    nan_re = b.compare("NE", re, re, t)
+    return b.select(nan_re, re, out_re), b.select(nan_re, b.select(b.compare_zero("EQ", im, t), im, nan), out_im)
 
 
 def _times_i(b, z):

@@ -333,10 +333,14 @@ def test_work_that_fails_while_it_runs_is_a_numerix_error():
 
 
 @pytest.mark.parametrize("type_name", ["c64", "c128"])
-@pytest.mark.parametrize("name, reference", [("atanh", np.arctanh), ("atan", np.arctan)])
-def test_complex_atanh_and_atan_follow_numpy_at_infinities_and_huge_values(type_name, name, reference):
-    """Infinite parts give (+-0, +-pi/2) (the textbook formula gave 3 pi / 8), parts past 1/eps give 1/z in the
-    real part (the formula's squares overflowed to 0), and a zero real part stays zero beside a NaN."""
+@pytest.mark.parametrize("name, reference", [
+    ("atanh", np.arctanh), ("atan", np.arctan), ("exp", np.exp), ("sqrt", np.sqrt), ("sinh", np.sinh),
+    ("cosh", np.cosh), ("tanh", np.tanh), ("sin", np.sin), ("cos", np.cos), ("tan", np.tan)])
+def test_complex_functions_follow_numpy_at_infinities_and_huge_values(type_name, name, reference):
+    """C99 Annex G's special values, as NumPy gives them, for the functions that follow them (lower_complex.py):
+    atanh and atan at infinite parts give (+-0, +-pi/2) (the textbook formula gave 3 pi / 8), past 1/eps 1/z's real
+    part (the formula's squares overflowed to 0); the others give NumPy's infinities, zeros and NaNs where their
+    formulas' products gave NaN."""
     import numerix as nx
     dtype = dtypes.TYPES[type_name].np
     parts = [0.0, -0.0, 1.0, -1.0, 2.5, -0.5, 3e16, 1e18, np.inf, -np.inf, np.nan]  # no result is subnormal

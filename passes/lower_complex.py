@@ -6,8 +6,9 @@ leaves as NaN, division by infinity gives NaN where NumPy gives 0). So complex v
 multiplication, division, square, sign and integer powers follow NumPy's loops operation for operation in the
 parts' own type; the functions use the textbook formulas on accurate real functions (lower_real.py), computed in
 f64 for c64 too, with the special cases NumPy's zero imaginary parts need. With infinite and NaN parts, exp, sqrt,
-sinh, cosh, tanh (and so sin, cos, tan), atanh and atan give C99 Annex G's special values as NumPy does; the inverse
-sine and cosine family still gives what its formulas give there (often NaN where NumPy has a number)."""
+sinh, cosh, tanh, asinh, acosh, atanh and the circular functions built on them give C99 Annex G's special values as
+NumPy does (its glibc functions); log, log1p and expm1 did already. The inverse functions switch to log(2z) past
+1/eps, where their formulas overflow."""
 import numpy as np
 
 from numerix.dtypes import s64
@@ -263,8 +264,22 @@ def tan(b, z, t):
     return _times_minus_i(b, tanh(b, _times_i(b, z), t))
 
 
+def _beyond_one_over_eps(b, re, im, t):
+    """(whether |z| is past 1/eps or infinite, log|z| + log 2 without overflow): where the inverse functions are
+    log(2z) to the last bit."""
+    ax, ay = b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im)
+    m, n = b.binary("stablehlo.maximum", ax, ay), b.binary("stablehlo.minimum", ax, ay)
+    ratio = b.select(_is_inf(b, m, t), b.full_like(m, 0, t), b.div(n, m))
+    log_2z = b.add(b.add(b.unary("stablehlo.log", m), b.full_like(m, np.log(2), t)),
+                   b.mul(b.full_like(m, 0.5, t), real.log1p(b, b.mul(ratio, ratio), t)))
+    return is_(b, "GT", m, 1 / np.finfo(t.np).eps, t), log_2z
+
+
 def asinh(b, z, t):
-    """log(w + sqrt(w^2 + 1)) for w = z or -z, whichever has a non-negative real part (no cancellation)."""
+    """log(w + sqrt(w^2 + 1)) for w = z or -z, whichever has a non-negative real part (no cancellation). Past 1/eps,
+    where w^2 overflows, and with infinite parts it is log(2w) with the signs put back, (copysign(log|z| + log 2, x),
+    copysign(atan2(|y|, |x|), y)); a NaN part gives NaN but for an infinite other part (kept, beside NaN) and y = 0
+    (kept): NumPy's npy_casinh."""
     re, im = z
     bits = signed_twin(t)  # the sign bit: -0.0 flips too, so sqrt's branch and w agree
     flip = b.compare_zero("LT", b.unary("stablehlo.bitcast_convert", re, b.like(re, bits)), bits)
@@ -272,7 +287,17 @@ def asinh(b, z, t):
     w2 = mul(b, w, w)
     root = sqrt(b, (b.add(w2[0], b.full_like(re, 1, t)), w2[1]), t)
     out = log(b, (b.add(w[0], root[0]), b.add(w[1], root[1])), t)
-    return tuple(b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)
+    out_re, out_im = (b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)
+    large, log_2z = _beyond_one_over_eps(b, re, im, t)
+    out_re = b.select(large, b.binary("math.copysign", log_2z, re), out_re)
+    out_im = b.select(large, b.binary("math.copysign", trig.atan2(b, b.unary("stablehlo.abs", im),
+                                                                  b.unary("stablehlo.abs", re), t), im), out_im)
+    nan = b.full_like(re, np.nan, t)
+    nan_re, nan_im = b.compare("NE", re, re, t), b.compare("NE", im, im, t)
+    nan_part = b.or_(nan_re, nan_im)
+    special_re = b.select(_is_inf(b, re, t), re, b.select(_is_inf(b, im, t), im, nan))
+    special_im = b.select(b.and_(nan_re, b.compare_zero("EQ", im, t)), im, nan)
+    return b.select(nan_part, special_re, out_re), b.select(nan_part, special_im, out_im)
 
 
 def asin(b, z, t):
@@ -280,17 +305,33 @@ def asin(b, z, t):
 
 
 def acos(b, z, t):
-    """pi/2 - asin(z)."""
+    """pi/2 - asin(z); past 1/eps (atan2(|y|, x), -copysign(log|2z|, y)), whose real part pi/2 - asin would cancel
+    away, as NumPy's npy_cacos."""
+    re, im = z
     s_re, s_im = asin(b, z, t)
-    return b.sub(b.full_like(s_re, np.pi / 2, t), s_re), b.unary("stablehlo.negate", s_im)
+    out_re, out_im = b.sub(b.full_like(s_re, np.pi / 2, t), s_re), b.unary("stablehlo.negate", s_im)
+    large, log_2z = _beyond_one_over_eps(b, re, im, t)
+    return (b.select(large, trig.atan2(b, b.unary("stablehlo.abs", im), re, t), out_re),
+            b.select(large, b.unary("stablehlo.negate", b.binary("math.copysign", log_2z, im)), out_im))
 
 
 def acosh(b, z, t):
-    """log(z + sqrt(z + 1) sqrt(z - 1))."""
+    """log(z + sqrt(z + 1) sqrt(z - 1)). Past 1/eps and with infinite or NaN parts, from acos(z) = (a, c) as
+    NumPy's npy_cacosh: (|c|, copysign(a, y)), NaNs as it orders them."""
     re, im = z
     one = b.full_like(re, 1, t)
     product = mul(b, sqrt(b, (b.add(re, one), im), t), sqrt(b, (b.sub(re, one), im), t))
-    return log(b, (b.add(re, product[0]), b.add(im, product[1])), t)
+    out_re, out_im = log(b, (b.add(re, product[0]), b.add(im, product[1])), t)
+    a, c = acos(b, z, t)
+    nan_a, nan_c = b.compare("NE", a, a, t), b.compare("NE", c, c, t)
+    from_acos_re = b.select(nan_c, c, b.unary("stablehlo.abs", c))
+    from_acos_im = b.select(nan_a, a, b.select(nan_c, c, b.binary("math.copysign", a, im)))
+    # acosh(+-0 + NaN i) is NaN + pi/2 i in NumPy (glibc's cacosh), where the rule above gives NaN + NaN i.
+    zero_beside_nan = b.and_(b.compare_zero("EQ", re, t), b.compare("NE", im, im, t))
+    from_acos_im = b.select(zero_beside_nan, b.full_like(im, np.pi / 2, t), from_acos_im)
+    m = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
+    special = b.not_(is_(b, "LE", m, 1 / np.finfo(t.np).eps, t))  # large, infinite or NaN
+    return b.select(special, from_acos_re, out_re), b.select(special, from_acos_im, out_im)
 
 
 def atanh(b, z, t):

@@ -19,6 +19,18 @@ from .lower_convert import signed_twin
 from .lower_real import is_
 
 
+def _is_inf(b, x, t):
+    return is_(b, "EQ", b.unary("stablehlo.abs", x), np.inf, t)
+
+
+def _finite(b, x, t):
+    return is_(b, "LT", b.unary("stablehlo.abs", x), np.inf, t)
+
+
+def _is_nan(b, x, t):
+    return b.compare("NE", x, x, t)
+
+
 def mul(b, x, y):
     """NumPy's complex product as its SIMD loops compute it: (fma(ar, br, -ai*bi), fma(ar, bi, ai*br)); the fused
     step keeps an overflowing ar*bi beside an infinite ai*br infinite, where plain products give NaN."""
@@ -58,7 +70,7 @@ def sign(b, z, t):
     nan = b.full_like(re, np.nan, t)
     zero = b.full_like(re, 0, t)
     unit = (b.div(re, magnitude), b.div(im, magnitude))
-    inf_re, inf_im = (is_(b, "EQ", b.unary("stablehlo.abs", p), np.inf, t) for p in z)
+    inf_re, inf_im = (_is_inf(b, p, t) for p in z)
     direction = (b.select(inf_re, b.unary("stablehlo.sign", re), zero),
                  b.select(inf_re, zero, b.unary("stablehlo.sign", im)))
     both = b.and_(inf_re, inf_im)
@@ -106,7 +118,7 @@ def exp(b, z, t):
     out_im = b.mul(scale, b.unary("stablehlo.sine", im))
     zero_im = b.compare_zero("EQ", im, t)
     out_re, out_im = b.select(zero_im, scale, out_re), b.select(zero_im, im, out_im)
-    endless_im = b.not_(is_(b, "LT", b.unary("stablehlo.abs", im), np.inf, t))  # inf or NaN
+    endless_im = b.not_(_finite(b, im, t))  # inf or NaN
     up, down = (b.and_(endless_im, is_(b, "EQ", re, value, t)) for value in (np.inf, -np.inf))
     zero, nan = b.full_like(re, 0, t), b.full_like(re, np.nan, t)
     return (b.select(up, re, b.select(down, zero, out_re)), b.select(up, nan, b.select(down, zero, out_im)))
@@ -164,24 +176,16 @@ def sqrt(b, z, t):
     y_minus_y = b.sub(im, im)  # 0, or NaN for an infinite or NaN y
     inf = b.full_like(re, np.inf, t)
     negative = b.compare_zero("LT", re, t)
-    infinite_re = is_(b, "EQ", b.unary("stablehlo.abs", re), np.inf, t)
+    infinite_re = _is_inf(b, re, t)
     out_re = b.select(infinite_re, b.select(negative, b.unary("stablehlo.abs", y_minus_y), re), out_re)
     out_im = b.select(infinite_re, b.select(negative, b.binary("math.copysign", inf, im),
                                             b.binary("math.copysign", y_minus_y, im)), out_im)
-    nan_re = b.compare("NE", re, re, t)
+    nan_re = _is_nan(b, re, t)
     out_re, out_im = b.select(nan_re, re, out_re), b.select(nan_re, b.full_like(re, np.nan, t), out_im)
-    infinite_im = is_(b, "EQ", b.unary("stablehlo.abs", im), np.inf, t)
+    infinite_im = _is_inf(b, im, t)
     out_re, out_im = b.select(infinite_im, inf, out_re), b.select(infinite_im, im, out_im)
     both_zero = b.and_(b.compare_zero("EQ", re, t), b.compare_zero("EQ", im, t))
     return b.select(both_zero, zero, out_re), b.select(both_zero, im, out_im)
-
-
-def _is_inf(b, x, t):
-    return is_(b, "EQ", b.unary("stablehlo.abs", x), np.inf, t)
-
-
-def _not_finite(b, x, t):
-    return b.not_(is_(b, "LT", b.unary("stablehlo.abs", x), np.inf, t))
 
 
 def sinh(b, z, t):
@@ -191,7 +195,7 @@ def sinh(b, z, t):
     sinh_re = real.sinh(b, re, t)
     out_re = b.mul(sinh_re, b.unary("stablehlo.cosine", im))
     out_im = b.mul(real.cosh(b, re, t), b.unary("stablehlo.sine", im))
-    endless_im = _not_finite(b, im, t)
+    endless_im = b.not_(_finite(b, im, t))
     out_re = b.select(b.and_(_is_inf(b, re, t), endless_im), b.full_like(re, np.inf, t), out_re)
     out_re = b.select(b.and_(b.compare_zero("EQ", re, t), endless_im), re, out_re)
     zero_im = b.compare_zero("EQ", im, t)
@@ -205,7 +209,7 @@ def cosh(b, z, t):
     cosh_re = real.cosh(b, re, t)
     out_re = b.mul(cosh_re, b.unary("stablehlo.cosine", im))
     out_im = b.mul(real.sinh(b, re, t), b.unary("stablehlo.sine", im))
-    endless_im = _not_finite(b, im, t)
+    endless_im = b.not_(_finite(b, im, t))
     out_re = b.select(b.and_(_is_inf(b, re, t), endless_im), b.full_like(re, np.inf, t), out_re)
     signed_zero = b.binary("math.copysign", b.full_like(re, 0, t), re)
     out_im = b.select(b.and_(b.compare_zero("EQ", re, t), endless_im), signed_zero, out_im)
@@ -232,15 +236,15 @@ def tanh(b, z, t):
     # npy_ctanh's special values: an infinite x gives (copysign(1, x), copysign(0, y or sin y cos y)); a finite x
     # beside an infinite or NaN y (NaN, NaN), x = 0 keeping its real part; a NaN x (NaN, y = 0 ? y : NaN).
     nan = b.full_like(re, np.nan, t)
-    endless_im = _not_finite(b, im, t)
-    finite_re = is_(b, "LT", b.unary("stablehlo.abs", re), np.inf, t)
+    endless_im = b.not_(_finite(b, im, t))
+    finite_re = _finite(b, re, t)
     out_re = b.select(b.and_(finite_re, endless_im), b.select(b.compare_zero("EQ", re, t), re, nan), out_re)
     out_im = b.select(b.and_(finite_re, endless_im), nan, out_im)
     infinite_re = _is_inf(b, re, t)
     sign_source = b.select(_is_inf(b, im, t), im, b.mul(b.unary("stablehlo.sine", im), b.unary("stablehlo.cosine", im)))
     out_re = b.select(infinite_re, b.binary("math.copysign", one, re), out_re)
     out_im = b.select(infinite_re, b.binary("math.copysign", b.full_like(im, 0, t), sign_source), out_im)
-    nan_re = b.compare("NE", re, re, t)
+    nan_re = _is_nan(b, re, t)
     return b.select(nan_re, re, out_re), b.select(nan_re, b.select(b.compare_zero("EQ", im, t), im, nan), out_im)
 
 
@@ -293,8 +297,8 @@ def asinh(b, z, t):
     out_im = b.select(large, b.binary("math.copysign", trig.atan2(b, b.unary("stablehlo.abs", im),
                                                                   b.unary("stablehlo.abs", re), t), im), out_im)
     nan = b.full_like(re, np.nan, t)
-    nan_re, nan_im = b.compare("NE", re, re, t), b.compare("NE", im, im, t)
-    nan_part = b.or_(nan_re, nan_im)
+    nan_re = _is_nan(b, re, t)
+    nan_part = b.or_(nan_re, _is_nan(b, im, t))
     special_re = b.select(_is_inf(b, re, t), re, b.select(_is_inf(b, im, t), im, nan))
     special_im = b.select(b.and_(nan_re, b.compare_zero("EQ", im, t)), im, nan)
     return b.select(nan_part, special_re, out_re), b.select(nan_part, special_im, out_im)
@@ -323,11 +327,11 @@ def acosh(b, z, t):
     product = mul(b, sqrt(b, (b.add(re, one), im), t), sqrt(b, (b.sub(re, one), im), t))
     out_re, out_im = log(b, (b.add(re, product[0]), b.add(im, product[1])), t)
     a, c = acos(b, z, t)
-    nan_a, nan_c = b.compare("NE", a, a, t), b.compare("NE", c, c, t)
+    nan_a, nan_c = _is_nan(b, a, t), _is_nan(b, c, t)
     from_acos_re = b.select(nan_c, c, b.unary("stablehlo.abs", c))
     from_acos_im = b.select(nan_a, a, b.select(nan_c, c, b.binary("math.copysign", a, im)))
     # acosh(+-0 + NaN i) is NaN + pi/2 i in NumPy (glibc's cacosh), where the rule above gives NaN + NaN i.
-    zero_beside_nan = b.and_(b.compare_zero("EQ", re, t), b.compare("NE", im, im, t))
+    zero_beside_nan = b.and_(b.compare_zero("EQ", re, t), _is_nan(b, im, t))
     from_acos_im = b.select(zero_beside_nan, b.full_like(im, np.pi / 2, t), from_acos_im)
     m = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
     special = b.not_(is_(b, "LE", m, 1 / np.finfo(t.np).eps, t))  # large, infinite or NaN
@@ -348,8 +352,8 @@ def atanh(b, z, t):
                    real.log1p(b, b.div(four_x, b.add(b.mul(one_minus, one_minus), b.mul(im, im))), t))
     denominator = b.sub(b.mul(one_minus, b.add(one, re)), b.mul(im, im))
     out_im = b.mul(b.full_like(re, 0.5, t), trig.atan2(b, b.add(im, im), denominator, t))
-    infinite = b.or_(*(is_(b, "EQ", b.unary("stablehlo.abs", p), np.inf, t) for p in z))
-    nan_im = b.compare("NE", im, im, t)
+    infinite = b.or_(_is_inf(b, re, t), _is_inf(b, im, t))
+    nan_im = _is_nan(b, im, t)
     far_im = b.select(nan_im, im, b.binary("math.copysign", b.full_like(im, np.pi / 2, t), im))
     zero_re = b.binary("math.copysign", b.full_like(re, 0, t), re)
     out_re = b.select(b.and_(b.compare_zero("EQ", re, t), nan_im), zero_re, out_re)

@@ -289,8 +289,19 @@ def asinh(b, z, t):
     flip = b.compare_zero("LT", b.unary("stablehlo.bitcast_convert", re, b.like(re, bits)), bits)
     w = (b.select(flip, b.unary("stablehlo.negate", re), re), b.select(flip, b.unary("stablehlo.negate", im), im))
     w2 = mul(b, w, w)
-    root = sqrt(b, (b.add(w2[0], b.full_like(re, 1, t)), w2[1]), t)
+    one = b.full_like(re, 1, t)
+    root = sqrt(b, (b.add(w2[0], one), w2[1]), t)
     out = log(b, (b.add(w[0], root[0]), b.add(w[1], root[1])), t)
+    # Below |w| = 1, w + root is 1 + u with u = w + w^2 / (1 + root) kept apart from the 1: log(1 + u) as
+    # (log1p(u_re (2 + u_re) + u_im^2) / 2, atan2(u_im, 1 + u_re)). Rounding 1 + u first lost the digits of a
+    # small w (asinh(1e-12 + 3e-12j) was 3e-5 off).
+    u = tuple(b.add(p, q) for p, q in zip(w, div(b, w2, (b.add(one, root[0]), root[1]), t)))
+    squared_modulus_less_one = b.add(b.mul(u[0], b.add(b.full_like(re, 2, t), u[0])), b.mul(u[1], u[1]))
+    small = (b.mul(b.full_like(re, 0.5, t), real.log1p(b, squared_modulus_less_one, t)),
+             trig.atan2(b, u[1], b.add(one, u[0]), t))
+    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
+    below_one = is_(b, "LT", magnitude, 1, t)
+    out = tuple(b.select(below_one, s_, o) for s_, o in zip(small, out))
     out_re, out_im = (b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)
     large, log_2z = _beyond_one_over_eps(b, re, im, t)
     out_re = b.select(large, b.binary("math.copysign", log_2z, re), out_re)

@@ -268,6 +268,15 @@ def tan(b, z, t):
     return _times_minus_i(b, tanh(b, _times_i(b, z), t))
 
 
+def _right_half(b, z, t):
+    """(whether z's real part has its sign bit set, -z if so else z): an odd function is computed where the real
+    part is non-negative, and its result negated back. The sign bit: -0.0 flips too, so branches and w agree."""
+    re, im = z
+    bits = signed_twin(t)
+    flip = b.compare_zero("LT", b.unary("stablehlo.bitcast_convert", re, b.like(re, bits)), bits)
+    return flip, tuple(b.select(flip, b.unary("stablehlo.negate", p), p) for p in z)
+
+
 def _beyond_one_over_eps(b, re, im, t):
     """(whether |z| is past 1/eps or infinite, log|z| + log 2 without overflow): where the inverse functions are
     log(2z) to the last bit."""
@@ -285,9 +294,7 @@ def asinh(b, z, t):
     copysign(atan2(|y|, |x|), y)); a NaN part gives NaN but for an infinite other part (kept, beside NaN) and y = 0
     (kept): NumPy's npy_casinh."""
     re, im = z
-    bits = signed_twin(t)  # the sign bit: -0.0 flips too, so sqrt's branch and w agree
-    flip = b.compare_zero("LT", b.unary("stablehlo.bitcast_convert", re, b.like(re, bits)), bits)
-    w = (b.select(flip, b.unary("stablehlo.negate", re), re), b.select(flip, b.unary("stablehlo.negate", im), im))
+    flip, w = _right_half(b, z, t)
     w2 = mul(b, w, w)
     one = b.full_like(re, 1, t)
     root = sqrt(b, (b.add(w2[0], one), w2[1]), t)
@@ -350,7 +357,15 @@ def acosh(b, z, t):
 
 
 def atanh(b, z, t):
-    """(log1p(4x / ((1 - x)^2 + y^2)) / 4, atan2(2y, (1 - x)(1 + x) - y^2) / 2). An infinite part gives
+    """atanh is odd: computed for the z or -z whose real part is non-negative, and negated back. Near x = -1 the
+    formula's log1p argument came within rounding of -1 and gave -inf or NaN (for about 1 in 5 points within 0.1 of
+    -1)."""
+    flip, w = _right_half(b, z, t)
+    return tuple(b.select(flip, b.unary("stablehlo.negate", o), o) for o in _atanh_right_half(b, w, t))
+
+
+def _atanh_right_half(b, z, t):
+    """(log1p(4x / ((1 - x)^2 + y^2)) / 4, atan2(2y, (1 - x)(1 + x) - y^2) / 2) for x >= 0. An infinite part gives
     (copysign(0, x), copysign(pi/2, y)) (y NaN: NaN), as NumPy does: the formula's atan2(inf, -inf) / 2 would give
     3 pi / 8, a wrong number rather than a NaN. Past 1/eps, where the formula's squares overflow, atanh(z) is 1/z
     to the last bit in the real part: (x / |z|^2, copysign(pi/2, y)), as NumPy's npy_catanh. A zero x keeps its real

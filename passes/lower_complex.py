@@ -288,28 +288,29 @@ def _beyond_one_over_eps(b, re, im, t):
     return is_(b, "GT", m, 1 / np.finfo(t.np).eps, t), log_2z
 
 
-def asinh(b, z, t):
-    """log(w + sqrt(w^2 + 1)) for w = z or -z, whichever has a non-negative real part (no cancellation). Past 1/eps,
-    where w^2 overflows, and with infinite parts it is log(2w) with the signs put back, (copysign(log|z| + log 2, x),
-    copysign(atan2(|y|, |x|), y)); a NaN part gives NaN but for an infinite other part (kept, beside NaN) and y = 0
-    (kept): NumPy's npy_casinh."""
+def _kahan_asin_acos(b, z, t):
+    """(asin z, acos z) by Kahan's formulas ("Branch cuts for complex elementary functions", 1987) from sqrt(1 - z)
+    and sqrt(1 + z), each zero's sign kept, so that the cuts fall as C99's: accurate near z = +-1 and 0, where
+    log(iz + sqrt(1 - z^2)) cancels (acos(1 + 1e-10j) was 1e7 ULP off as pi/2 - asin z)."""
     re, im = z
-    flip, w = _right_half(b, z, t)
-    w2 = mul(b, w, w)
     one = b.full_like(re, 1, t)
-    root = sqrt(b, (b.add(w2[0], one), w2[1]), t)
-    out = log(b, (b.add(w[0], root[0]), b.add(w[1], root[1])), t)
-    # Below |w| = 1, w + root is 1 + u with u = w + w^2 / (1 + root) kept apart from the 1: log(1 + u) as
-    # (log1p(u_re (2 + u_re) + u_im^2) / 2, atan2(u_im, 1 + u_re)). Rounding 1 + u first lost the digits of a
-    # small w (asinh(1e-12 + 3e-12j) was 3e-5 off).
-    u = tuple(b.add(p, q) for p, q in zip(w, div(b, w2, (b.add(one, root[0]), root[1]), t)))
-    squared_modulus_less_one = b.add(b.mul(u[0], b.add(b.full_like(re, 2, t), u[0])), b.mul(u[1], u[1]))
-    small = (b.mul(b.full_like(re, 0.5, t), real.log1p(b, squared_modulus_less_one, t)),
-             trig.atan2(b, u[1], b.add(one, u[0]), t))
-    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
-    below_one = is_(b, "LT", magnitude, 1, t)
-    out = tuple(b.select(below_one, s_, o) for s_, o in zip(small, out))
-    out_re, out_im = (b.select(flip, b.unary("stablehlo.negate", o), o) for o in out)
+    m = sqrt(b, (b.sub(one, re), b.unary("stablehlo.negate", im)), t)
+    p = sqrt(b, (b.add(one, re), im), t)
+    asin_ = (trig.atan2(b, re, b.sub(b.mul(m[0], p[0]), b.mul(m[1], p[1])), t),
+             real.asinh(b, b.sub(b.mul(m[0], p[1]), b.mul(m[1], p[0])), t))
+    acos_ = (b.mul(b.full_like(re, 2, t), trig.atan2(b, m[0], p[0], t)),
+             real.asinh(b, b.sub(b.mul(p[0], m[1]), b.mul(p[1], m[0])), t))
+    return asin_, acos_
+
+
+def asinh(b, z, t):
+    """-i asin(iz) by Kahan's formulas. Past 1/eps, where they overflow, and with infinite parts it is log(2w) for w
+    = z or -z with a non-negative real part, the signs put back: (copysign(log|z| + log 2, x), copysign(atan2(|y|,
+    |x|), y)); a NaN part gives NaN but for an infinite other part (kept, beside NaN) and y = 0 (kept): NumPy's
+    npy_casinh."""
+    re, im = z
+    (a, c), _ = _kahan_asin_acos(b, _times_i(b, z), t)
+    out_re, out_im = c, b.unary("stablehlo.negate", a)
     large, log_2z = _beyond_one_over_eps(b, re, im, t)
     out_re = b.select(large, b.binary("math.copysign", log_2z, re), out_re)
     out_im = b.select(large, b.binary("math.copysign", trig.atan2(b, b.unary("stablehlo.abs", im),
@@ -327,23 +328,29 @@ def asin(b, z, t):
 
 
 def acos(b, z, t):
-    """pi/2 - asin(z); past 1/eps (atan2(|y|, x), -copysign(log|2z|, y)), whose real part pi/2 - asin would cancel
-    away, as NumPy's npy_cacos."""
+    """Kahan's formula; past 1/eps (atan2(|y|, x), -copysign(log|2z|, y)), as NumPy's npy_cacos; with a NaN part
+    pi/2 - asin z, whose special values are NumPy's."""
     re, im = z
-    s_re, s_im = asin(b, z, t)
-    out_re, out_im = b.sub(b.full_like(s_re, np.pi / 2, t), s_re), b.unary("stablehlo.negate", s_im)
+    _, (out_re, out_im) = _kahan_asin_acos(b, z, t)
     large, log_2z = _beyond_one_over_eps(b, re, im, t)
-    return (b.select(large, trig.atan2(b, b.unary("stablehlo.abs", im), re, t), out_re),
-            b.select(large, b.unary("stablehlo.negate", b.binary("math.copysign", log_2z, im)), out_im))
+    out_re = b.select(large, trig.atan2(b, b.unary("stablehlo.abs", im), re, t), out_re)
+    out_im = b.select(large, b.unary("stablehlo.negate", b.binary("math.copysign", log_2z, im)), out_im)
+    s_re, s_im = asin(b, z, t)
+    nan_part = b.or_(_is_nan(b, re, t), _is_nan(b, im, t))
+    return (b.select(nan_part, b.sub(b.full_like(s_re, np.pi / 2, t), s_re), out_re),
+            b.select(nan_part, b.unary("stablehlo.negate", s_im), out_im))
 
 
 def acosh(b, z, t):
-    """log(z + sqrt(z + 1) sqrt(z - 1)). Past 1/eps and with infinite or NaN parts, from acos(z) = (a, c) as
-    NumPy's npy_cacosh: (|c|, copysign(a, y)), NaNs as it orders them."""
+    """Kahan's (asinh Re(conj(sqrt(z - 1)) sqrt(z + 1)), 2 atan2(Im sqrt(z - 1), Re sqrt(z + 1))). Past 1/eps and
+    with infinite or NaN parts, from acos(z) = (a, c) as NumPy's npy_cacosh: (|c|, copysign(a, y)), NaNs as it
+    orders them."""
     re, im = z
     one = b.full_like(re, 1, t)
-    product = mul(b, sqrt(b, (b.add(re, one), im), t), sqrt(b, (b.sub(re, one), im), t))
-    out_re, out_im = log(b, (b.add(re, product[0]), b.add(im, product[1])), t)
+    m = sqrt(b, (b.sub(re, one), im), t)
+    p = sqrt(b, (b.add(re, one), im), t)
+    out_re = real.asinh(b, b.add(b.mul(m[0], p[0]), b.mul(m[1], p[1])), t)
+    out_im = b.mul(b.full_like(re, 2, t), trig.atan2(b, m[1], p[0], t))
     a, c = acos(b, z, t)
     nan_a, nan_c = _is_nan(b, a, t), _is_nan(b, c, t)
     from_acos_re = b.select(nan_c, c, b.unary("stablehlo.abs", c))
@@ -351,8 +358,8 @@ def acosh(b, z, t):
     # acosh(+-0 + NaN i) is NaN + pi/2 i in NumPy (glibc's cacosh), where the rule above gives NaN + NaN i.
     zero_beside_nan = b.and_(b.compare_zero("EQ", re, t), _is_nan(b, im, t))
     from_acos_im = b.select(zero_beside_nan, b.full_like(im, np.pi / 2, t), from_acos_im)
-    m = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
-    special = b.not_(is_(b, "LE", m, 1 / np.finfo(t.np).eps, t))  # large, infinite or NaN
+    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
+    special = b.not_(is_(b, "LE", magnitude, 1 / np.finfo(t.np).eps, t))  # large, infinite or NaN
     return b.select(special, from_acos_re, out_re), b.select(special, from_acos_im, out_im)
 
 

@@ -149,9 +149,16 @@ def log(b, z, t):
 
 
 def log1p(b, z, t):
-    """NumPy's nc_log1p: log(1 + z)."""
+    """log(1 + z); below 1/2 in both parts (log1p(x (2 + x) + y^2) / 2, atan2(y, 1 + x)), as the NumPy rule
+    (runtime/numpy_elementwise.py): NumPy's own log(1 + z) loses the digits of a small z."""
     re, im = z
-    return log(b, (b.add(re, b.full_like(re, 1, t)), im), t)
+    one = b.full_like(re, 1, t)
+    naive_re, naive_im = log(b, (b.add(re, one), im), t)
+    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
+    small = is_(b, "LT", magnitude, 0.5, t)
+    squared_modulus_less_one = b.add(b.mul(re, b.add(b.full_like(re, 2, t), re)), b.mul(im, im))
+    return (b.select(small, b.mul(b.full_like(re, 0.5, t), real.log1p(b, squared_modulus_less_one, t)), naive_re),
+            b.select(small, trig.atan2(b, im, b.add(one, re), t), naive_im))
 
 
 def sqrt(b, z, t):

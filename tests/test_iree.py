@@ -389,3 +389,16 @@ def test_complex_atanh_and_atan_are_finite_and_accurate_near_their_branch_points
     got = nx.defn(getattr(nx, name), compiler="iree")(z).numpy()
     want = reference(z)
     assert np.max(np.abs(got - want) / np.abs(want)) <= 8 * np.finfo(np.float64).eps
+
+
+@pytest.mark.parametrize("compiler", ["iree", "evaluator"])
+def test_complex_log1p_keeps_the_digits_of_a_small_argument(compiler):
+    """NumPy's complex log1p is log(1 + z), which rounds 1 + z first: 3e-5 off at 1e-12 + 3e-12j. numerix's (compiled
+    and NumPy rule alike) is within 4 eps of the series z - z^2/2 + z^3/3 - z^4/4 below |z| = 1e-5."""
+    import numerix as nx
+    rng = np.random.default_rng(0)
+    parts = 10 ** rng.uniform(-15, -5, (2, 1000)) * rng.choice([-1, 1], (2, 1000))
+    z = parts[0] + 1j * parts[1]
+    want = z - z ** 2 / 2 + z ** 3 / 3 - z ** 4 / 4
+    got = nx.defn(nx.log1p, compiler=compiler)(z).numpy()
+    assert np.max(np.abs(got - want) / np.abs(want)) <= 4 * np.finfo(np.float64).eps

@@ -166,8 +166,8 @@ def _pow(b, node):
 
 
 def _complex_pow(b, node):
-    """NumPy's nc_pow: w == 0 gives 1; z == 0 gives 0 for a positive real w, else NaN; an integer w with |w| < 100
-    multiplies (in the parts' type, as NumPy does); anything else is exp(w log z), here in f64."""
+    """NumPy's nc_pow: w == 0 gives 1; z == 0 gives 0 where w's real part is positive, else NaN; an integer w with
+    |w| < 100 multiplies (in the parts' type, as NumPy does); anything else is exp(w log z), here in f64."""
     dtype = node.types[0].type
     t = dtype.real_type
     (ar, ai), (br, bi) = (split(b, a, dtype, t) for a in node.args)
@@ -181,7 +181,7 @@ def _complex_pow(b, node):
     general = [convert(b, p, f64, t) for p in cplx.general_pow(b, tuple(wide[:2]), tuple(wide[2:]), f64)]
     w_zero = b.and_(b.compare_zero("EQ", br, t), b.compare_zero("EQ", bi, t))
     z_zero = b.and_(b.compare_zero("EQ", ar, t), b.compare_zero("EQ", ai, t))
-    at_zero = b.and_(b.compare_zero("GT", br, t), b.compare_zero("EQ", bi, t))
+    at_zero = b.compare_zero("GT", br, t)
     parts = []
     for p, g, unit in zip(by_products, general, (one, zero)):
         value = b.select(integral, p, g)

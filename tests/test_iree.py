@@ -402,3 +402,13 @@ def test_complex_log1p_keeps_the_digits_of_a_small_argument(compiler):
     want = z - z ** 2 / 2 + z ** 3 / 3 - z ** 4 / 4
     got = nx.defn(nx.log1p, compiler=compiler)(z).numpy()
     assert np.max(np.abs(got - want) / np.abs(want)) <= 4 * np.finfo(np.float64).eps
+
+
+def test_complex_zero_to_a_power_follows_numpy():
+    """0 ** w is 0 wherever w's real part is positive (w = 2 + 1j too, which gave NaN), else NaN."""
+    import numerix as nx
+    w = np.array([2 + 1j, 1e-10 + 0.5j, 1j, -1 + 1j, complex(1, np.nan), 2, 0], np.complex128)
+    z = np.zeros_like(w)
+    with np.errstate(all="ignore"):
+        want = z ** w
+    np.testing.assert_array_equal(nx.defn(lambda a, b: a ** b, compiler="iree")(z, w).numpy(), want)

@@ -31,6 +31,16 @@ def _is_nan(b, x, t):
     return b.compare("NE", x, x, t)
 
 
+def _larger_part(b, re, im):
+    return b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
+
+
+def _past_one_over_eps(b, m, t):
+    """Whether the magnitude m is past 1/eps (or infinite): where the inverse functions take their large-argument
+    forms, their formulas' squares overflowing."""
+    return is_(b, "GT", m, 1 / np.finfo(t.np).eps, t)
+
+
 def mul(b, x, y):
     """NumPy's complex product as its SIMD loops compute it: (fma(ar, br, -ai*bi), fma(ar, bi, ai*br)); the fused
     step keeps an overflowing ar*bi beside an infinite ai*br infinite, where plain products give NaN."""
@@ -154,8 +164,7 @@ def log1p(b, z, t):
     re, im = z
     one = b.full_like(re, 1, t)
     naive_re, naive_im = log(b, (b.add(re, one), im), t)
-    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
-    small = is_(b, "LT", magnitude, 0.5, t)
+    small = is_(b, "LT", _larger_part(b, re, im), 0.5, t)
     squared_modulus_less_one = b.add(b.mul(re, b.add(b.full_like(re, 2, t), re)), b.mul(im, im))
     return (b.select(small, b.mul(b.full_like(re, 0.5, t), real.log1p(b, squared_modulus_less_one, t)), naive_re),
             b.select(small, trig.atan2(b, im, b.add(one, re), t), naive_im))
@@ -287,12 +296,12 @@ def _right_half(b, z, t):
 def _beyond_one_over_eps(b, re, im, t):
     """(whether |z| is past 1/eps or infinite, log|z| + log 2 without overflow): where the inverse functions are
     log(2z) to the last bit."""
-    ax, ay = b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im)
-    m, n = b.binary("stablehlo.maximum", ax, ay), b.binary("stablehlo.minimum", ax, ay)
+    m = _larger_part(b, re, im)
+    n = b.binary("stablehlo.minimum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
     ratio = b.select(_is_inf(b, m, t), b.full_like(m, 0, t), b.div(n, m))
     log_2z = b.add(b.add(b.unary("stablehlo.log", m), b.full_like(m, np.log(2), t)),
                    b.mul(b.full_like(m, 0.5, t), real.log1p(b, b.mul(ratio, ratio), t)))
-    return is_(b, "GT", m, 1 / np.finfo(t.np).eps, t), log_2z
+    return _past_one_over_eps(b, m, t), log_2z
 
 
 def _kahan_asin_acos(b, z, t):
@@ -365,8 +374,8 @@ def acosh(b, z, t):
     # acosh(+-0 + NaN i) is NaN + pi/2 i in NumPy (glibc's cacosh), where the rule above gives NaN + NaN i.
     zero_beside_nan = b.and_(b.compare_zero("EQ", re, t), _is_nan(b, im, t))
     from_acos_im = b.select(zero_beside_nan, b.full_like(im, np.pi / 2, t), from_acos_im)
-    magnitude = b.binary("stablehlo.maximum", b.unary("stablehlo.abs", re), b.unary("stablehlo.abs", im))
-    special = b.not_(is_(b, "LE", magnitude, 1 / np.finfo(t.np).eps, t))  # large, infinite or NaN
+    magnitude = _larger_part(b, re, im)
+    special = b.or_(_past_one_over_eps(b, magnitude, t), _is_nan(b, magnitude, t))
     return b.select(special, from_acos_re, out_re), b.select(special, from_acos_im, out_im)
 
 
@@ -398,7 +407,7 @@ def _atanh_right_half(b, z, t):
     zero_re = b.binary("math.copysign", b.full_like(re, 0, t), re)
     out_re = b.select(b.and_(b.compare_zero("EQ", re, t), nan_im), zero_re, out_re)
     magnitude = real.hypot(b, re, im, t)
-    large = is_(b, "GT", magnitude, 1 / np.finfo(t.np).eps, t)
+    large = _past_one_over_eps(b, magnitude, t)
     out_re = b.select(large, b.div(b.div(re, magnitude), magnitude), out_re)
     out_im = b.select(large, far_im, out_im)
     return b.select(infinite, zero_re, out_re), b.select(infinite, far_im, out_im)

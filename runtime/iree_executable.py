@@ -282,14 +282,16 @@ class _Staging:
     """Argument buffers made once and refilled by each call, for a function whose arguments are all small (below
     IMPORT_BYTES): copying 4 floats into a new IREE buffer costs ~1 us, into a kept one ~0.2 us. The argument list
     is made once too, and so is the result list where the results are copied out (an invoke empties its result list
-    first; a kept one saves ~0.4 us). A
-    result that IREE returns in an argument's buffer (a function that returns its argument) is copied, since the next
-    call refills that buffer. A call on another thread while one runs takes the general path (the lock is only
-    tried)."""
+    first; a kept one saves ~0.4 us). A result that IREE returns in an argument's buffer (a function that returns its
+    argument) is copied, since the next call refills that buffer. A call on another thread while one runs takes the
+    general path (the lock is only tried)."""
 
     def __init__(self, device, slots, outputs):
         self.lock = threading.Lock()
         self.args = rt.VmVariantList(len(slots))
+        # Used where the results are copied out. Made before the mappings below: made after them, a process that
+        # loaded a program from the disk cache segfaulted in its garbage collection at exit (test_cache's second
+        # process, every time); why the order matters to IREE's bindings is not understood.
         self.results = rt.VmVariantList(len(outputs))
         self._mappings = []  # the arrays below view these: kept with them
         self.arrays = []  # of each argument's own dtype (bf16 over the uint16 it travels as)

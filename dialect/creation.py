@@ -1,6 +1,6 @@
 """Creation nx ops: they make a tensor from attributes alone (no operands), as StableHLO's iota and constant do."""
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 from .schema import TensorType, check_axes, define
 
 

@@ -1,6 +1,6 @@
 """Elementwise nx ops: operands have equal shapes and (except select, shifts' counts aside) equal types."""
-from numerix import dtypes
-from numerix.errors import NxTypeError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError
 from .schema import TensorType, define, merge_names, require, same_shapes, same_types
 
 

@@ -4,8 +4,8 @@ kind: "fft" (complex -> complex), "ifft" (complex -> complex, scaled by 1/n as S
 complex, the last axis keeping lengths[-1] // 2 + 1 frequencies) or "irfft" (complex -> real of `lengths`). Unlike
 StableHLO, an operand axis may differ from its length: it is cut or zero-padded at the end first (NumPy's `n`), so
 the lowering inserts the slice or pad."""
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 from .schema import TensorType, define
 
 _COMPLEX_OF = {"f32": dtypes.c64, "f64": dtypes.c128}

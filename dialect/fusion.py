@@ -11,7 +11,7 @@ into one linalg.generic).
 The fusion's operands are its external inputs, bound in order to the arguments of its region's one block; the block
 holds nx ops (without regions of their own) and ends in nx.yield, whose operands are the fusion's results. A fusion's
 results cannot be inferred from its operand types alone, so the verifier asks `structural_result_types`."""
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from . import ops as nx_ops
 from .schema import define

@@ -9,7 +9,7 @@ nx.custom_grad calls a function whose gradient the user wrote (JAX's custom_vjp)
 nx.stop_grad is the identity with a zero gradient. nx.scatter_add is the transpose of nx.gather, which gather's
 gradient needs: with the same dimension numbers, it adds each window of `updates` into the operand at the start
 gather would read it from (clamped the same way, so each window fits)."""
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 from .schema import SCHEMAS, define
 
 

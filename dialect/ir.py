@@ -14,7 +14,7 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler._mlir_libs import _mlir
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import TensorType
 
 _ELEMENT = {"bool": "i1", "u8": "ui8", "u16": "ui16", "u32": "ui32", "u64": "ui64", "s8": "i8", "s16": "i16",

@@ -3,7 +3,7 @@ solvers that need a library routine (LAPACK on NumPy, a custom call or decomposi
 
 Factorizations act on the last two axes; the leading axes are a batch, equal across operands (the frontend
 broadcasts). Operands are inexact (the frontend turns integers into the default float)."""
-from numerix.errors import NxShapeError, NxValueError
+from numerix.dialect.errors import NxShapeError, NxValueError
 from .schema import TensorType, check_axes, define, require, same_types
 
 

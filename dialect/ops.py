@@ -5,7 +5,7 @@ import re
 
 from iree.compiler import ir
 
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from . import ir as nx_ir
 from .schema import SCHEMAS, Callee

@@ -5,8 +5,8 @@ reduce_max/reduce_min with maximum/minimum, all/any with and/or on i1), argmax/a
 (value, iota), the cumulative ops onto stablehlo.reduce_window, and sort, argsort and top_k onto stablehlo.sort (with
 an iota operand for the indices). Results keep the operand's type except where stated; the frontend casts operands
 to the accumulation type first (the array API's: bool and signed integers sum in s64, unsigned in u64)."""
-from numerix import dtypes
-from numerix.errors import NxShapeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxShapeError, NxValueError
 from .schema import TensorType, define, require
 
 

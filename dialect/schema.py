@@ -6,8 +6,8 @@ Ops see operands already broadcast and promoted by the frontend (as in StableHLO
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
 
-from numerix.dtypes import DType
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect.dtypes import DType
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
 
 class TensorType(NamedTuple):

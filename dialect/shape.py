@@ -1,7 +1,7 @@
 """Shape nx ops: they move or repeat elements without computing on them."""
 import math
 
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 from .schema import TensorType, check_axes, define, merge_names
 
 

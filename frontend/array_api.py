@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import TensorType
-from numerix.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
 from .operands import as_type, axis_index, to_tensor
 from .operands import result_type as _promoted_type

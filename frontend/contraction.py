@@ -4,7 +4,7 @@ index (negative counts from the end) or by name, and runs nx.dot, whose result h
 operand's free axes, then the second's (StableHLO's dot_general)."""
 import numpy as np
 
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
 from .dispatch import apply
 from .elementwise import conjugate, multiply

@@ -6,8 +6,8 @@ import numbers
 
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .dispatch import apply
 from .elementwise import add, divide, equal, greater_equal, less_equal, multiply, select

@@ -14,10 +14,10 @@ import re
 
 import numpy as np
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import TensorType
-from numerix.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 from numerix.passes import pipeline
 from numerix.passes.registry import run_passes
 from numerix.runtime import compilers

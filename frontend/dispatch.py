@@ -8,7 +8,7 @@ import contextlib
 import contextvars
 
 from numerix.dialect.schema import SCHEMAS, TensorType
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 from .tensor import Tensor
 

@@ -1,8 +1,8 @@
 """Elementwise functions: Nx's names and the array API's, each converting and promoting its arguments, then
 running one nx op."""
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.elementwise import BINARY, UNARY
-from numerix.errors import NxTypeError
+from numerix.dialect.errors import NxTypeError
 
 from .dispatch import apply
 from .operands import as_type, broadcast_shapes, broadcast_to, operands, result_type, to_tensor

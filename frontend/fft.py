@@ -7,8 +7,8 @@ import math
 
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .creation import check_device, constant, iota, resolve_type
 from .dispatch import apply

@@ -10,7 +10,7 @@ import contextlib
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import TensorType
 

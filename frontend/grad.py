@@ -10,7 +10,7 @@ import inspect
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS, Callee, TensorType
-from numerix.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
 from .defn import _flatten, _flatten_output, _unflatten, defn
 from .creation import zeros

@@ -9,8 +9,8 @@ import builtins
 
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
 
 from .dispatch import apply
 from .elementwise import add, less, minimum, select

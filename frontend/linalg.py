@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .contraction import broadcast_batch, matmul, tensordot, vecdot
 from .contraction import outer as _outer

@@ -2,8 +2,8 @@
 NumPy broadcasting (names aligned from the right, as Nx does), and axes given by index or by name."""
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
 from .dispatch import apply
 from .tensor import Tensor, tensor

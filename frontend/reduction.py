@@ -8,8 +8,8 @@ import math
 
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxShapeError, NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
 from . import elementwise as ew
 from .dispatch import apply

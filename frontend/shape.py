@@ -6,9 +6,9 @@ import math
 
 import numpy as np
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import merge_names
-from numerix.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
 
 from .dispatch import apply
 from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to

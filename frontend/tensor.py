@@ -1,9 +1,9 @@
 """The Tensor: typed, shaped, with optional axis names, holding data of one backend (a NumPy array eagerly)."""
 import numpy as np
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import TensorType
-from numerix.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
 
 class Tensor:

@@ -1,8 +1,8 @@
 """numerix.testing: checks of gradients against finite differences (JAX's check_grads)."""
 import numpy as np
 
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from . import elementwise as ew
 from .defn import defn

@@ -11,9 +11,9 @@ from iree.compiler.dialects import func
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS, TensorType
-from numerix.errors import NxTraceError, user_location
+from numerix.dialect.errors import NxTraceError, user_location
 
 from .tensor import Tensor
 

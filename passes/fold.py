@@ -11,7 +11,7 @@ import math
 import numpy as np
 from iree.compiler import ir
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.runtime import numpy_backend
 

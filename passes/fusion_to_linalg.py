@@ -27,8 +27,8 @@ from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
-from numerix.dtypes import bf16, f16, f32
-from numerix.errors import NxError, NxValueError
+from numerix.dialect.dtypes import bf16, f16, f32
+from numerix.dialect.errors import NxError, NxValueError
 
 from . import to_stablehlo  # noqa: F401  (registers the lowerings the scalar emitters are)
 from .lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element

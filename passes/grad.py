@@ -16,7 +16,7 @@ from iree.compiler.dialects import func
 import numerix as nx
 from numerix.dialect import ops as nx_ops
 from numerix.dispatch import apply, default_backend, using_backend
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 from numerix.function_trace import FunctionTrace
 from numerix.tensor import Tensor
 

@@ -2,7 +2,7 @@
 add/multiply are or/and, integer division follows floor semantics with 0 for a zero divisor, float floor division
 and remainder follow NumPy's divmod, integer powers of negative exponents truncate, unsigned ops are unsigned."""
 
-from numerix.dtypes import bool_, f64
+from numerix.dialect.dtypes import bool_, f64
 
 from . import lower_complex as cplx
 from . import lower_real as real

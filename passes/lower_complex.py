@@ -11,7 +11,7 @@ NumPy does (its glibc functions); log, log1p and expm1 did already. The inverse 
 1/eps, where their formulas overflow."""
 import numpy as np
 
-from numerix.dtypes import s64
+from numerix.dialect.dtypes import s64
 
 from . import lower_real as real
 from . import lower_trig as trig

@@ -3,7 +3,7 @@ tests != 0 (NaN is true, so is 1j), complex to another real type drops the imagi
 truncates and saturates with NaN -> 0, unsigned sources extend with zeros."""
 import numpy as np
 
-from numerix.dtypes import TYPES, bf16, f16, f32
+from numerix.dialect.dtypes import TYPES, bf16, f16, f32
 
 
 def convert(b, x, source, target):

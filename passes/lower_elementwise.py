@@ -5,7 +5,7 @@ Rounding, complex parts, classification, comparison, logic, bitwise ops and conv
 lower_arithmetic.py, transcendental functions in lower_math.py."""
 import numpy as np
 
-from numerix.dtypes import bool_
+from numerix.dialect.dtypes import bool_
 
 from .lower_convert import convert, signed_twin, unsigned_twin
 from .lower_trig import atan2

@@ -4,7 +4,7 @@ reflectors), eigh (cyclic Jacobi) and svd (one-sided Jacobi), as stablehlo.while
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import bool_, s64
+from numerix.dialect.dtypes import bool_, s64
 
 from .lower_convert import convert
 from .lower_linalg import Matrices, conj, ints, on_wide, sum_over

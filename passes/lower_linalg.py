@@ -13,7 +13,7 @@ import math
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import bf16, bool_, f16, f32, f64, s64
+from numerix.dialect.dtypes import bf16, bool_, f16, f32, f64, s64
 
 from .lower_convert import convert
 from .lower_reduction import arg_extreme, reduce

@@ -16,7 +16,7 @@ f32 asin, acos, atan and erf_inv are off by 40-60 ULP, its f32 atan2(0, 0) is Na
 - complex functions work on the parts (lower_complex.py)."""
 import numpy as np
 
-from numerix.dtypes import bf16, bool_, f16, f32, f64, s64
+from numerix.dialect.dtypes import bf16, bool_, f16, f32, f64, s64
 
 from . import lower_complex as cplx
 from . import lower_real as real

@@ -2,7 +2,7 @@
 and returns a value of that type. See lower_math.py for which IREE functions they replace and why."""
 import numpy as np
 
-from numerix.dtypes import bool_, f64
+from numerix.dialect.dtypes import bool_, f64
 
 from .lower_convert import signed_twin
 

@@ -10,7 +10,7 @@ and scans are computed in f32 and rounded once, as the NumPy rules do."""
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import bf16, bool_, f16, f32, s8, s64
+from numerix.dialect.dtypes import bf16, bool_, f16, f32, s8, s64
 
 from . import lower_complex as cplx
 from .lower_convert import convert, signed_twin

@@ -3,7 +3,7 @@ StableHLO op, except that unsigned start indices are brought into the signed ran
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dtypes import bf16, f16, f32, s64
+from numerix.dialect.dtypes import bf16, f16, f32, s64
 
 from .lower_convert import convert
 from .lowering import lowers

@@ -31,7 +31,7 @@ import math
 
 import numpy as np
 
-from numerix.dtypes import f64, s64
+from numerix.dialect.dtypes import f64, s64
 
 from .lower_convert import convert
 from .lower_real import is_

@@ -11,7 +11,7 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
-from numerix.dtypes import bool_
+from numerix.dialect.dtypes import bool_
 
 LOWERINGS = {}
 # nx ops that never reach this pass, with the reason (the pass reports it if one does).

@@ -10,7 +10,7 @@ tests/test_fusion.py lists where that happens). Values are real: complex ones do
 `can_emit` says why)."""
 from iree.compiler import ir
 
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 from . import scalar_special
 from .lowering import Builder, _signed_value, storage_element

@@ -10,7 +10,7 @@ from iree.compiler import ir, passmanager
 from numerix.dialect import ir as nxir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 from . import (  # noqa: F401  (they register the lowerings)
     lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,

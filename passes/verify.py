@@ -7,7 +7,7 @@ from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS
-from numerix.errors import NxError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxError, NxTypeError, NxValueError
 
 from .registry import register_pass
 

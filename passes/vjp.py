@@ -13,7 +13,7 @@ import contextlib
 from typing import NamedTuple, Optional
 
 from numerix.dialect.schema import SCHEMAS
-from numerix.errors import NxError, NxValueError
+from numerix.dialect.errors import NxError, NxValueError
 
 VJP = {}
 

@@ -9,7 +9,7 @@ import numpy as np
 
 import numerix as nx
 from numerix.dispatch import apply
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 from .vjp import vjp_rule
 

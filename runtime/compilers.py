@@ -7,7 +7,7 @@ defn hands over the module as traced, so that a compiler that finds the program 
 pipeline; the compiler must call it before anything else reads the module. Without it the module is final.
 "iree" is the default; "evaluator" is the NumPy reference; a third party registers its own with
 `register_compiler`."""
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 COMPILERS = {}
 _default = ["iree"]

@@ -6,7 +6,7 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ops as nx_ops
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from . import numpy_backend
 

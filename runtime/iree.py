@@ -21,7 +21,7 @@ from iree.compiler.version import VERSION
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 from numerix.passes.lower_linalg import dot_flops
 from numerix.passes.pipeline import LOWERING_PASSES
 from numerix.passes.registry import run_passes

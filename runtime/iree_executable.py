@@ -30,7 +30,7 @@ from typing import NamedTuple
 import iree.runtime as rt
 import numpy as np
 
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 # target -> runtime driver; None: local-sync or local-task by the size of the work (choose_driver)
 DEFAULT_DRIVERS = {"llvm-cpu": None, "vmvx": None, "cuda": "cuda", "rocm": "hip", "vulkan-spirv": "vulkan",

@@ -5,7 +5,7 @@ op's NumPy meaning is written once. Rules receive operands already checked by th
 result to the type the schema inferred."""
 import numpy as np
 
-from numerix.dtypes import bf16, f16
+from numerix.dialect.dtypes import bf16, f16
 
 RULES = {}
 

@@ -1,7 +1,7 @@
 """NumPy rules for the elementwise nx ops."""
 import numpy as np
 
-from numerix.dtypes import bf16
+from numerix.dialect.dtypes import bf16
 
 from .numpy_backend import rule, widen_half
 

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 
-from numerix.errors import NxValueError
+from numerix.dialect.errors import NxValueError
 
 from .numpy_backend import rule, widen_half
 

@@ -7,12 +7,12 @@ import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.elementwise import BINARY, UNARY
 from numerix.dialect.schema import SCHEMAS, TensorType
-from numerix.errors import NxError
+from numerix.dialect.errors import NxError
 from numerix.runtime.compilers import get_compiler
 from numerix.runtime.numpy_backend import run
 

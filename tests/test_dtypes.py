@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 import numerix as nx
-from numerix import dtypes
+from numerix.dialect import dtypes
 
 from conftest import ALL_TYPES
 

@@ -15,7 +15,7 @@ import numerix as nx
 from conftest import ALL_TYPES, assert_close
 from lowering_cases import (Case, build_module, elementwise_cases, elementwise_reference, mismatches, samples,
                             special_rows, tensor_type)
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.elementwise import ELEMENTWISE

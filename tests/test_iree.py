@@ -4,8 +4,8 @@ and remainder follow NumPy's signs; NaN compares as NumPy does. Then the executa
 import numpy as np
 import pytest
 
-from numerix import dtypes
-from numerix.errors import NxTypeError, NxValueError
+from numerix.dialect import dtypes
+from numerix.dialect.errors import NxTypeError, NxValueError
 from numerix.runtime.compilers import get_compiler
 
 from lowering_cases import Case, build_module, compile_and_run, tensor_type

@@ -4,7 +4,7 @@ sweep costs one IREE compile per type (cached on disk between runs)."""
 import numpy as np
 import pytest
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS
 from numerix.passes import to_stablehlo  # noqa: F401  (registers the lowerings)
 from numerix.passes.lowering import NOT_LOWERED, LOWERINGS

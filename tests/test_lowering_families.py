@@ -3,9 +3,9 @@ one module per type holds every case (ties, NaN, -0.0 and out-of-range indices i
 import numpy as np
 import pytest
 
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS
-from numerix.errors import NxError
+from numerix.dialect.errors import NxError
 
 from lowering_cases import Case, compile_and_run, tensor_type
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import numerix as nx
-from numerix import dtypes
+from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS, TensorType
 
 from conftest import assert_close

@@ -16,7 +16,7 @@ import sys
 
 from iree.compiler import ir
 
-from numerix.errors import NxError
+from numerix.dialect.errors import NxError
 
 _TYPE_SPEC = re.compile(r"^(\w+)\[(.*)\]$")
 
@@ -93,7 +93,7 @@ def _constant(nx_ops, schemas, array):
 
 
 def _type_of(array):
-    from numerix import dtypes
+    from numerix.dialect import dtypes
     from numerix.dialect.schema import TensorType
     return TensorType.of(array.shape, dtypes.of_numpy(array.dtype))
 

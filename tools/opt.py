@@ -9,7 +9,7 @@ from iree.compiler import ir, passmanager
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix.errors import NxError
+from numerix.dialect.errors import NxError
 from numerix.passes import pipeline
 from numerix.passes.registry import PASSES
 from numerix.passes.verify import verify

@@ -4,11 +4,6 @@ import itertools
 import os
 import sys
 
-_PACKAGE_ROOTS = tuple(
-    os.path.dirname(os.path.abspath(__file__)).rsplit(os.sep, 1)[0] + os.sep + d + os.sep
-    for d in ("frontend", "dialect", "passes", "runtime", "tools")
-)
-
 
 def _column(frame):
     """The 1-based column of the frame's current instruction (Python 3.11+ keeps positions), else 1."""
@@ -19,14 +14,20 @@ def _column(frame):
     return position[2] + 1 if position and position[2] is not None else 1
 
 
+def _is_numerix(frame):
+    """Whether a frame runs numerix's own code. Judged by the frame's module, not its file: the folders of a source
+    checkout are not those of an installed package (site-packages/numerix/...)."""
+    module = frame.f_globals.get("__name__", "")
+    return module == "numerix" or module.startswith("numerix.")
+
+
 def user_location():
-    """(file, line, col) of the innermost stack frame outside numerix's own folders, or None."""
+    """(file, line, col) of the innermost stack frame outside numerix's own modules, or None."""
     frame = sys._getframe(1)
     while frame is not None:
         name = frame.f_code.co_filename
-        filename = name if name.startswith("<") else os.path.abspath(name)
-        if not filename.startswith(_PACKAGE_ROOTS) and not filename.startswith("<frozen"):
-            return filename, frame.f_lineno, _column(frame)
+        if not _is_numerix(frame) and not name.startswith("<frozen"):
+            return (name if name.startswith("<") else os.path.abspath(name)), frame.f_lineno, _column(frame)
         frame = frame.f_back
     return None
 

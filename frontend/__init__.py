@@ -17,6 +17,7 @@ from .indexing import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
+from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # noqa: F401  (the array API's extensions: nx.fft, nx.linalg)
 from . import testing  # noqa: F401  (nx.testing.check_grads)
 

@@ -1,4 +1,5 @@
-"""The Tensor: typed, shaped, with optional axis names, holding data of one backend (a NumPy array eagerly)."""
+"""The Tensor: typed, shaped, with optional axis names, holding data of one backend (a NumPy array eagerly).
+Its operators (t + u, t[i], t.T, ...) are the module functions, attached by operators.py."""
 import numpy as np
 
 from numerix.dialect import dtypes
@@ -35,24 +36,6 @@ class Tensor:
         if device != self.device:
             raise NxValueError(f"cannot move a {self.backend.name} tensor to {device!r}", op="to_device")
         return self
-
-    @property
-    def T(self):
-        if self.ndim != 2:
-            raise NxValueError(f"T needs a 2-d tensor, got {self.ttype}; use nx.transpose or .mT", op="T")
-        return _ops().transpose(self)
-
-    @property
-    def mT(self):
-        if self.ndim < 2:
-            raise NxValueError(f"mT needs at least 2 dimensions, got {self.ttype}", op="mT")
-        return _ops().matrix_transpose(self)
-
-    def __array_namespace__(self, *, api_version=None):
-        if api_version not in (None, "2021.12", "2022.12", "2023.12", "2024.12"):
-            raise NxValueError(f"unsupported array API version {api_version!r}", op="__array_namespace__")
-        import numerix
-        return numerix
 
     # ---- to Python and NumPy ----
     def numpy(self):
@@ -132,55 +115,11 @@ class Tensor:
     def __hash__(self):
         return id(self)  # identity, so tensors can key dicts and sets (== builds a tensor, not a bool)
 
-    # ---- operators: the module functions do the work ----
-    def __getitem__(self, index):
-        from .indexing import getitem
-        return getitem(self, index)
+    def __pos__(self):
+        return self
 
     def __setitem__(self, index, value):
         raise NxTypeError("tensors are immutable; use nx.put_slice, nx.indexed_put or nx.select", op="__setitem__")
-
-    def __neg__(self): return _ops().negative(self)
-    def __pos__(self): return self
-    def __abs__(self): return _ops().abs(self)
-    def __invert__(self): return _ops().bitwise_invert(self)
-    def __add__(self, o): return _ops().add(self, o)
-    def __radd__(self, o): return _ops().add(o, self)
-    def __sub__(self, o): return _ops().subtract(self, o)
-    def __rsub__(self, o): return _ops().subtract(o, self)
-    def __mul__(self, o): return _ops().multiply(self, o)
-    def __rmul__(self, o): return _ops().multiply(o, self)
-    def __truediv__(self, o): return _ops().divide(self, o)
-    def __rtruediv__(self, o): return _ops().divide(o, self)
-    def __floordiv__(self, o): return _ops().floor_divide(self, o)
-    def __rfloordiv__(self, o): return _ops().floor_divide(o, self)
-    def __mod__(self, o): return _ops().remainder(self, o)
-    def __rmod__(self, o): return _ops().remainder(o, self)
-    def __pow__(self, o): return _ops().pow(self, o)
-    def __rpow__(self, o): return _ops().pow(o, self)
-    def __matmul__(self, o): return _ops().matmul(self, o)
-    def __rmatmul__(self, o): return _ops().matmul(o, self)
-    def __and__(self, o): return _ops().bitwise_and(self, o)
-    def __rand__(self, o): return _ops().bitwise_and(o, self)
-    def __or__(self, o): return _ops().bitwise_or(self, o)
-    def __ror__(self, o): return _ops().bitwise_or(o, self)
-    def __xor__(self, o): return _ops().bitwise_xor(self, o)
-    def __rxor__(self, o): return _ops().bitwise_xor(o, self)
-    def __lshift__(self, o): return _ops().bitwise_left_shift(self, o)
-    def __rlshift__(self, o): return _ops().bitwise_left_shift(o, self)
-    def __rshift__(self, o): return _ops().bitwise_right_shift(self, o)
-    def __rrshift__(self, o): return _ops().bitwise_right_shift(o, self)
-    def __eq__(self, o): return _ops().equal(self, o)
-    def __ne__(self, o): return _ops().not_equal(self, o)
-    def __lt__(self, o): return _ops().less(self, o)
-    def __le__(self, o): return _ops().less_equal(self, o)
-    def __gt__(self, o): return _ops().greater(self, o)
-    def __ge__(self, o): return _ops().greater_equal(self, o)
-
-
-def _ops():
-    import numerix
-    return numerix
 
 
 def _infer_type(data):
@@ -207,13 +146,14 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
     """nx.tensor(data, type=None, names=None): a tensor from Python numbers, nested lists, NumPy arrays or another
     tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says."""
     from .dispatch import default_backend
+    from .operands import as_type, rename
     if dtype is not None:
         if type is not None:
             raise NxValueError("give type or dtype, not both", op="tensor")
         type = dtype
     if isinstance(data, Tensor):
-        t = data if type is None else _ops().as_type(data, type)
-        return t if names is None else _ops().rename(t, names)
+        t = data if type is None else as_type(data, type)
+        return t if names is None else rename(t, names)
     if type is not None:
         type = dtypes.as_dtype(type)
     elif isinstance(data, (np.ndarray, np.generic)):

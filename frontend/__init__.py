@@ -14,6 +14,7 @@ from .defn import *  # noqa: F401,F403
 from .grad import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
 from .indexing import *  # noqa: F401,F403
+from .repetition import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403

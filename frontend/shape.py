@@ -8,7 +8,7 @@ import numpy as np
 
 from numerix.dialect import dtypes
 from numerix.dialect.schema import merge_names
-from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import NxIndexError, NxShapeError, NxTypeError, NxValueError
 
 from .dispatch import apply
 from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to
@@ -18,7 +18,7 @@ from .tensor import Tensor, tensor
 __all__ = [
     "reshape", "transpose", "permute_dims", "matrix_transpose", "squeeze", "new_axis", "expand_dims", "broadcast",
     "broadcast_to", "broadcast_arrays", "concatenate", "concat", "stack", "unstack", "slice", "slice_along_axis",
-    "put_slice", "reverse", "flip", "pad", "tile", "repeat", "flatten", "moveaxis", "roll", "meshgrid",
+    "put_slice", "reverse", "flip", "pad", "flatten", "moveaxis", "roll", "meshgrid",
 ]
 
 
@@ -414,54 +414,6 @@ def pad(t, pad_value, padding_config):
         raise NxValueError(f"padding_config must be one (low, high, interior) of ints per axis of {t.ttype}, got "
                            f"{padding_config!r}", op="pad")
     return apply("pad", [t, value], pads=tuple(tuple(int(v) for v in p) for p in config))
-
-
-# ---- repetition ----
-
-def tile(x, repetitions, /):
-    """Repeats the whole tensor `repetitions` times per axis (NumPy's and the array API's rule: a shorter
-    repetitions is padded with leading 1s, a longer one adds leading axes)."""
-    t = to_tensor(x)
-    reps = _ints("tile", "repetitions", repetitions)
-    if any(r < 0 for r in reps):
-        raise NxValueError(f"repetitions {list(reps)} must be >= 0", op="tile")
-    rank = max(t.ndim, len(reps))
-    reps = (1,) * (rank - len(reps)) + reps
-    t = reshape(t, (1,) * (rank - t.ndim) + t.shape, names=(None,) * (rank - t.ndim) + t.names)
-    if all(r == 1 for r in reps):
-        return t
-    interleaved = tuple(v for r, d in zip(reps, t.shape) for v in (r, d))
-    grown = _broadcast("tile", t, interleaved, tuple(range(1, 2 * rank, 2)), None)
-    return reshape(grown, [r * d for r, d in zip(reps, t.shape)], names=t.names)
-
-
-def repeat(x, repeats, /, *, axis=None):
-    """The array API's repeat: each element repeated `repeats` times (an int, or one count per element along
-    `axis`); axis=None works on the flattened tensor. Per-element counts must be known: a traced tensor of counts
-    would make the result's shape depend on data."""
-    t = to_tensor(x)
-    if axis is None:
-        t, axis = reshape(t, (t.size,)), 0
-    a = axis_index("repeat", t, axis)
-    if t.ndim == 0:
-        raise NxValueError(f"cannot repeat along an axis of rank-0 {t.ttype}", op="repeat")
-    n = t.shape[a]
-    if _is_int(repeats):
-        if repeats < 0:
-            raise NxValueError(f"repeats must be >= 0, got {repeats}", op="repeat")
-        grown = _broadcast("repeat", t, t.shape[:a + 1] + (int(repeats),) + t.shape[a + 1:],
-                           tuple(i for i in range(t.ndim + 1) if i != a + 1), None)
-        return reshape(grown, t.shape[:a] + (n * int(repeats),) + t.shape[a + 1:], names=t.names)
-    if isinstance(repeats, Tensor) and getattr(repeats.backend, "traced", False):
-        raise NxTraceError(f"repeat counts given as a traced tensor {repeats.ttype} make the result's shape depend "
-                           "on data; give an int or a constant list", op="repeat")
-    counts = np.asarray(repeats)
-    counts = counts.astype(np.int64) if counts.size == 0 else counts  # [] holds no counts, of no type
-    if counts.dtype.kind not in "iu" or counts.ndim != 1 or counts.shape[0] not in (1, n) or (counts < 0).any():
-        raise NxValueError(f"repeats must be an int or 1 or {n} ints >= 0 (axis {a} of {t.ttype}), got "
-                           f"{repeats!r}", op="repeat")
-    from .indexing import take  # indexing builds on this module
-    return take(t, np.repeat(np.arange(n), np.broadcast_to(counts, (n,))), axis=a)
 
 
 def roll(x, /, shift, *, axis=None):

@@ -3,8 +3,8 @@
 For an op naming @f, a new private function @f_vjp takes the op's operands. Its body replays f's ops (the forward
 sweep, inlining the functions f calls), then runs the VJP table backwards from a cotangent of 1 for f's first result
 (the adjoint sweep, emitted as nx ops with the location of the op each one differentiates), and returns the
-gradients of the `wrt` arguments (after all of f's results, for value_and_grad). Ops are emitted by the tracer's own
-machinery, a FunctionTrace pointed at @f_vjp, so every op is checked by its schema as it is made.
+gradients of the `wrt` arguments (after all of f's results, for value_and_grad). Ops are written by a
+FunctionBuilder for @f_vjp, through dialect/algebra.py, so every op is checked by its schema as it is made.
 
 Grads are expanded innermost first (an op whose callee, through its calls, holds no other grad), until none is left,
 so a grad of a grad differentiates the reverse-mode function of the inner one. Then the custom_grad ops left outside
@@ -13,12 +13,11 @@ nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
-import numerix as nx
+from numerix.dialect import algebra
 from numerix.dialect import ops as nx_ops
-from numerix.dispatch import apply, default_backend, using_backend
+from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
-from numerix.function_trace import FunctionTrace
-from numerix.tensor import Tensor
+from numerix.dialect.function import FunctionBuilder
 
 from .registry import register_pass
 from .vjp import Node, backpropagate, vjp_rule
@@ -82,27 +81,27 @@ def _expand(module, op):
     attrs = nx_ops.read_attrs(op)
     callee, wrt = attrs["callee"], attrs["wrt"]
     location = nx_ops.location(op)
-    trace = FunctionTrace(module, f"{callee.name}_vjp", location if location != nx_ops.UNKNOWN_LOCATION else None)
-    with using_backend(trace):
-        arguments = [trace.argument(t) for t in nx_ops.operand_types(op)]
-        nodes = []
-        outputs = replay(trace, callee.name, arguments, nodes)
-        with trace.at(op.location):
-            seed = nx.ones((), type=outputs[0].type)
-        cotangents = backpropagate(nodes, {outputs[0]: seed},
-                                   around=lambda node: trace.at(nx_ops.mlir_location(node.location)))
-        with trace.at(op.location):
-            gradients = [cotangents[arguments[i]] if arguments[i] in cotangents else nx.zeros_like(arguments[i])
-                         for i in wrt]
-    trace.finish((outputs if op.name == "nx.value_and_grad" else []) + gradients)
-    _replace_with_call(op, trace.symbol)
-    return trace.symbol
+    builder = FunctionBuilder(module, f"{callee.name}_vjp", location if location != nx_ops.UNKNOWN_LOCATION else None,
+                              private=True)
+    arguments = [Term(builder.argument(t), t, builder) for t in nx_ops.operand_types(op)]
+    nodes = []
+    outputs = replay(builder, callee.name, arguments, nodes)
+    with builder.at(op.location):
+        seed = algebra.scalar(outputs[0], 1)
+    cotangents = backpropagate(nodes, {outputs[0]: seed},
+                               around=lambda node: builder.at(nx_ops.mlir_location(node.location)))
+    with builder.at(op.location):
+        gradients = [cotangents[arguments[i]] if arguments[i] in cotangents else algebra.zeros_like(arguments[i])
+                     for i in wrt]
+    builder.finish([t.value for t in (outputs if op.name == "nx.value_and_grad" else []) + gradients])
+    _replace_with_call(op, builder.symbol)
+    return builder.symbol
 
 
-def replay(trace, name, arguments, nodes=None):
-    """Emits the ops of function @name on `arguments` (Tensors) into `trace`, inlining the functions it calls;
+def replay(builder, name, arguments, nodes=None):
+    """Emits the ops of function @name on `arguments` (Terms) through `builder`, inlining the functions it calls;
     returns its results. With `nodes`, appends each op as a Node for the adjoint sweep."""
-    function = nx_ops.functions(trace.module.operation)[name]
+    function = nx_ops.functions(builder.module.operation)[name]
     block = function.regions[0].blocks[0]
     values = dict(zip(block.arguments, arguments))
     for op in block.operations:
@@ -111,9 +110,9 @@ def replay(trace, name, arguments, nodes=None):
         if op.name == "func.return":
             return operands
         if op.name == "func.call":
-            results = replay(trace, _called(op)[0], operands, nodes)
+            results = replay(builder, _called(op)[0], operands, nodes)
         elif nx_ops.is_nx(op) and op.name not in GRAD_OPS:
-            results = _replay_nx(trace, op, operands, nodes)
+            results = _replay_nx(builder, op, operands, nodes)
         else:
             raise NxValueError(f"cannot differentiate through {op.name}: nx-grad differentiates nx ops (each by its "
                                "VJP rule) and calls of functions made of them", op="nx-grad",
@@ -122,18 +121,18 @@ def replay(trace, name, arguments, nodes=None):
     raise NxValueError(f"@{name} has no func.return", op="nx-grad", location=nx_ops.location(function))
 
 
-def _replay_nx(trace, op, operands, nodes):
+def _replay_nx(builder, op, operands, nodes):
     name = nx_ops.schema_name(op)
     attrs = nx_ops.read_attrs(op)
-    with trace.at(op.location):
+    with builder.at(op.location):
         if name == "custom_grad":
             # The forward function's ops are not differentiated: the node's rule runs the user's backward one.
-            # Fresh Tensors for the results, so that the node's cotangents stay apart from its operands' even
+            # Fresh Terms for the results, so that the node's cotangents stay apart from its operands' even
             # where the forward function returns an argument as it is.
-            recorded = [Tensor(t.data, t.ttype, trace) for t in replay(trace, attrs["forward"].name, operands)]
+            recorded = [Term(t.value, t.ttype, builder) for t in replay(builder, attrs["forward"].name, operands)]
             results = recorded[:len(op.results)]
         else:
-            out = apply(name, operands, **attrs)
+            out = algebra.emit(builder, name, operands, attrs)
             results = recorded = list(out) if isinstance(out, tuple) else [out]
     if nodes is not None:
         location = nx_ops.location(op)
@@ -147,8 +146,8 @@ def _custom_grad(cotangents, operands, results, callee, forward, backward):
     # The node's results are the function's, then the forward function's residuals (see _replay_nx).
     count = len(callee.results)
     outputs, residuals = results[:count], results[count:]
-    filled = [c if c is not None else nx.zeros_like(o) for c, o in zip(cotangents, outputs)]
-    return replay(default_backend(), backward.name, list(residuals) + filled)
+    filled = [c if c is not None else algebra.zeros_like(o) for c, o in zip(cotangents, outputs)]
+    return replay(outputs[0].emitter, backward.name, list(residuals) + filled)
 
 
 def _replace_with_call(op, name):

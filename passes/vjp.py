@@ -1,9 +1,10 @@
 """The VJP table: one reverse-mode rule per differentiable nx op, keyed by op name (as Nx.Defn.Grad keeps them).
 
 A rule is `VJP[name](cotangents, operands, results, **attrs) -> list of operand cotangents` (None where an operand
-gets no gradient); `cotangents` holds one entry per result, None for a result no cotangent reaches. Rules are written
-with numerix's public functions and `dispatch.apply`, so one rule runs eagerly on NumPy and, inside a trace, emits nx
-ops; and the ops a rule uses are differentiable themselves, so a gradient of a gradient works. Ops marked
+gets no gradient); `cotangents` holds one entry per result, None for a result no cotangent reaches. Operands,
+results and cotangents are Terms of dialect/algebra.py, and rules compose them with its functions: the nx-grad pass
+emits the ops into IR, the tests compute them with NumPy; and the ops a rule uses are differentiable themselves, so a
+gradient of a gradient works. Ops marked
 `differentiable=False` in the schema (comparisons, rounding, integer ops, stop_grad) contribute no gradient.
 
 Complex numbers follow JAX: a cotangent c of a complex value z stands for the real linear map dz -> Re(c * dz), so
@@ -32,7 +33,7 @@ def vjp_rule(*names):
 
 
 class Node(NamedTuple):
-    """One forward op as the reverse sweep sees it: Tensors in and out (eager or traced), its attributes, and where
+    """One forward op as the reverse sweep sees it: Terms in and out, its attributes, and where
     the user wrote it ((file, line, col) or None), for errors."""
     name: str
     operands: tuple
@@ -47,8 +48,8 @@ def has_gradient(t):
 
 
 def backpropagate(nodes, seeds, around=lambda node: contextlib.nullcontext()):
-    """The adjoint sweep over `nodes` (the forward ops in program order): seeds maps result Tensors to their
-    cotangents; returns a dict from every Tensor a cotangent reached to its accumulated cotangent. Each rule runs
+    """The adjoint sweep over `nodes` (the forward ops in program order): seeds maps result Terms to their
+    cotangents; returns a dict from every Term a cotangent reached to its accumulated cotangent. Each rule runs
     inside `around(node)` (the pass gives the ops it emits the location of the op they differentiate)."""
     cotangents = dict(seeds)
     for node in reversed(nodes):

@@ -7,8 +7,7 @@ import math
 
 import numpy as np
 
-import numerix as nx
-from numerix.dispatch import apply
+from numerix.dialect import algebra as alg
 from numerix.dialect.errors import NxValueError
 
 from .vjp import vjp_rule
@@ -19,7 +18,7 @@ def _dot_cotangent(g, other, this_axes, free_this, batch_this, contract_this, g_
     """The cotangent of one dot operand: g contracted with the other operand over the other's free axes, batch
     axes paired, then permuted into this operand's axis order. g holds (batch, a's free, b's free)."""
     nb = len(batch_this)
-    out = apply("dot", [g, other], contract_axes_a=tuple(g_other_free), batch_axes_a=tuple(range(nb)),
+    out = alg.apply("dot", [g, other], contract_axes_a=tuple(g_other_free), batch_axes_a=tuple(range(nb)),
                 contract_axes_b=tuple(other_free), batch_axes_b=tuple(batch_other))
     # out holds (batch, this operand's free axes, the other's contract axes in its axis order).
     position = {}
@@ -31,7 +30,7 @@ def _dot_cotangent(g, other, this_axes, free_this, batch_this, contract_this, g_
     for i, axis in enumerate(sorted(contract_other)):
         position[paired[axis]] = nb + len(free_this) + i
     order = tuple(position[axis] for axis in range(this_axes))
-    return out if order == tuple(range(this_axes)) else apply("transpose", [out], axes=order)
+    return out if order == tuple(range(this_axes)) else alg.apply("transpose", [out], axes=order)
 
 
 @vjp_rule("dot")
@@ -53,11 +52,11 @@ def _dot(cotangents, operands, results, contract_axes_a, batch_axes_a, contract_
 # ---- matrix helpers ----
 
 def _mT(t):
-    return nx.matrix_transpose(t)
+    return alg.matrix_transpose(t)
 
 
 def _conj(t):
-    return nx.conj(t) if t.type.is_complex else t
+    return alg.conjugate(t) if t.type.is_complex else t
 
 
 def _H(t):
@@ -66,37 +65,36 @@ def _H(t):
 
 def _eye(like):
     """The identity of like's matrix size and type (it broadcasts over a batch)."""
-    return nx.eye(like.shape[-1], type=like.type)
+    return alg.eye(like, like.shape[-1], like.type)
 
 
 def _diag(v, type):
     """Diagonal matrices from the vectors v (..., n), in `type`."""
-    v = nx.as_type(v, type)
-    return nx.multiply(apply("reshape", [v], shape=v.shape[:-1] + (1, v.shape[-1]), names=(None,) * (v.ndim + 1)),
-                       nx.eye(v.shape[-1], type=type))
+    v = alg.as_type(v, type)
+    return _row(v) * alg.eye(v, v.shape[-1], type)
 
 
 def _diagonal(m):
-    return nx.sum(m * _eye(m), axis=-1)
+    return alg.sum(m * _eye(m), axes=(-1,))
 
 
 def _column(v):
     """v (..., n) as (..., n, 1)."""
-    return apply("reshape", [v], shape=v.shape + (1,), names=(None,) * (v.ndim + 1))
+    return alg.apply("reshape", [v], shape=v.shape + (1,), names=(None,) * (v.ndim + 1))
 
 
 def _row(v):
     """v (..., n) as (..., 1, n)."""
-    return apply("reshape", [v], shape=v.shape[:-1] + (1, v.shape[-1]), names=(None,) * (v.ndim + 1))
+    return alg.apply("reshape", [v], shape=v.shape[:-1] + (1, v.shape[-1]), names=(None,) * (v.ndim + 1))
 
 
 def _solve(a, b):
-    return apply("solve", [a, b])
+    return alg.apply("solve", [a, b])
 
 
 def _inverse_transpose(a):
     """A^-T, as the solution of A^T X = I."""
-    return _solve(_mT(a), nx.broadcast_to(_eye(a), a.shape))
+    return _solve(_mT(a), alg.broadcast_to(_eye(a), a.shape))
 
 
 def _right_solve_transposed(y, r):
@@ -108,19 +106,19 @@ def _lower_read(c):
     """The cotangent of a Hermitian operand read from its lower triangle, given the cotangent c of the full matrix:
     below the diagonal an element stands for itself and its mirror (c_ij + conj(c_ji)); on it only the real part
     counts (LAPACK ignores the imaginary part of the diagonal)."""
-    diagonal = _eye(c) * nx.as_type(nx.real(c), c.type) if c.type.is_complex else _eye(c) * c
-    return nx.tril(c, k=-1) + nx.tril(_H(c), k=-1) + diagonal
+    diagonal = _eye(c) * alg.as_type(alg.real(c), c.type) if c.type.is_complex else _eye(c) * c
+    return alg.tril(c, -1) + alg.tril(_H(c), -1) + diagonal
 
 
 def _reciprocal_differences(values, type):
     """F_ij = 1 / (values_j - values_i) off the diagonal, 0 on it (equal values give inf, as in JAX)."""
-    eye = nx.eye(values.shape[-1], type=values.type) == 1
+    eye = alg.eye(values, values.shape[-1], values.type) == 1
     differences = _row(values) - _column(values)
-    return nx.as_type(nx.select(eye, 0.0, 1 / nx.select(eye, 1.0, differences)), type)
+    return alg.as_type(alg.select(eye, 0.0, 1 / alg.select(eye, 1.0, differences)), type)
 
 
 def _or_zeros(cotangent, like):
-    return nx.zeros_like(like) if cotangent is None else cotangent
+    return alg.zeros_like(like) if cotangent is None else cotangent
 
 
 # ---- factorizations and solvers ----
@@ -129,7 +127,7 @@ def _or_zeros(cotangent, like):
 def _cholesky(cotangents, operands, results):
     # dL = L phi(L^-1 dA L^-H), phi: the lower triangle with its diagonal halved.
     (g,), (factor,) = cotangents, results
-    phi = nx.tril(_mT(factor) @ g) * (1 - _eye(factor) * 0.5)
+    phi = alg.tril(_mT(factor) @ g) * (1 - _eye(factor) * 0.5)
     left = _solve(_mT(factor), phi)  # L^-T phi
     full = _mT(_solve(_H(factor), _mT(left)))  # L^-T phi conj(L)^-1
     return [_lower_read(full)]
@@ -139,7 +137,7 @@ def _cholesky(cotangents, operands, results):
 def _eigh(cotangents, operands, results):
     # dw = Re diag(V^H dA V), dV = V (F * (V^H dA V)) with F the reciprocal eigenvalue differences.
     (g_values, g_vectors), (values, vectors) = cotangents, results
-    inner = nx.zeros_like(vectors)
+    inner = alg.zeros_like(vectors)
     if g_values is not None:
         inner = inner + _diag(g_values, vectors.type)
     if g_vectors is not None:
@@ -157,9 +155,9 @@ def _qr(cotangents, operands, results, mode):
                            f"'reduced' mode (or square ones), got {x.ttype} in {mode!r} mode", op="qr")
     g_q, g_r = _or_zeros(g_q, q), _or_zeros(g_r, r)
     e = _mT(q) @ g_q - g_r @ _mT(r)
-    g_c = nx.tril(e, k=-1) - nx.tril(_H(e), k=-1) - e
+    g_c = alg.tril(e, -1) - alg.tril(_H(e), -1) - e
     if e.type.is_complex:
-        g_c = g_c + _eye(e) * (e - nx.as_type(nx.real(e), e.type))  # the diagonal's imaginary part
+        g_c = g_c + _eye(e) * (e - alg.as_type(alg.real(e), e.type))  # the diagonal's imaginary part
     return [_right_solve_transposed(g_q + _conj(q) @ g_c, r)]
 
 
@@ -177,8 +175,8 @@ def _svd(cotangents, operands, results, full_matrices):
     type = x.type
     v = _H(vh)
     g_u, g_v = _or_zeros(g_u, u), _H(_or_zeros(g_vh, vh))
-    s_row, s_column = _row(nx.as_type(s, type)), _column(nx.as_type(s, type))
-    s_inverse = nx.as_type(nx.select(s == 0, 0.0, 1 / nx.select(s == 0, 1.0, s)), type)
+    s_row, s_column = _row(alg.as_type(s, type)), _column(alg.as_type(s, type))
+    s_inverse = alg.as_type(alg.select(s == 0, 0.0, 1 / alg.select(s == 0, 1.0, s)), type)
     f = _reciprocal_differences(s * s, type)
     u_g = _mT(u) @ g_u
     z_u = f * u_g
@@ -187,7 +185,7 @@ def _svd(cotangents, operands, results, full_matrices):
     if g_s is not None:
         g_k = g_k + _diag(g_s, type)
     if type.is_complex:
-        g_k = g_k + _diag(apply("complex", [nx.zeros_like(s), nx.imag(_diagonal(u_g)) * nx.real(s_inverse)]), type)
+        g_k = g_k + _diag(alg.apply("complex", [alg.zeros_like(s), alg.imag(_diagonal(u_g)) * alg.real(s_inverse)]), type)
     g_x = _conj(u) @ g_k @ _mT(v)
     if m > k:
         g_x = g_x + ((g_u - _conj(u) @ u_g) * _row(s_inverse)) @ _mT(v)
@@ -215,10 +213,10 @@ def _det(cotangents, operands, results):
 def _slogdet(cotangents, operands, results):
     # d log|det| = Re tr(A^-1 dA); for complex A, d sign = sign * i Im tr(A^-1 dA).
     (g_sign, g_log), (a,), (sign, _) = cotangents, operands, results
-    scales = [] if g_log is None else [nx.as_type(g_log, a.type)]
+    scales = [] if g_log is None else [alg.as_type(g_log, a.type)]
     if a.type.is_complex and g_sign is not None:
-        turn = nx.imag(g_sign * sign)
-        scales.append(apply("complex", [nx.zeros_like(turn), turn]))
+        turn = alg.imag(g_sign * sign)
+        scales.append(alg.apply("complex", [alg.zeros_like(turn), turn]))
     if not scales:
         return [None]  # a real sign is piecewise constant
     return [_column(_column(sum(scales[1:], scales[0]))) * _inverse_transpose(a)]
@@ -234,9 +232,9 @@ def _fit(t, sizes):
     if tuple(have) == tuple(sizes):
         return t
     cut = tuple(min(h, w) for h, w in zip(have, sizes))
-    t = apply("slice", [t], start_indices=(0,) * t.ndim, limit_indices=t.shape[:lead] + cut, strides=(1,) * t.ndim)
+    t = alg.apply("slice", [t], start_indices=(0,) * t.ndim, limit_indices=t.shape[:lead] + cut, strides=(1,) * t.ndim)
     pads = tuple((0, 0, 0) for _ in range(lead)) + tuple((0, w - c, 0) for c, w in zip(cut, sizes))
-    return apply("pad", [t, nx.zeros((), type=t.type)], pads=pads)
+    return alg.apply("pad", [t, alg.scalar(t, 0)], pads=pads)
 
 
 @vjp_rule("fft")
@@ -245,16 +243,16 @@ def _fft(cotangents, operands, results, kind, lengths):
     (g,), (x,) = cotangents, operands
     sizes = x.shape[x.ndim - len(lengths):]
     if kind in ("fft", "ifft"):
-        transposed = apply("fft", [g], kind=kind, lengths=lengths)
+        transposed = alg.apply("fft", [g], kind=kind, lengths=lengths)
     elif kind == "rfft":
         # rfft(x) = fft(x as complex) cut to n // 2 + 1: pad back, transform, keep the real part.
-        transposed = nx.real(apply("fft", [_fit(g, lengths)], kind="fft", lengths=lengths))
+        transposed = alg.real(alg.apply("fft", [_fit(g, lengths)], kind="fft", lengths=lengths))
     else:
         # JAX's irfft transpose: the rfft of the cotangent, scaled by 1/n, with the frequencies that stand for a
         # conjugate pair counted twice, conjugated.
-        half = apply("fft", [g], kind="rfft", lengths=lengths)
+        half = alg.apply("fft", [g], kind="rfft", lengths=lengths)
         odd = lengths[-1] % 2
         twice = np.concatenate([[1.0], np.full(half.shape[-1] - 2 + odd, 2.0), np.ones(1 - odd)])
-        weights = nx.tensor(twice / math.prod(lengths), type=half.type.real_type)
-        transposed = nx.conj(half * nx.as_type(weights, half.type))
+        weights = alg.constant(half, twice / math.prod(lengths), half.type.real_type)
+        transposed = alg.conjugate(half * alg.as_type(weights, half.type))
     return [_fit(transposed, sizes)]

@@ -4,8 +4,7 @@ Rules that would divide by an operand (product, cumulative_product) are written 
 instead, so they hold at zeros, and so do their own derivatives. Running products and segmented sums need a
 linear recurrence r_i = b_i + a_i * r_(i-1), solved by recursive doubling in log2(n) rounds of shifts, multiplies
 and adds: ops that are all differentiable."""
-import numerix as nx
-from numerix.dispatch import apply
+from numerix.dialect import algebra as alg
 
 from .vjp import vjp_rule
 
@@ -13,13 +12,13 @@ from .vjp import vjp_rule
 def expand(g, x, axes, keep_axes):
     """The cotangent of a reduction over `axes`, repeated back over them to x's shape."""
     kept = tuple(range(x.ndim)) if keep_axes else tuple(a for a in range(x.ndim) if a not in axes)
-    return apply("broadcast", [g], shape=x.shape, axes=kept)
+    return alg.apply("broadcast", [g], shape=x.shape, axes=kept)
 
 
 def shift(t, axis, by, fill):
     """t moved `by` places along `axis` (toward higher indices when positive), `fill` entering at the open end."""
     pads = tuple((by, -by, 0) if a == axis else (0, 0, 0) for a in range(t.ndim))
-    return apply("pad", [t, nx.full((), fill, type=t.type)], pads=pads)
+    return alg.apply("pad", [t, alg.scalar(t, fill)], pads=pads)
 
 
 def linear_recurrence(b, a, axis, step):
@@ -43,17 +42,17 @@ def _to_last_axis(x, axes):
     """x with `axes` moved to the end and merged into one; and a function that undoes it."""
     kept = [a for a in range(x.ndim) if a not in axes]
     order = tuple(kept + list(axes))
-    moved = x if order == tuple(range(x.ndim)) else apply("transpose", [x], axes=order)
+    moved = x if order == tuple(range(x.ndim)) else alg.apply("transpose", [x], axes=order)
     n = 1
     for a in axes:
         n *= x.shape[a]
-    flat = apply("reshape", [moved], shape=tuple(x.shape[a] for a in kept) + (n,), names=(None,) * (len(kept) + 1))
+    flat = alg.apply("reshape", [moved], shape=tuple(x.shape[a] for a in kept) + (n,), names=(None,) * (len(kept) + 1))
 
     def back(t):
-        t = apply("reshape", [t], shape=moved.shape, names=(None,) * x.ndim)
+        t = alg.apply("reshape", [t], shape=moved.shape, names=(None,) * x.ndim)
         if order == tuple(range(x.ndim)):
             return t
-        return apply("transpose", [t], axes=tuple(sorted(range(x.ndim), key=lambda i: order[i])))
+        return alg.apply("transpose", [t], axes=tuple(sorted(range(x.ndim), key=lambda i: order[i])))
     return flat, back
 
 
@@ -65,8 +64,8 @@ def _product(cotangents, operands, results, axes, keep_axes):
         return [g]
     flat, back = _to_last_axis(x, axes)
     last = flat.ndim - 1
-    before = shift(apply("cumulative_product", [flat], axis=last, reverse=False), last, 1, 1)
-    after = shift(apply("cumulative_product", [flat], axis=last, reverse=True), last, -1, 1)
+    before = shift(alg.apply("cumulative_product", [flat], axis=last, reverse=False), last, 1, 1)
+    after = shift(alg.apply("cumulative_product", [flat], axis=last, reverse=True), last, -1, 1)
     return [expand(g, x, axes, keep_axes) * back(before * after)]
 
 
@@ -74,8 +73,8 @@ def _extremum(cotangents, operands, results, axes, keep_axes):
     # JAX's rule: the cotangent is shared evenly by the elements equal to the extremum (a NaN that propagated
     # takes it whole, or shares it with the other NaNs).
     (g,), (x,), (y,) = cotangents, operands, results
-    at = nx.as_type((x == expand(y, x, axes, keep_axes)) | nx.is_nan(x), g.type)
-    count = apply("sum", [at], axes=axes, keep_axes=keep_axes)
+    at = alg.as_type((x == expand(y, x, axes, keep_axes)) | alg.is_nan(x), g.type)
+    count = alg.apply("sum", [at], axes=axes, keep_axes=keep_axes)
     return [at * expand(g / count, x, axes, keep_axes)]
 
 
@@ -84,7 +83,7 @@ vjp_rule("reduce_max", "reduce_min")(_extremum)
 
 @vjp_rule("cumulative_sum")
 def _cumulative_sum(cotangents, operands, results, axis, reverse):
-    return [apply("cumulative_sum", [cotangents[0]], axis=axis, reverse=not reverse)]
+    return [alg.apply("cumulative_sum", [cotangents[0]], axis=axis, reverse=not reverse)]
 
 
 @vjp_rule("cumulative_product")
@@ -103,9 +102,9 @@ def _cumulative_extremum(cotangents, operands, results, axis, reverse):
     # shares back are two segmented scans.
     (g,), (x,), (y,) = cotangents, operands, results
     step = -1 if reverse else 1
-    record = nx.as_type((x == y) | nx.is_nan(x), g.type)
+    record = alg.as_type((x == y) | alg.is_nan(x), g.type)
     previous = shift(y, axis, step, 0)
-    same_run = nx.as_type((y == previous) | (nx.is_nan(y) & nx.is_nan(previous)), g.type)
+    same_run = alg.as_type((y == previous) | (alg.is_nan(y) & alg.is_nan(previous)), g.type)
     count = linear_recurrence(record, same_run, axis, step)
     shares = linear_recurrence(g / count, shift(same_run, axis, -step, 0), axis, -step)
     return [record * shares]
@@ -119,11 +118,11 @@ def scatter_along_axis(x, indices, updates, axis):
     element's full index is its own position with `axis` replaced by its entry of `indices`."""
     rank = x.ndim
     column = indices.shape + (1,)
-    parts = [indices if a == axis else nx.iota(indices.shape, axis=a, type=indices.type) for a in range(rank)]
-    full = apply("concatenate", [apply("reshape", [p], shape=column, names=(None,) * (rank + 1)) for p in parts],
+    parts = [indices if a == axis else alg.iota(indices, indices.shape, a, indices.type) for a in range(rank)]
+    full = alg.apply("concatenate", [alg.apply("reshape", [p], shape=column, names=(None,) * (rank + 1)) for p in parts],
                  axis=rank)
     everything = tuple(range(rank))
-    return apply("scatter_add", [nx.zeros_like(x), full, updates], offset_dims=(), collapsed_slice_dims=everything,
+    return alg.apply("scatter_add", [alg.zeros_like(x), full, updates], offset_dims=(), collapsed_slice_dims=everything,
                  start_index_map=everything, index_vector_dim=rank, slice_sizes=(1,) * rank)
 
 
@@ -131,7 +130,7 @@ def scatter_along_axis(x, indices, updates, axis):
 def _sort(cotangents, operands, results, axis, descending):
     # Each sorted element's cotangent goes back to where it came from (argsort orders equal elements as sort does).
     (g,), (x,) = cotangents, operands
-    order = apply("argsort", [x], axis=axis, descending=descending)
+    order = alg.apply("argsort", [x], axis=axis, descending=descending)
     return [scatter_along_axis(x, order, g, axis)]
 
 

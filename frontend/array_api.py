@@ -18,6 +18,9 @@ from .operands import result_type as _promoted_type
 from .creation import asarray, check_device, constant
 from .dispatch import apply
 from .elementwise import equal, logical_not, not_equal, subtract
+from .indexing import take
+from .reduction import any as _any
+from .shape import concat
 from .tensor import Tensor
 
 __all__ = ["__array_namespace_info__", "astype", "can_cast", "isdtype", "result_type", "unique_all",
@@ -218,8 +221,7 @@ def nonzero(x, /):
 # ---- utility ----
 
 def _take_range(t, axis, start, stop):
-    import numerix
-    return numerix.take(t, constant(np.arange(start, stop, dtype=np.int64), dtypes.DEFAULT_INT), axis=axis)
+    return take(t, constant(np.arange(start, stop, dtype=np.int64), dtypes.DEFAULT_INT), axis=axis)
 
 
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
@@ -232,10 +234,9 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
         raise NxValueError(f"n must be a non-negative int, got {n!r}", op="diff")
     axis = axis_index("diff", t, axis)
     if prepend is not None or append is not None:
-        import numerix
         common = _promoted_type("diff", *(v for v in (prepend, t, append) if v is not None))
         parts = [to_tensor(v, common) for v in (prepend, t, append) if v is not None]
-        t = numerix.concat(parts, axis=axis)
+        t = concat(parts, axis=axis)
     for _ in range(n):
         length = t.shape[axis]
         later, earlier = _take_range(t, axis, 1, length), _take_range(t, axis, 0, max(length - 1, 0))
@@ -245,9 +246,8 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
 
 def isin(x1, x2, /, *, invert=False):
     """For each element of x1, whether it equals some element of x2 (x1's shape; NaN is in nothing)."""
-    import numerix
     a, b = to_tensor(x1), to_tensor(x2)
     column = apply("reshape", [a], shape=a.shape + (1,), names=a.names + (None,))
     row = apply("reshape", [b], shape=(b.size,), names=(None,))
-    found = numerix.any(equal(column, row), axis=-1)
+    found = _any(equal(column, row), axis=-1)
     return logical_not(found) if invert else found

@@ -14,6 +14,7 @@ from .creation import check_device, constant, iota, resolve_type
 from .dispatch import apply
 from .elementwise import conjugate, less, multiply, select, subtract
 from .operands import as_type, axis_index, to_tensor
+from .shape import roll
 
 __all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq",
            "rfftfreq", "fftshift", "ifftshift"]
@@ -178,9 +179,8 @@ def _shift(op, x, axes, sign):
         axes if isinstance(axes, (tuple, list)) else [axes])]
     if not axes:
         return t
-    import numerix
     shifts = tuple(sign * (t.shape[a] // 2) for a in axes)
-    return numerix.roll(t, shifts, axis=tuple(axes))
+    return roll(t, shifts, axis=tuple(axes))
 
 
 def fftshift(x, /, *, axes=None):

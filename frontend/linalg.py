@@ -18,6 +18,8 @@ from .dispatch import apply
 from .elementwise import abs as _abs
 from .elementwise import conjugate, greater, multiply, not_equal, pow, real, reciprocal, select, sqrt, subtract
 from .operands import as_type, axis_index, broadcast_shapes, broadcast_to, result_type, to_tensor
+from .indexing import take
+from .reduction import max as _max, min as _min, sum as _sum
 from .shape import matrix_transpose
 
 __all__ = ["cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
@@ -45,12 +47,6 @@ class SVDResult(NamedTuple):
 class SlogdetResult(NamedTuple):
     sign: object
     logabsdet: object
-
-
-def _nx():
-    """The numerix namespace, for functions of other families (reductions, indexing) looked up when called."""
-    import numerix
-    return numerix
 
 
 def _floating(x):
@@ -180,7 +176,7 @@ def _tolerance(op, s, shape, rtol):
     """rtol * largest singular value, per matrix, shaped to compare with s: rtol defaults to max(M, N) * eps."""
     if rtol is None:
         rtol = max(shape[-2:]) * dtypes.finfo(s.type).eps
-    largest = _nx().max(s, axis=-1, keepdims=True)
+    largest = _max(s, axis=-1, keepdims=True)
     if isinstance(rtol, (int, float, np.floating, np.integer)) and not isinstance(rtol, bool):
         return multiply(largest, constant(float(rtol), s.type))
     r = to_tensor(rtol)
@@ -193,7 +189,7 @@ def matrix_rank(x, /, *, rtol=None):
     """How many singular values exceed rtol * the largest (per matrix), in the default int."""
     t = _matrices("matrix_rank", x)
     s = svdvals(t)
-    return _nx().sum(greater(s, _tolerance("matrix_rank", s, t.shape, rtol)), axis=-1, dtype=dtypes.DEFAULT_INT)
+    return _sum(greater(s, _tolerance("matrix_rank", s, t.shape, rtol)), axis=-1, dtype=dtypes.DEFAULT_INT)
 
 
 def pinv(x, /, *, rtol=None):
@@ -220,7 +216,7 @@ def diagonal(x, /, *, offset=0):
     length = max(0, min(m - first_row, n - first_row - offset))
     rows = np.arange(first_row, first_row + length, dtype=np.int64)
     flat = apply("reshape", [t], shape=t.shape[:-2] + (m * n,), names=t.names[:-2] + (None,))
-    return _nx().take(flat, constant(rows * n + rows + offset, dtypes.DEFAULT_INT), axis=-1)
+    return take(flat, constant(rows * n + rows + offset, dtypes.DEFAULT_INT), axis=-1)
 
 
 def trace(x, /, *, offset=0, dtype=None):
@@ -229,7 +225,7 @@ def trace(x, /, *, offset=0, dtype=None):
     t = to_tensor(x)
     if t.type.is_bool:
         raise NxTypeError(f"needs a numeric type, got {t.ttype}", op="trace")
-    return _nx().sum(diagonal(t, offset=offset), axis=-1, dtype=dtype)
+    return _sum(diagonal(t, offset=offset), axis=-1, dtype=dtype)
 
 
 def outer(x1, x2, /):
@@ -256,7 +252,7 @@ def cross(x1, x2, /, *, axis=-1):
     a, b = (broadcast_to(t, shape, names) for t in (a, b))
 
     def rotated(t, order):
-        return _nx().take(t, constant(np.array(order, np.int64), dtypes.DEFAULT_INT), axis=axis)
+        return take(t, constant(np.array(order, np.int64), dtypes.DEFAULT_INT), axis=axis)
     return subtract(multiply(rotated(a, [1, 2, 0]), rotated(b, [2, 0, 1])),
                     multiply(rotated(a, [2, 0, 1]), rotated(b, [1, 2, 0])))
 
@@ -269,7 +265,6 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """The ord-norm of the vectors along `axis` (an int, a tuple, or None for all elements), in x's real
     floating type. ord: 2 (default), 1, inf, -inf, 0 (count of nonzeros), or any other p."""
     t = _floating(x)
-    nx = _nx()
     axes = None if axis is None else tuple(axis_index("vector_norm", t, a) for a in (
         axis if isinstance(axis, (tuple, list)) else (axis,)))
     reduce = {"axis": axes, "keepdims": keepdims}
@@ -277,33 +272,32 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
         raise NxValueError(f"ord must be a number (or +-inf), got {ord!r}", op="vector_norm")
     real_type = t.type.real_type
     if ord == 2:
-        return sqrt(nx.sum(_squared_magnitude(t), **reduce))
+        return sqrt(_sum(_squared_magnitude(t), **reduce))
     magnitude = _abs(t)
     if ord == float("inf"):
-        return nx.max(magnitude, **reduce)
+        return _max(magnitude, **reduce)
     if ord == float("-inf"):
-        return nx.min(magnitude, **reduce)
+        return _min(magnitude, **reduce)
     if ord == 0:
-        return nx.sum(as_type(not_equal(t, 0), real_type), **reduce)
+        return _sum(as_type(not_equal(t, 0), real_type), **reduce)
     if ord == 1:
-        return nx.sum(magnitude, **reduce)
-    return pow(nx.sum(pow(magnitude, constant(float(ord), real_type)), **reduce), constant(1.0 / ord, real_type))
+        return _sum(magnitude, **reduce)
+    return pow(_sum(pow(magnitude, constant(float(ord), real_type)), **reduce), constant(1.0 / ord, real_type))
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     """The ord-norm of each matrix, in x's real floating type: 'fro' (default), 'nuc', 1, -1, 2, -2, inf, -inf."""
     t = _matrices("matrix_norm", x)
-    nx = _nx()
     if ord == "fro":
-        out = sqrt(nx.sum(_squared_magnitude(t), axis=(-2, -1)))
+        out = sqrt(_sum(_squared_magnitude(t), axis=(-2, -1)))
     elif ord == "nuc":
-        out = nx.sum(svdvals(t), axis=-1)
+        out = _sum(svdvals(t), axis=-1)
     elif ord in (2, -2) and not isinstance(ord, bool):
-        out = (nx.max if ord == 2 else nx.min)(svdvals(t), axis=-1)
+        out = (_max if ord == 2 else _min)(svdvals(t), axis=-1)
     elif ord in (1, -1, float("inf"), float("-inf")) and not isinstance(ord, bool):
         # 1: the largest column sum of magnitudes; inf: the largest row sum (the negative orders: the smallest).
-        sums = nx.sum(_abs(t), axis=-2 if abs(ord) == 1 else -1)
-        out = (nx.max if ord > 0 else nx.min)(sums, axis=-1)
+        sums = _sum(_abs(t), axis=-2 if abs(ord) == 1 else -1)
+        out = (_max if ord > 0 else _min)(sums, axis=-1)
     else:
         raise NxValueError(f"ord must be 'fro', 'nuc', 1, -1, 2, -2, inf or -inf, got {ord!r}", op="matrix_norm")
     if keepdims:

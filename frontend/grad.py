@@ -147,7 +147,7 @@ class _Gradient:
         emitted = parent._emit(op, [parent._value(t) for t in outer], attrs, out_types)
         named = [t.ttype for t in [value] + aux_leaves] if op == "value_and_grad" else []
         named += [leaves[j].ttype for j in wrt]
-        results = [Tensor(v, t, parent) for v, t in zip(emitted.results, named)]
+        results = [Tensor(v, t, parent) for v, t in zip(emitted, named)]
 
         gradients = iter(results[len(results) - len(wrt):])
         trees = [_unflatten(arg_nodes[i], lambda t: next(gradients)) for i in self.argnums]
@@ -266,7 +266,7 @@ class custom_grad:
                  "backward": _signature(backward, cotangents)}
         emitted = parent._emit("custom_grad", [parent._value(t) for t in leaves], attrs,
                                SCHEMAS["custom_grad"].check(leaf_types, attrs))
-        values = iter(Tensor(v, t, parent) for v, t in zip(emitted.results, out_types))
+        values = iter(Tensor(v, t, parent) for v, t in zip(emitted, out_types))
         return _unflatten(out_tree, lambda t: next(values))
 
     def _cotangents(self, result, args, nodes, leaves):

@@ -5,15 +5,16 @@ result types from dispatch, as the NumPy backend does, and spells them through t
 Tensors from outside the trace (closed over, or made inside from Python and NumPy data) enter once each: as an
 nx.constant (complex ones as nx.complex of two real constants), or as an extra argument when larger than
 LARGE_CONSTANT elements, so the program text stays small; their values are then fixed at trace time, as in JAX."""
-import numpy as np
-from iree.compiler import ir
-from iree.compiler.dialects import func
+import contextlib
 
+from iree.compiler import ir
+
+from numerix.dialect import dtypes
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix.dialect import dtypes
-from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dialect.errors import NxTraceError, user_location
+from numerix.dialect.function import FunctionBuilder
+from numerix.dialect.schema import TensorType
 
 from .tensor import Tensor
 
@@ -26,24 +27,27 @@ class TraceBackend:
     traced = True  # Tensor refuses Python control flow and .numpy() on this backend's tensors
 
     def __init__(self, entry, location):
-        self.context = nx_ir.new_context()
-        with self.context:
-            self.location = nx_ops.mlir_location(location)
-        with self.context, self.location:
-            self.module = ir.Module.create()
-            with ir.InsertionPoint(self.module.body):
-                self.func = func.FuncOp(entry, ([], []))
-            self.block = self.func.add_entry_block()
-        self.insertion_point = ir.InsertionPoint(self.block)
+        with nx_ir.new_context(), ir.Location.unknown():
+            module = ir.Module.create()
+        self.function = FunctionBuilder(module, entry, location)
+        self.module = module
         self.captured = []  # arrays of the large outside tensors, passed after the user's arguments
         self._entered = {}  # id(outside tensor) -> (tensor, value): each enters once (the tensor keeps its id)
         self._finished = False
 
+    @property
+    def symbol(self):
+        return self.function.symbol
+
+    @property
+    def block(self):
+        return self.function.block
+
     # ---- the backend interface (dispatch.py) ----
     def run(self, name, operands, attrs, out_types):
         values = [self._value(o) for o in operands]
-        op = self._emit(name, values, attrs, out_types)
-        return tuple(Tensor(v, t, self) for v, t in zip(op.results, out_types))
+        results = self._emit(name, values, attrs, out_types)
+        return tuple(Tensor(v, t, self) for v, t in zip(results, out_types))
 
     def from_numpy(self, array, ttype):
         return Tensor(self._enter(array), ttype, self)
@@ -55,26 +59,34 @@ class TraceBackend:
     # ---- building the function ----
     def argument(self, ttype):
         """A new function argument of type `ttype`, as a traced tensor."""
-        with self.context, self.location:
-            value = self.block.add_argument(nx_ir.tensor_type(ttype), self.location)
-        return Tensor(value, ttype, self)
+        return Tensor(self.function.argument(ttype), ttype, self)
 
     def finish(self, tensors):
         """Returns `tensors` from the function and closes the trace; returns the module."""
-        values = [self._value(t) for t in tensors]
-        with self.context, self.location, self.insertion_point:
-            func.ReturnOp(values)
-            self.func.attributes["function_type"] = ir.TypeAttr.get(ir.FunctionType.get(
-                [a.type for a in self.block.arguments], [v.type for v in values]))
+        self.function.finish([self._value(t) for t in tensors])
         self._finished = True
         return self.module
 
     def _emit(self, name, values, attrs, out_types):
+        """Emits nx op `name`; returns its result values."""
+        with self._at(name, user_location()):
+            return self.function.emit(name, values, attrs, out_types)
+
+    def _constant(self, array):
+        with self._at("constant", user_location()):
+            return self.function.constant(array)
+
+    @contextlib.contextmanager
+    def _at(self, name, location):
+        """Ops emitted inside get the user's `location`, unless the function builder was given one (`at`)."""
         if self._finished:
             raise NxTraceError(f"nx.{name} uses a tensor traced by a defn call that has returned (a traced tensor "
                                "leaked out of its function, e.g. into a global)", op="defn")
-        with self.context, self.location, self.insertion_point:
-            return nx_ops.build(name, values, attrs, out_types, nx_ops.mlir_location(user_location()))
+        if self.function.op_location is not None:
+            yield
+            return
+        with self.module.context, self.function.at(nx_ops.mlir_location(location)):
+            yield
 
     def _value(self, tensor):
         """The MLIR value of an operand: a traced tensor's own, or an outside tensor's entry into the trace."""
@@ -94,11 +106,3 @@ class TraceBackend:
             self.captured.append(array)
             return self.argument(TensorType.of(array.shape, dtypes.of_numpy(array.dtype))).data
         return self._constant(array)
-
-    def _constant(self, array):
-        if array.dtype.kind == "c":
-            parts = [self._constant(np.array(part, order="C")) for part in (array.real, array.imag)]
-            part_types = [TensorType.of(array.shape, dtypes.of_numpy(array.real.dtype))] * 2
-            return self._emit("complex", parts, {}, SCHEMAS["complex"].check(part_types, {})).result
-        attrs = {"value": array}
-        return self._emit("constant", [], attrs, SCHEMAS["constant"].check([], attrs)).result

@@ -1,15 +1,23 @@
 """numerix: numerical Python in the spirit of Elixir's Nx. `import numerix as nx`."""
 from numerix import dialect as _dialect  # noqa: F401  (registers the op schemas)
-from numerix.dialect.dtypes import (  # noqa: F401
+from numerix.dialect.dtypes import (
     DType, as_dtype, bf16, c64, c128, f16, f32, f64, finfo, iinfo, promote_types, s8, s16, s32, s64, u8, u16,
     u32, u64,
 )
-from numerix.dialect.errors import NxError, NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError  # noqa: F401
+from numerix.dialect.dtypes import bool_ as bool  # noqa: A001  (the array API's name)
+from numerix.dialect.errors import NxError, NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
 
-from .tensor import Tensor, tensor, from_dlpack  # noqa: F401
+# The families of functions, each with its __all__; imported before the star imports below, which rebind some
+# of these names (defn, grad) from the module to its function.
+from . import (
+    array_api as _array_api, contraction as _contraction, creation as _creation, defn as _defn,
+    elementwise as _elementwise, grad as _grad, indexing as _indexing, reduction as _reduction,
+    repetition as _repetition, shape as _shape,
+)
+from .tensor import Tensor, tensor, from_dlpack
+from .operands import as_type, rename
 from .elementwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
-from .operands import as_type, rename  # noqa: F401
 from .defn import *  # noqa: F401,F403
 from .grad import *  # noqa: F401,F403
 from .shape import *  # noqa: F401,F403
@@ -19,14 +27,30 @@ from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
-from . import fft, linalg  # noqa: F401  (the array API's extensions: nx.fft, nx.linalg)
-from . import testing  # noqa: F401  (nx.testing.check_grads)
+from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
+from . import testing  # nx.testing.check_grads
 
 __array_api_version__ = "2024.12"
 
-# The array API's dtype objects.
-from numerix.dialect.dtypes import bool_ as bool  # noqa: E402,A001,F401  (the array API name)
+# The array API's names for the dtypes.
 uint8, uint16, uint32, uint64 = u8, u16, u32, u64
 int8, int16, int32, int64 = s8, s16, s32, s64
 float16, bfloat16, float32, float64 = f16, bf16, f32, f64
 complex64, complex128 = c64, c128
+
+__all__ = [
+    "DType", "as_dtype", "finfo", "iinfo", "promote_types",
+    "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32", "f64", "c64", "c128",
+    "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64",
+    "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
+    "NxError", "NxIndexError", "NxShapeError", "NxTraceError", "NxTypeError", "NxValueError",
+    "Tensor", "tensor", "from_dlpack", "as_type", "rename",
+    *_elementwise.__all__, *_reduction.__all__, *_defn.__all__, *_grad.__all__, *_shape.__all__,
+    *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,
+    "fft", "linalg", "testing",
+]
+
+
+def __dir__():
+    """The public API only: importing the helper modules made them attributes of the package too."""
+    return [*__all__, *(name for name in globals() if name.startswith("__"))]

@@ -19,6 +19,11 @@ from .shape import roll
 __all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft", "fftfreq",
            "rfftfreq", "fftshift", "ifftshift"]
 
+
+def __dir__():
+    """The public API only, not the names this module imports."""
+    return [*__all__, *(name for name in globals() if name.startswith("__"))]
+
 _INVERSE = {"fft": False, "ifft": True, "rfft": False, "irfft": True}
 _SWAPPED = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
 

@@ -17,8 +17,8 @@ from .creation import constant, eye
 from .dispatch import apply
 from .elementwise import abs as _abs
 from .elementwise import conjugate, greater, multiply, not_equal, pow, real, reciprocal, select, sqrt, subtract
-from .operands import as_type, axis_index, broadcast_shapes, broadcast_to, result_type, to_tensor
 from .indexing import take
+from .operands import as_type, axis_index, broadcast_shapes, broadcast_to, result_type, to_tensor
 from .reduction import max as _max, min as _min, sum as _sum
 from .shape import matrix_transpose
 
@@ -26,6 +26,11 @@ __all__ = ["cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "m
            "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet", "solve", "svd",
            "svdvals", "tensordot", "trace", "vecdot", "vector_norm", "EighResult", "QRResult", "SVDResult",
            "SlogdetResult"]
+
+
+def __dir__():
+    """The public API only, not the names this module imports."""
+    return [*__all__, *(name for name in globals() if name.startswith("__"))]
 
 
 class EighResult(NamedTuple):

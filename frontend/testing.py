@@ -11,7 +11,12 @@ from .operands import as_type
 from .reduction import sum as _sum
 from .tensor import Tensor, tensor
 
-__all__ = ["check_grads"]
+__all__ = ["check_grads", "TOLERANCE"]
+
+
+def __dir__():
+    """The public API only, not the names this module imports."""
+    return [*__all__, *(name for name in globals() if name.startswith("__"))]
 
 # Relative tolerance per type of the least precise differentiated argument: the gradient computed in that type is
 # compared with finite differences computed in f64.

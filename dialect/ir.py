@@ -24,8 +24,8 @@ _FROM_ELEMENT = {v: dtypes.TYPES[k] for k, v in _ELEMENT.items()}
 
 
 # The MLIR bindings look for a Python module of an op's dialect (under iree.compiler.dialects) whenever they wrap the
-# op, and try again after every failure. nx, stablehlo and chlo have none there: about 1,000 failed imports (20-50 ms)
-# in each compile of the MLP step. An empty module under a prefix of ours answers once for each.
+# op, and try again after every failure. nx, stablehlo and chlo have none there, so a compile would fail to import
+# once per op it wraps (docs/iree.md). An empty module under a prefix of ours answers once for each.
 _NO_PYTHON_OPS = "numerix.dialect.no_python_ops"
 for _namespace in ("nx", "stablehlo", "chlo"):
     sys.modules[f"{_NO_PYTHON_OPS}.{_namespace}"] = types.ModuleType(f"{_NO_PYTHON_OPS}.{_namespace}")
@@ -34,9 +34,9 @@ _mlir.globals.append_dialect_search_prefix(_NO_PYTHON_OPS)
 
 def new_context(dialects=()):
     """A context that holds nx ops (unregistered, generic form) beside the upstream dialects. Only builtin, func
-    and `dialects` are loaded now: loading every dialect IREE registers costs ~10 ms a context (linalg ~8), and a
-    trace needs neither. The parser loads a dialect its text uses; code that builds ops loads theirs first
-    (use_dialects), or an op of a dialect not loaded would be made as an unregistered op, unchecked."""
+    and `dialects` are loaded now: loading every dialect IREE registers makes each context slow to create
+    (docs/iree.md), and a trace needs neither. The parser loads a dialect its text uses; code that builds ops loads
+    theirs first (use_dialects), or an op of a dialect not loaded would be made as an unregistered op, unchecked."""
     ctx = ir.Context(load_on_create_dialects=["builtin", "func", *dialects])
     ctx.allow_unregistered_dialects = True
     return ctx

@@ -303,7 +303,7 @@ class _Generic:
                      for t in accumulators]
             out_maps = [self._identity()] * len(inits)
         # Parsed as one array: parsing a single #linalg.iterator_type makes the bindings import IREE's linalg Python
-        # module (75-115 ms a process, measured in benchmarks/experiments/compile_time.py).
+        # module, which is slow to import (docs/iree.md).
         iterators = ir.Attribute.parse("[" + ", ".join(
             f"#linalg.iterator_type<{'reduction' if d in self.axes else 'parallel'}>" for d in range(self.rank)) + "]")
         generic = ir.Operation.create(

@@ -1,4 +1,4 @@
-"""Lowering of the fft nx op: IREE 3.13 compiles stablehlo.fft for few shapes (DESIGN.md), so transforms are matrix
+"""Lowering of the fft nx op: IREE 3.13 compiles stablehlo.fft for few shapes (docs/iree.md), so transforms are matrix
 products. An axis of length n <= 16, or a prime length, is one product with the n x n DFT matrix; a longer
 composite axis takes the four-step route (n = n1 * n2: n1-point transforms, twiddle factors, n2-point transforms,
 a transpose), so a length-2^k transform costs O(n log n). Complex values travel as (real, imaginary) pairs and

@@ -31,10 +31,8 @@ def _wide(dtype):
 # IREE's data tiling (runtime/iree.py turns it on for a module whose contractions are large) packs the operands of
 # every contraction, unless some are marked iree.opt.data_tiling: then only those. A real float contraction of this
 # many flops becomes a marked linalg.generic, so the small ones beside it (an MLP's 10-wide output layer and its
-# gradients) stay unpacked: each packed contraction costs ~0.15 s of compile, and a small one runs no faster packed
-# (benchmarks/experiments/data_tiling.py; the MLP step compiled in 2.33 s with all its contractions packed, 1.88 s with
-# its two large ones marked, and ran as fast). Where data tiling is off, the mark does nothing: IREE compiles the
-# generic as the matmul it is.
+# gradients) stay unpacked: each packed contraction adds compile time, and a small one runs no faster packed
+# (docs/iree.md). Where data tiling is off, the mark does nothing: IREE compiles the generic as the matmul it is.
 DATA_TILING_HINT_FLOPS = 1 << 26
 
 

@@ -16,14 +16,10 @@ last bit lands in the sum's last mantissa bit). x F1 - m is exact, so y keeps 52
 multiple of pi/2 (7.729179e+28, within 1.03e-9 of one in units of pi/2). Every op is elementwise arithmetic, so f32
 trigonometry fuses into elementwise chains and builds without the host's libm.
 
-Measured on 4M f32 uniform in [-100, 100] (this 2-core AVX-512 machine, defn calls against NumPy in the same
-processes, medians of 5; the VM's speed drifts between runs, so the ratios matter): sin takes 0.65-0.76 of NumPy's
-time (2.1 ms against 3.2, 1.7 against 2.25), cos 0.68-0.78, tan 0.93-1.12 (2.2 against 2.4, 1.95 against 1.74), and
-numerix's exp 0.5. The lowering this replaced took 22-73 ms: its stablehlo.if (libm's f64 function when any
-|x| >= 2^19 pi/2) kept sin from fusing and made each call reduce a mask and read the predicate back (a bare IREE
-call: 32 ms, its fast path alone 4.2), and that path spent half its time in stablehlo.round_nearest_even, which IREE
-expands into ~40 instructions a vector (154 a 16-element loop, 72 with floor, 2.2 ms). Here that loop is 57
-instructions for sin (61 for cos and tan, with two divisions for tan), a third of them choosing the window.
+The lowering this replaced was slower for two reasons: its stablehlo.if (libm's f64 function when any
+|x| >= 2^19 pi/2) kept sin from fusing and made each call reduce a mask and read the predicate back, and its fast
+path rounded with stablehlo.round_nearest_even, which IREE expands into dozens of instructions a vector (the shifter
+above replaces it). Timings against NumPy and against that lowering are in docs/iree.md.
 
 atan is fdlibm's (its reduction to four intervals and its 11-term polynomial); asin, acos and atan2 are written with
 it, in f64 and rounded once."""
@@ -52,8 +48,9 @@ def _two_over_pi_bits(first):
 _WINDOWS = [(0.0, 1), (2.0 ** 51, 27), (2.0 ** 77, 53), (2.0 ** 103, 79)]
 _EVEN, _WHOLE = 1.5 * 2.0 ** 53, 1.5 * 2.0 ** 52  # v + these round v (|v| < 2^51) to an even, or any, integer
 # sin(pi/2 y) = y P(y^2), relative error 2^-38.4 for |y| <= 1.3; tan(pi/2 y) = y T(y^2) / U(y^2), 2^-30.2 for
-# |y| <= 0.7 (Remez fits; the reduction leaves |y| <= 1.29 and 0.67). P's last term costs 3% and leaves 0.002% of
-# sines an ULP from the correctly rounded value instead of 0.4%; tan, the slowest of the three, skips that trade.
+# |y| <= 0.7 (Remez fits; the reduction leaves |y| <= 1.29 and 0.67). P's last term costs a little speed
+# (docs/iree.md) and leaves 0.002% of sines an ULP from the correctly rounded value instead of 0.4%; tan, the slowest
+# of the three, skips that trade.
 _SIN = [1.5707963267904168, -0.645964097271402, 0.07969262418416329, -0.004681747227722778, 0.00016043002402263174,
         -3.589486145066561e-06, 5.298445552090702e-08]
 _TAN_T = [1.5707963280828114, -0.43257537484969844, 0.010447837744903593]

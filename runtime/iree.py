@@ -36,11 +36,10 @@ _KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 
 
 _DATA_TILING = "--iree-opt-data-tiling"
-# Data tiling (contractions on packed operands, IREE's mmt4d) pays on large contractions and costs on small ones
-# (benchmarks/experiments/data_tiling.py, f32 on 2 cores): 1024x512x1024 and 1024^3 1.36-1.38x faster with it, the
-# MLP step 1.14x; 512^3 and 768^3 even; 64^3 to 256x784x512 and the digits example's step 5-15% slower; and it adds
-# 0.15 s to the compile of each contraction it packs (the digits step 1.0 -> 1.7 s; passes/lower_linalg.py marks the
-# large contractions, so that the small ones beside them are not packed).
+# Data tiling (contractions on packed operands, IREE's mmt4d) pays on large contractions and costs on small ones, and
+# it adds compile time for each contraction it packs (benchmarks/experiments/data_tiling.py; the measurements are in
+# docs/iree.md). passes/lower_linalg.py marks the large contractions, so that the small ones beside them are not
+# packed.
 DATA_TILING_FLOPS = 1 << 28  # 2 * 512^3
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
@@ -54,8 +53,8 @@ def flags_for(target, flops, host=True):
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
-        # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: softmax's row sums 20-25%
-        # faster (benchmarks/experiments/flags.py; 1.32 -> 1.02 ms), and no further from NumPy than in order.
+        # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: faster (softmax's row sums;
+        # docs/iree.md), and no further from NumPy than in order.
         flags.append(_REASSOCIATE)
         if flops >= DATA_TILING_FLOPS:
             flags.append(_DATA_TILING)
@@ -144,8 +143,8 @@ class IreeCompiler:
     def compile(self, module, entry, options, optimize=None):
         """`optimize`, when given, runs the nx pipeline on `module` in place (defn hands over the module as traced):
         a program compiled from the same traced text before, by the same numerix (source_fingerprint) and IREE, is
-        then loaded from PROGRAMS without running the passes, the lowering or iree-compile (measured on the MLP step
-        in a new process: the passes and the lowering took 120 of the 170 ms of a disk-cache load)."""
+        then loaded from PROGRAMS without running the passes, the lowering or iree-compile (the passes and the
+        lowering were most of a disk-cache load in a new process; docs/iree.md)."""
         unknown = sorted(set(options) - set(OPTIONS))
         if unknown:
             raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")

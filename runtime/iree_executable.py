@@ -5,22 +5,18 @@ IREE's buffer alive, so IREE cannot reuse it under the caller.
 On the CPU drivers a large argument (IMPORT_BYTES or more) that is C-contiguous, writeable and 64-byte aligned is
 imported into IREE without a copy (the HalBuffer keeps the array alive). Only then: IREE's CPU code assumes 64-byte
 alignment (a misaligned import crashed the process), the bindings refuse read-only arrays, and below IMPORT_BYTES
-the alignment check (~1 us) costs more than the copy (measured: a copy of 16 KiB 0.7 us, of 1 MiB 23 us; the check
-and import 1.7 us at any size). A program may return an argument unchanged, or a view of it; such a result would
-share the caller's memory, so it is copied.
+the alignment check and import cost more than the copy (docs/iree.md). A program may return an argument unchanged,
+or a view of it; such a result would share the caller's memory, so it is copied.
 
-The CPU driver is chosen per function by the bytes it moves: local-sync runs a call on the calling thread (a call
-on 4 floats costs ~7 us, local-task's hand-off to its worker threads ~20-35 us), local-task spreads large work over
-the cores (a 4M-element add: 24 ms against 31; a 1024^3 matmul: 20 ms against 30; measured on this 2-core
-machine). Devices use IREE's caching allocator: without it every call page-faults its fresh buffers (the 4M add
-took 42 ms, 10 with it); freed buffers stay with the process for reuse.
+The CPU driver is chosen per function by the bytes it moves: local-sync runs a call on the calling thread (for small
+work, local-task's hand-off to its worker threads would cost more than the work), local-task spreads large work over
+the cores. Devices use IREE's caching allocator: without it every call page-faults its fresh buffers; freed buffers
+stay with the process for reuse. The measurements behind these choices are in docs/iree.md.
 
 Work for local-task is compiled for IREE's async-external model: the call only queues the work, and the caller
 waits for a fence by sleeping, not in IREE's blocking wait. A synchronous call, or a blocking wait, leaves the
 calling thread busy-waiting while IREE's workers need both cores of a small machine, and timings turn bimodal
-(measured with benchmarks/experiments/drivers.py on 2 cores, median / 90th percentile: the MLP step 2.79 / 7.24 ms
-synchronous, 2.76 / 6.81 ms with the blocking wait, 2.79 / 2.91 ms sleeping; softmax 2.70 / 4.40 against
-2.63 / 3.21 ms)."""
+(benchmarks/experiments/drivers.py; docs/iree.md)."""
 import collections
 import math
 import threading
@@ -35,10 +31,10 @@ from numerix.dialect.errors import NxTypeError, NxValueError
 # target -> runtime driver; None: local-sync or local-task by the size of the work (choose_driver)
 DEFAULT_DRIVERS = {"llvm-cpu": None, "vmvx": None, "cuda": "cuda", "rocm": "hip", "vulkan-spirv": "vulkan",
                    "metal-spirv": "metal"}
-# Past either, local-task: about 100 us of work on one core, where its hand-off (~20-35 us) stops mattering.
+# Past either, local-task: the work is then long enough on one core that local-task's hand-off to its worker threads
+# stops mattering and both cores pay (docs/iree.md).
 LARGE_BYTES = 4 << 20  # arguments and results together
-LARGE_FLOPS = 1 << 24  # of contractions and factorizations (the MLP step, ~0.6 GFLOP, took 4.7 ms on local-sync,
-# 2.8 ms on local-task)
+LARGE_FLOPS = 1 << 24  # of contractions and factorizations
 IMPORT_BYTES = 64 << 10  # an argument this large is imported without a copy where it can be
 _CPU_DRIVERS = ("local-sync", "local-task")
 _HOST_MEMORY = int(rt.MemoryType.HOST_LOCAL | rt.MemoryType.DEVICE_VISIBLE)
@@ -220,7 +216,8 @@ class Executable:
     def _wait(self, semaphore, start):
         """Sleeps through 70% of the fastest recent call (the fastest: a slow outlier must not make the next call
         oversleep), then polls every 40th of it, at least 20 us apart. Sleeping leaves the cores to IREE's workers;
-        polling more often costs them CPU (measured: 100 us steps the best for the MLP step, too coarse for softmax)."""
+        polling more often costs them CPU, and a fixed coarse step suits large calls but not smaller ones
+        (docs/iree.md)."""
         recent = self._recent
         expected = min(recent) if recent else 0.0
         if expected > 300e-6:
@@ -280,11 +277,11 @@ def _read_only_copy(array):
 
 class _Staging:
     """Argument buffers made once and refilled by each call, for a function whose arguments are all small (below
-    IMPORT_BYTES): copying 4 floats into a new IREE buffer costs ~1 us, into a kept one ~0.2 us. The argument list
-    is made once too, and so is the result list where the results are copied out (an invoke empties its result list
-    first; a kept one saves ~0.4 us). A result that IREE returns in an argument's buffer (a function that returns its
-    argument) is copied, since the next call refills that buffer. A call on another thread while one runs takes the
-    general path (the lock is only tried)."""
+    IMPORT_BYTES): a copy into a kept buffer costs a fraction of one into a new IREE buffer (docs/iree.md). The
+    argument list is made once too, and so is the result list where the results are copied out (an invoke empties
+    its result list first, which costs less than making one). A result that IREE returns in an argument's buffer (a
+    function that returns its argument) is copied, since the next call refills that buffer. A call on another thread
+    while one runs takes the general path (the lock is only tried)."""
 
     def __init__(self, device, slots, outputs):
         self.lock = threading.Lock()

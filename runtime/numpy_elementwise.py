@@ -7,8 +7,8 @@ from .numpy_backend import rule, widen_half
 
 
 def _special(name):
-    """scipy.special's function `name`, imported at its first call: importing scipy.special took ~110 ms, half of
-    `import numerix`, for four functions."""
+    """scipy.special's function `name`, imported at its first call: importing scipy.special is a large share of
+    `import numerix` (docs/iree.md), for four functions."""
     def call(*args):
         import scipy.special
         return getattr(scipy.special, name)(*args)

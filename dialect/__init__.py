@@ -1,7 +1,10 @@
-"""numerix.dialect: the nx op schema. Importing it registers every op family."""
+"""numerix.dialect: the nx ops, each with its schema and rules. Importing it registers every op family."""
 from . import elementwise, shape  # noqa: F401
 from . import creation, fft, linalg  # noqa: F401
 from . import reduction  # noqa: F401
 from . import grad  # noqa: F401
 from . import fusion  # noqa: F401
+# The rules of the families not yet declared in one place (elementwise ops carry theirs in their declarations).
+from . import numpy_creation, numpy_fft, numpy_grad, numpy_linalg, numpy_reduction, numpy_shape  # noqa: F401
+from . import vjp_linalg, vjp_reduction, vjp_shape  # noqa: F401
 from .schema import SCHEMAS, OpSchema, TensorType, define  # noqa: F401

@@ -1,84 +1,324 @@
-"""Elementwise nx ops: operands have equal shapes and (except select, shifts' counts aside) equal types."""
-from numerix.dialect import dtypes
-from numerix.dialect.errors import NxTypeError
+"""Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy rule
+and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal types: the frontend
+broadcast and promoted them. Each op's lowering is in passes/lower_*.py, under its name.
+
+A unary derivative is `(g, x, y) -> cotangent of x` and a binary one `(g, a, b, y) -> (cotangent of a, of b)`, with g
+the cotangent of the result y (None: no gradient flows there). Holomorphic ops multiply by their derivative (JAX's
+convention, see rules.py); where a formula would divide by zero or take log(0) in a branch that `select` discards,
+the operand is replaced first, so that a second derivative does not meet 0 * inf either. An op without a derivative
+is not differentiable."""
+import math
+from typing import Callable, NamedTuple, Optional
+
+import numpy as np
+
+from . import algebra as alg
+from . import dtypes
+from .errors import NxTypeError
+from .rules import numpy_rule, vjp_rule, widen_half
 from .schema import TensorType, define, merge_names, require, same_shapes, same_types
 
 
-def _unary(accepts, result=None):
-    """result: None keeps the operand's type; "bool" gives bool; "real" gives the real type of a complex."""
-    def infer(types, op_name):
-        (x,) = types
-        require(op_name, x, accepts)
-        if result == "bool":
-            return x._replace(type=dtypes.bool_)
-        if result == "real":
-            return x._replace(type=x.type.real_type)
-        return x
-    return infer
+class Elementwise(NamedTuple):
+    accepts: str  # the type class of the operands (schema.TYPE_CLASSES)
+    numpy: Callable  # the NumPy rule
+    derivative: Optional[Callable] = None
+    result: Optional[str] = None  # None: the operands' type; "bool"; "real": the real type of a complex
 
 
-def _binary(accepts, result=None):
-    def infer(types, op_name):
-        same_shapes(op_name, types)
-        same_types(op_name, types)
-        for t in types:
-            require(op_name, t, accepts)
-        names = merge_names(op_name, *(t.names for t in types))
-        out_type = dtypes.bool_ if result == "bool" else types[0].type
-        return TensorType(types[0].shape, out_type, names)
-    return infer
+def _special(name):
+    """scipy.special's function `name`, imported at its first call: importing scipy.special is a large share of
+    `import numerix`, for four functions."""
+    def call(*args):
+        import scipy.special
+        return getattr(scipy.special, name)(*args)
+    return call
 
 
-def _def(name, n, infer, differentiable=True):
-    define(name, n, lambda types, _n=name: infer(types, _n), differentiable=differentiable)
+_expit = _special("expit")
 
 
-# name: (accepted type class, result kind, differentiable)
+def _replace(x, where, value):
+    """x with `value` where `where` holds: keeps a formula finite where its result is not used."""
+    return alg.select(where, alg.full_like(x, value), x)
+
+
+# ---- NumPy rules that are more than one NumPy function ----
+
+@widen_half
+def _log1p(x):
+    """np.log1p, but for a complex z below 1/2 in both parts log|1 + z| is log1p(x (2 + x) + y^2) / 2: NumPy computes
+    log(1 + z), which loses the digits of a small z (its log1p(1e-12 + 3e-12j) is 3e-5 off). (Nearer -1 the sum
+    would cancel, and 1 + x is exact.)"""
+    if x.dtype.kind != "c":
+        return np.log1p(x)
+    re, im = x.real, x.imag
+    with np.errstate(invalid="ignore"):
+        small = np.maximum(np.abs(re), np.abs(im)) < 0.5
+    accurate = (0.5 * np.log1p(re * (2 + re) + im * im)).astype(x.dtype)
+    accurate.imag = np.arctan2(im, 1 + re)
+    return np.where(small, accurate, np.log1p(x))
+
+
+@widen_half
+def _rsqrt(x):
+    return 1 / np.sqrt(x)
+
+
+@widen_half
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x)) if x.dtype.kind == "c" else _expit(x)
+
+
+def _nextafter(x, y):
+    if x.dtype != dtypes.bf16.np:
+        return np.nextafter(x, y)  # NumPy steps in the operands' own type, f16 included
+    # NumPy lacks bf16: step the bit pattern one unit toward y (from zero, to the smallest subnormal of y's sign).
+    bits = x.view(np.uint16).astype(np.int32)
+    xf, yf = x.astype(np.float32), y.astype(np.float32)
+    away_from_zero = (yf > xf) == (xf > 0)
+    stepped = np.where(xf == 0, np.where(yf > 0, 1, 0x8001), np.where(away_from_zero, bits + 1, bits - 1))
+    out = stepped.astype(np.uint16).view(dtypes.bf16.np)
+    return np.where(np.isnan(xf) | np.isnan(yf), np.float32("nan"), np.where(xf == yf, yf, out.astype(np.float32)))
+
+
+@widen_half
+def _reciprocal(x):
+    return 1 / x
+
+
+@widen_half
+def _sign(x):
+    return np.sign(x)
+
+
+def _population_count(x):
+    # Nx's meaning: the set bits of the two's complement pattern (NumPy's bitwise_count counts those of |x|).
+    return np.bitwise_count(x.view(f"u{x.dtype.itemsize}"))
+
+
+def _bitwise_not(x):
+    return np.invert(x)
+
+
+@widen_half
+def _power(x, y):
+    if x.dtype.kind not in "iu":
+        return np.power(x, y)
+    # Integers to negative powers truncate toward zero (XLA, C): 1 for a base of 1, +-1 for -1, else 0.
+    negative = y < 0
+    out = np.power(x, np.where(negative, 0, y).astype(y.dtype))
+    if np.any(negative):
+        odd = (y % 2) != 0
+        at_negative = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0)) if x.dtype.kind == "i" \
+            else np.where(x == 1, 1, 0)
+        out = np.where(negative, at_negative.astype(x.dtype), out)
+    return out
+
+
+def _shift_count_ok(x, y):
+    return (y >= 0) & (y < x.dtype.itemsize * 8)
+
+
+def _left_shift(x, y):
+    # Counts outside [0, bits) shift every bit out, as StableHLO specifies (NumPy leaves them to the C compiler).
+    return np.where(_shift_count_ok(x, y), np.left_shift(x, np.where(_shift_count_ok(x, y), y, 0)), 0)
+
+
+def _right_shift(x, y):
+    # Arithmetic for signed types (the sign fills in), logical for unsigned, as NumPy and StableHLO do.
+    fill = np.where(x < 0, -1, 0) if x.dtype.kind == "i" else 0
+    return np.where(_shift_count_ok(x, y), np.right_shift(x, np.where(_shift_count_ok(x, y), y, 0)), fill)
+
+
+def _count_leading_zeros(x):
+    bits = x.dtype.itemsize * 8
+    value = x.view(np.dtype(f"u{x.dtype.itemsize}")).astype(np.uint64)
+    count = np.zeros(x.shape, np.int64)
+    step = bits // 2
+    while step:
+        # Where the top `step` bits of the remaining window are zero, count them and shift them out.
+        small = value < np.uint64(1 << (bits - step))
+        count += np.where(small, step, 0)
+        value = np.where(small, value << np.uint64(step), value) & np.uint64((1 << bits) - 1)
+        step //= 2
+    return count + (value == 0)
+
+
+# ---- derivatives that are more than a formula ----
+
+def _d_abs(g, x, y):
+    if not x.type.is_complex:
+        return g * alg.sign(x)  # sign is piecewise constant: its own derivative is zero almost everywhere
+    # d|z| = Re(conj(z) dz) / |z|; 0 at z = 0 (JAX's choice), with |z| kept away from 0 for the second derivative.
+    return alg.as_type(g / _replace(y, y == 0, 1), x.type) * alg.conjugate(x)
+
+
+def _d_imag(g, x, y):
+    if not x.type.is_complex:
+        return None  # the imaginary part of a real number is 0
+    return alg.complex(alg.zeros_like(g), -g)  # Im(dz) = Re(-i dz)
+
+
+def _d_angle(g, x, y):
+    if not x.type.is_complex:
+        return None  # 0 or pi, piecewise constant
+    # angle = atan2(b, a) for z = a + ib: d angle = (a db - b da) / |z|^2 = Re(-i conj(z) dz) / |z|^2.
+    a, b = alg.real(x), alg.imag(x)
+    scale = g / _replace(a * a + b * b, (a == 0) & (b == 0), 1)
+    return alg.complex(-b * scale, -a * scale)
+
+
+def _d_pow(g, x, y, result):
+    # d/dx = y x^(y-1): where y == 0 it is 0, and x^(y-1) is taken at y = 1 there so that 0 * 0^-1 cannot appear.
+    dx = g * y * alg.pow(x, _replace(y, y == 0, 1) - 1)
+    # d/dy = log(x) x^y: where x == 0 the result is 0 (or 1 at y == 0, whose derivative in y JAX also takes as 0).
+    dy = g * alg.log(_replace(x, x == 0, 1)) * result
+    return dx, dy
+
+
+def _d_max_min(g, a, b, result):
+    # JAX's rule: the operand equal to the result takes the cotangent; at a tie each takes half.
+    a_is, b_is = alg.as_type(a == result, g.type), alg.as_type(b == result, g.type)
+    share = 1 - a_is * b_is * 0.5
+    return g * a_is * share, g * b_is * share
+
+
+def _d_hypot(g, a, b, result):
+    scale = g / _replace(result, result == 0, 1)
+    return a * scale, b * scale
+
+
+def _d_atan2(g, a, b, result):
+    scale = g / _replace(a * a + b * b, (a == 0) & (b == 0), 1)
+    return b * scale, -a * scale
+
+
+# ---- the declarations ----
+# name: Elementwise(accepts, NumPy rule, derivative, result=...)
+
 UNARY = {
-    "exp": ("inexact", None, True), "expm1": ("inexact", None, True), "log": ("inexact", None, True),
-    "log1p": ("inexact", None, True), "log2": ("inexact", None, True), "log10": ("inexact", None, True),
-    "sqrt": ("inexact", None, True), "rsqrt": ("inexact", None, True), "cbrt": ("float", None, True),
-    "sin": ("inexact", None, True), "cos": ("inexact", None, True), "tan": ("inexact", None, True),
-    "asin": ("inexact", None, True), "acos": ("inexact", None, True), "atan": ("inexact", None, True),
-    "sinh": ("inexact", None, True), "cosh": ("inexact", None, True), "tanh": ("inexact", None, True),
-    "asinh": ("inexact", None, True), "acosh": ("inexact", None, True), "atanh": ("inexact", None, True),
-    "erf": ("float", None, True), "erfc": ("float", None, True), "erf_inv": ("float", None, True),
-    "sigmoid": ("inexact", None, True),
-    "negate": ("number", None, True), "abs": ("number", "real", True), "sign": ("number", None, False),
-    "floor": ("real_number", None, False), "ceil": ("real_number", None, False),
-    "round": ("number", None, False), "trunc": ("real_number", None, False),
-    "conjugate": ("number", None, True), "real": ("number", "real", True), "imag": ("number", "real", True),
-    "angle": ("number", "real", True),
-    "is_nan": ("number", "bool", False), "is_infinity": ("number", "bool", False),
-    "is_finite": ("number", "bool", False), "signbit": ("real_number", "bool", False),
-    "bitwise_not": ("integer_or_bool", None, False), "logical_not": ("any", "bool", False),
-    "square": ("number", None, True), "reciprocal": ("inexact", None, True),
-    "count_leading_zeros": ("integer", None, False), "population_count": ("integer", None, False),
+    "exp": Elementwise("inexact", widen_half(np.exp), lambda g, x, y: g * y),
+    "expm1": Elementwise("inexact", widen_half(np.expm1), lambda g, x, y: g * (y + 1)),
+    "log": Elementwise("inexact", widen_half(np.log), lambda g, x, y: g / x),
+    "log1p": Elementwise("inexact", _log1p, lambda g, x, y: g / (x + 1)),
+    "log2": Elementwise("inexact", widen_half(np.log2), lambda g, x, y: g / (x * math.log(2))),
+    "log10": Elementwise("inexact", widen_half(np.log10), lambda g, x, y: g / (x * math.log(10))),
+    "sqrt": Elementwise("inexact", widen_half(np.sqrt), lambda g, x, y: g / (y * 2)),
+    "rsqrt": Elementwise("inexact", _rsqrt, lambda g, x, y: g * y / x * -0.5),
+    "cbrt": Elementwise("float", widen_half(np.cbrt), lambda g, x, y: g / (y * y * 3)),
+    "sin": Elementwise("inexact", widen_half(np.sin), lambda g, x, y: g * alg.cos(x)),
+    "cos": Elementwise("inexact", widen_half(np.cos), lambda g, x, y: -g * alg.sin(x)),
+    "tan": Elementwise("inexact", widen_half(np.tan), lambda g, x, y: g * (y * y + 1)),
+    "asin": Elementwise("inexact", widen_half(np.arcsin), lambda g, x, y: g * alg.rsqrt(1 - x * x)),
+    "acos": Elementwise("inexact", widen_half(np.arccos), lambda g, x, y: -g * alg.rsqrt(1 - x * x)),
+    "atan": Elementwise("inexact", widen_half(np.arctan), lambda g, x, y: g / (x * x + 1)),
+    "sinh": Elementwise("inexact", widen_half(np.sinh), lambda g, x, y: g * alg.cosh(x)),
+    "cosh": Elementwise("inexact", widen_half(np.cosh), lambda g, x, y: g * alg.sinh(x)),
+    "tanh": Elementwise("inexact", widen_half(np.tanh), lambda g, x, y: g * (1 - y * y)),
+    "asinh": Elementwise("inexact", widen_half(np.arcsinh), lambda g, x, y: g * alg.rsqrt(x * x + 1)),
+    # sqrt(x - 1) * sqrt(x + 1), not sqrt(x * x - 1): the same on reals, and the principal branch on complex.
+    "acosh": Elementwise("inexact", widen_half(np.arccosh), lambda g, x, y: g / (alg.sqrt(x - 1) * alg.sqrt(x + 1))),
+    "atanh": Elementwise("inexact", widen_half(np.arctanh), lambda g, x, y: g / (1 - x * x)),
+    "erf": Elementwise("float", widen_half(_special("erf")),
+                       lambda g, x, y: g * alg.exp(-x * x) * (2 / math.sqrt(math.pi))),
+    "erfc": Elementwise("float", widen_half(_special("erfc")),
+                        lambda g, x, y: g * alg.exp(-x * x) * (-2 / math.sqrt(math.pi))),
+    "erf_inv": Elementwise("float", widen_half(_special("erfinv")),
+                           lambda g, x, y: g * alg.exp(y * y) * (math.sqrt(math.pi) / 2)),
+    "sigmoid": Elementwise("inexact", _sigmoid, lambda g, x, y: g * y * (1 - y)),
+    "negate": Elementwise("number", widen_half(np.negative), lambda g, x, y: -g),
+    "abs": Elementwise("number", widen_half(np.abs), _d_abs, result="real"),
+    "sign": Elementwise("number", _sign),
+    "floor": Elementwise("real_number", widen_half(np.floor)),
+    "ceil": Elementwise("real_number", widen_half(np.ceil)),
+    "round": Elementwise("number", widen_half(np.round)),
+    "trunc": Elementwise("real_number", widen_half(np.trunc)),
+    "conjugate": Elementwise("number", widen_half(np.conjugate), lambda g, x, y: alg.conjugate(g)),
+    # real(z) pairs its real cotangent with Re(dz); on a real operand it is the identity.
+    "real": Elementwise("number", widen_half(np.real), lambda g, x, y: alg.as_type(g, x.type), result="real"),
+    "imag": Elementwise("number", widen_half(np.imag), _d_imag, result="real"),
+    "angle": Elementwise("number", widen_half(np.angle), _d_angle, result="real"),
+    "is_nan": Elementwise("number", widen_half(np.isnan), result="bool"),
+    "is_infinity": Elementwise("number", widen_half(np.isinf), result="bool"),
+    "is_finite": Elementwise("number", widen_half(np.isfinite), result="bool"),
+    "signbit": Elementwise("real_number", widen_half(np.signbit), result="bool"),
+    "bitwise_not": Elementwise("integer_or_bool", np.invert),
+    "logical_not": Elementwise("any", widen_half(np.logical_not), result="bool"),
+    "square": Elementwise("number", widen_half(np.square), lambda g, x, y: g * x * 2),
+    "reciprocal": Elementwise("inexact", _reciprocal, lambda g, x, y: -g * y * y),
+    "count_leading_zeros": Elementwise("integer", _count_leading_zeros),
+    "population_count": Elementwise("integer", _population_count),
 }
 
 BINARY = {
-    "add": ("any", None, True), "subtract": ("number", None, True), "multiply": ("any", None, True),
-    "divide": ("inexact", None, True),
-    "quotient": ("real_number", None, False),  # floor division, NumPy's `//` (floats too)
-    "remainder": ("real_number", None, True),  # NumPy's `%`: the sign of the divisor
-    "pow": ("number", None, True), "atan2": ("float", None, True), "hypot": ("float", None, True),
-    "max": ("any", None, True), "min": ("any", None, True),  # elementwise maximum / minimum (NaN-propagating)
-    "copysign": ("float", None, True), "nextafter": ("float", None, False), "logaddexp": ("float", None, True),
-    "bitwise_and": ("integer_or_bool", None, False), "bitwise_or": ("integer_or_bool", None, False),
-    "bitwise_xor": ("integer_or_bool", None, False),
-    "left_shift": ("integer", None, False), "right_shift": ("integer", None, False),
-    "logical_and": ("any", "bool", False), "logical_or": ("any", "bool", False),
-    "logical_xor": ("any", "bool", False),
-    "equal": ("any", "bool", False), "not_equal": ("any", "bool", False), "less": ("real", "bool", False),
-    "less_equal": ("real", "bool", False), "greater": ("real", "bool", False),
-    "greater_equal": ("real", "bool", False),
+    "add": Elementwise("any", widen_half(np.add), lambda g, a, b, y: (g, g)),
+    "subtract": Elementwise("number", widen_half(np.subtract), lambda g, a, b, y: (g, -g)),
+    "multiply": Elementwise("any", widen_half(np.multiply), lambda g, a, b, y: (g * b, g * a)),
+    "divide": Elementwise("inexact", widen_half(np.true_divide), lambda g, a, b, y: (g / b, -g * y / b)),
+    "quotient": Elementwise("real_number", widen_half(np.floor_divide)),  # floor division, NumPy's `//` (floats too)
+    # NumPy's `%`: the sign of the divisor; a - b * floor(a / b).
+    "remainder": Elementwise("real_number", widen_half(np.remainder), lambda g, a, b, y: (g, -g * alg.floor(a / b))),
+    "pow": Elementwise("number", _power, _d_pow),
+    "atan2": Elementwise("float", widen_half(np.arctan2), _d_atan2),
+    "hypot": Elementwise("float", widen_half(np.hypot), _d_hypot),
+    "max": Elementwise("any", widen_half(np.maximum), _d_max_min),  # elementwise maximum (NaN-propagating)
+    "min": Elementwise("any", widen_half(np.minimum), _d_max_min),
+    # |a| with b's sign: d/da = sign(a) * (+1 or -1 by b's sign bit); nothing flows to b.
+    "copysign": Elementwise("float", widen_half(np.copysign),
+                            lambda g, a, b, y: (g * alg.sign(a) * alg.copysign(alg.ones_like(b), b), None)),
+    "nextafter": Elementwise("float", _nextafter),
+    "logaddexp": Elementwise("float", widen_half(np.logaddexp),
+                             lambda g, a, b, y: (g * alg.exp(a - y), g * alg.exp(b - y))),
+    "bitwise_and": Elementwise("integer_or_bool", widen_half(np.bitwise_and)),
+    "bitwise_or": Elementwise("integer_or_bool", widen_half(np.bitwise_or)),
+    "bitwise_xor": Elementwise("integer_or_bool", widen_half(np.bitwise_xor)),
+    "left_shift": Elementwise("integer", _left_shift),
+    "right_shift": Elementwise("integer", _right_shift),
+    "logical_and": Elementwise("any", widen_half(np.logical_and), result="bool"),
+    "logical_or": Elementwise("any", widen_half(np.logical_or), result="bool"),
+    "logical_xor": Elementwise("any", widen_half(np.logical_xor), result="bool"),
+    "equal": Elementwise("any", widen_half(np.equal), result="bool"),
+    "not_equal": Elementwise("any", widen_half(np.not_equal), result="bool"),
+    "less": Elementwise("real", widen_half(np.less), result="bool"),
+    "less_equal": Elementwise("real", widen_half(np.less_equal), result="bool"),
+    "greater": Elementwise("real", widen_half(np.greater), result="bool"),
+    "greater_equal": Elementwise("real", widen_half(np.greater_equal), result="bool"),
 }
 
-for _name, (_accepts, _result, _diff) in UNARY.items():
-    _def(_name, 1, _unary(_accepts, _result), _diff)
-for _name, (_accepts, _result, _diff) in BINARY.items():
-    _def(_name, 2, _binary(_accepts, _result), _diff)
 
+def _infer(accepts, result):
+    def infer(types, op):
+        same_shapes(op, types)
+        same_types(op, types)
+        for t in types:
+            require(op, t, accepts)
+        out_type = dtypes.bool_ if result == "bool" else types[0].type.real_type if result == "real" else types[0].type
+        return TensorType(types[0].shape, out_type, merge_names(op, *(t.names for t in types)))
+    return infer
+
+
+def _declare(name, arity, op):
+    define(name, arity, lambda types, _name=name: _infer(op.accepts, op.result)(types, _name),
+           differentiable=op.derivative is not None)
+    numpy_rule(name)(op.numpy)
+    if op.derivative is None:
+        return
+    if arity == 1:
+        vjp_rule(name)(lambda cotangents, operands, results, d=op.derivative: [
+            d(cotangents[0], operands[0], results[0])])
+    else:
+        vjp_rule(name)(lambda cotangents, operands, results, d=op.derivative: list(
+            d(cotangents[0], *operands, results[0])))
+
+
+for _name, _op in UNARY.items():
+    _declare(_name, 1, _op)
+for _name, _op in BINARY.items():
+    _declare(_name, 2, _op)
+
+
+# ---- the ops beyond one type class: select, as_type, bitcast, complex ----
 
 def _infer_select(types):
     pred, on_true, on_false = types
@@ -90,7 +330,46 @@ def _infer_select(types):
 
 
 define("select", 3, _infer_select)
+
+
+@numpy_rule("select")
+def _select(pred, on_true, on_false):
+    return np.where(pred, on_true, on_false)
+
+
+@vjp_rule("select")
+def _d_select(cotangents, operands, results):
+    (g,), (pred, _, _) = cotangents, operands
+    zeros = alg.zeros_like(g)
+    return [None, alg.select(pred, g, zeros), alg.select(pred, zeros, g)]
+
+
 define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"})
+
+
+@numpy_rule("as_type")
+def _as_type(x, type):
+    if x.dtype == dtypes.bf16.np:
+        x = x.astype(np.float32)  # exact; ml_dtypes' bf16 lacks the ufuncs below
+    if type.is_bool:
+        return x != 0  # nonzero is true, for complex numbers too (0+1j is true)
+    if x.dtype.kind == "c" and not type.is_complex:
+        x = x.real  # Nx and JAX drop the imaginary part
+    if x.dtype.kind == "f" and type.is_integer:
+        # NaN becomes 0 and out-of-range values saturate (XLA's and Nx's rule, where C leaves it undefined).
+        info = np.iinfo(type.np)
+        x = np.clip(np.where(np.isnan(x), 0, x).astype(np.float64), info.min, info.max)
+        with np.errstate(invalid="ignore"):
+            return np.where(x >= float(info.max), info.max, x.astype(type.np))
+    return x.astype(type.np)
+
+
+@vjp_rule("as_type")
+def _d_as_type(cotangents, operands, results, type):
+    # Complex to real keeps the real part, so the real cotangent becomes a complex one with no imaginary part;
+    # real to complex pairs only the real part of the cotangent. as_type does both.
+    (g,), (x,) = cotangents, operands
+    return [alg.as_type(g, x.type)]
 
 
 def _infer_bitcast(types, type):
@@ -101,6 +380,7 @@ def _infer_bitcast(types, type):
 
 
 define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False)
+numpy_rule("bitcast")(lambda x, type: x.view(type.np))
 
 
 def _infer_complex(types):
@@ -115,4 +395,18 @@ def _infer_complex(types):
 
 define("complex", 2, _infer_complex)  # Nx's complex(re, im); also how complex constants reach the IR
 
+
+@numpy_rule("complex")
+def _complex(re, im):
+    return re + 1j * im.astype(np.result_type(im.dtype, np.complex64))
+
+
+@vjp_rule("complex")
+def _d_complex(cotangents, operands, results):
+    (g,) = cotangents
+    return [alg.real(g), -alg.imag(g)]  # Re(g (da + i db)) = Re(g) da - Im(g) db
+
+
 ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}
+# The ones nx-fuse fuses: nx.complex makes complex values, which do not fuse.
+FUSIBLE = ELEMENTWISE - {"complex"}

@@ -7,6 +7,7 @@ which defn switches to its trace."""
 import contextlib
 import contextvars
 
+from numerix.dialect.rules import run_numpy
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dialect.errors import NxValueError
 
@@ -19,8 +20,7 @@ class NumpyBackend:
     priority = 0
 
     def run(self, name, operands, attrs, out_types):
-        from numerix.runtime import numpy_backend
-        arrays = numpy_backend.run(name, [self.to_numpy(o) for o in operands], attrs, out_types)
+        arrays = run_numpy(name, [self.to_numpy(o) for o in operands], attrs, out_types)
         return tuple(Tensor(a, t, self) for a, t in zip(arrays, out_types))
 
     def from_numpy(self, array, ttype):

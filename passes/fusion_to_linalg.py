@@ -24,6 +24,7 @@ from iree.compiler import ir
 from iree.compiler.dialects import func
 
 from numerix.dialect import fusion as nx_fusion
+from numerix.dialect.elementwise import FUSIBLE
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
@@ -36,18 +37,8 @@ from .registry import register_pass
 from .scalar_builder import ScalarBuilder
 
 # The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder (for the types
-# where that lowering is elementwise, see `can_emit`). nx.complex makes complex values, which do not fuse.
-FUSIBLE_ELEMENTWISE = (
-    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt", "sin", "cos", "tan", "asin", "acos",
-    "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh", "erf", "erfc", "erf_inv", "sigmoid", "negate", "abs",
-    "sign", "floor", "ceil", "round", "trunc", "conjugate", "real", "imag", "angle", "is_nan", "is_infinity",
-    "is_finite", "signbit", "bitwise_not", "logical_not", "square", "reciprocal", "count_leading_zeros",
-    "population_count", "add", "subtract", "multiply", "divide", "quotient", "remainder", "pow", "atan2", "hypot",
-    "max", "min", "copysign", "nextafter", "logaddexp", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-    "right_shift", "logical_and", "logical_or", "logical_xor", "equal", "not_equal", "less", "less_equal",
-    "greater", "greater_equal", "select", "as_type", "bitcast",
-)
-SCALAR_EMITTERS = {name: LOWERINGS[name] for name in FUSIBLE_ELEMENTWISE}
+# where that lowering is elementwise, see `can_emit`).
+SCALAR_EMITTERS = {name: LOWERINGS[name] for name in sorted(FUSIBLE)}
 # The most distinct tensors one dispatch may read and write. IREE gives a dispatch a buffer binding per tensor, and its
 # HAL refuses a dispatch of more than 32 when the module loads ("binding count 41 > 32"). Measured with IREE 3.13: a
 # generic of 31 inputs and 1 result loads, of 32 and 1 does not; IREE adds no bindings of its own (splat constants

@@ -18,9 +18,10 @@ from numerix.dialect import ops as nx_ops
 from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
 from numerix.dialect.function import FunctionBuilder
+from numerix.dialect.rules import vjp_rule
 
 from .registry import register_pass
-from .vjp import Node, backpropagate, vjp_rule
+from .vjp import Node, backpropagate
 
 GRAD_OPS = ("nx.grad", "nx.value_and_grad")
 

@@ -1,40 +1,19 @@
-"""The VJP table: one reverse-mode rule per differentiable nx op, keyed by op name (as Nx.Defn.Grad keeps them).
+"""The adjoint sweep: composes the VJP rules of dialect/rules.py (one per differentiable nx op, keyed by op name, as
+Nx.Defn.Grad keeps them) backwards over a program's ops.
 
-A rule is `VJP[name](cotangents, operands, results, **attrs) -> list of operand cotangents` (None where an operand
-gets no gradient); `cotangents` holds one entry per result, None for a result no cotangent reaches. Operands,
-results and cotangents are Terms of dialect/algebra.py, and rules compose them with its functions: the nx-grad pass
-emits the ops into IR, the tests compute them with NumPy; and the ops a rule uses are differentiable themselves, so a
-gradient of a gradient works. Ops marked
-`differentiable=False` in the schema (comparisons, rounding, integer ops, stop_grad) contribute no gradient.
-
-Complex numbers follow JAX: a cotangent c of a complex value z stands for the real linear map dz -> Re(c * dz), so
-a holomorphic op's rule multiplies by its derivative without conjugation, and the gradient of a real function f of
-z = x + iy is df/dx - i df/dy (conjugate it for a step of gradient descent)."""
+Each rule (see dialect/rules.py for their form and JAX's convention for complex numbers) runs on the Terms of the
+node it differentiates; ops marked `differentiable=False` in the schema contribute no gradient."""
 import contextlib
 from typing import NamedTuple, Optional
 
-from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxValueError
-
-VJP = {}
-
-
-def vjp_rule(*names):
-    """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of each named op."""
-    def register(fn):
-        for name in names:
-            if name in VJP:
-                raise ValueError(f"VJP rule for nx.{name} is defined twice")
-            if name not in SCHEMAS:
-                raise ValueError(f"VJP rule for unknown op nx.{name}")
-            VJP[name] = fn
-        return fn
-    return register
+from numerix.dialect.rules import VJP
+from numerix.dialect.schema import SCHEMAS
 
 
 class Node(NamedTuple):
-    """One forward op as the reverse sweep sees it: Terms in and out, its attributes, and where
-    the user wrote it ((file, line, col) or None), for errors."""
+    """One forward op as the reverse sweep sees it: Terms in and out, its attributes, and where the user wrote it
+    ((file, line, col) or None), for errors."""
     name: str
     operands: tuple
     results: tuple
@@ -85,7 +64,3 @@ def _accumulate(cotangents, node, outgoing):
             raise AssertionError(f"VJP of nx.{node.name} gave a {c.ttype} cotangent for operand {x.ttype}")
         previous = cotangents.get(x)
         cotangents[x] = c if previous is None else previous + c
-
-
-# The families register their rules on import.
-from . import vjp_elementwise, vjp_shape, vjp_reduction, vjp_linalg  # noqa: E402,F401

@@ -7,8 +7,7 @@ from iree.compiler import ir
 
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxTypeError, NxValueError
-
-from . import numpy_backend
+from numerix.dialect.rules import NUMPY, run_numpy
 
 
 class Evaluator:
@@ -49,14 +48,14 @@ class _Decoder:
             if len(op.regions):
                 raise NxValueError(f"cannot run {op.name}: it holds a region", op="evaluator",
                                    location=nx_ops.location(op))
-            if name not in numpy_backend.RULES:
+            if name not in NUMPY:
                 raise NxValueError(f"{op.name} has no NumPy rule", op="evaluator", location=nx_ops.location(op))
             attrs = nx_ops.read_attrs(op)
             for value in attrs.values():
                 if isinstance(value, np.ndarray):
                     value.flags.writeable = False  # results may alias constants; keep them intact
             out_types = nx_ops.result_types(op)
-            return lambda arrays: numpy_backend.run(name, arrays, attrs, out_types)
+            return lambda arrays: run_numpy(name, arrays, attrs, out_types)
         if op.name == "func.call":
             callee = ir.FlatSymbolRefAttr(op.attributes["callee"]).value
             if callee not in self.functions:

@@ -14,7 +14,7 @@ from numerix.dialect.elementwise import BINARY, UNARY
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dialect.errors import NxError
 from numerix.runtime.compilers import get_compiler
-from numerix.runtime.numpy_backend import run
+from numerix.dialect.rules import run_numpy as run
 
 
 class Case:

@@ -104,8 +104,8 @@ EXAMPLES = {
     "top_k": [([sample("f32", (3, 4))], {"k": 2})],
 }
 for _table, _arity in ((UNARY, 1), (BINARY, 2)):
-    for _name, (_accepts, _, _) in _table.items():
-        EXAMPLES[_name] = [([sample(t, seed=i) for i in range(_arity)], {}) for t in CLASS_TYPES[_accepts]]
+    for _name, _op in _table.items():
+        EXAMPLES[_name] = [([sample(t, seed=i) for i in range(_arity)], {}) for t in CLASS_TYPES[_op.accepts]]
 
 
 # Ops naming a callee (nx.grad ...) cannot run eagerly: the nx-grad pass rewrites them; tests/test_grad.py has them.

@@ -60,8 +60,8 @@ def _wide(a):
     return a.astype(np.float32) if a.dtype.itemsize == 2 and a.dtype.kind not in "iu" else a
 
 
-UNARY_CASES = [(op, t) for op, (accepts, _, _) in UNARY.items() for t in _supported(op, accepts)]
-BINARY_CASES = [(op, t) for op, (accepts, _, _) in BINARY.items() for t in _supported(op, accepts)]
+UNARY_CASES = [(op, t) for op, e in UNARY.items() for t in _supported(op, e.accepts)]
+BINARY_CASES = [(op, t) for op, e in BINARY.items() for t in _supported(op, e.accepts)]
 
 
 @pytest.mark.parametrize("op, type", UNARY_CASES)

@@ -8,8 +8,8 @@ import numerix as nx
 from numerix.dialect.algebra import Term
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dispatch import NUMPY, using_backend
-from numerix.passes.vjp import VJP, Node, backpropagate
-from numerix.runtime import numpy_backend
+from numerix.dialect.rules import VJP, run_numpy
+from numerix.passes.vjp import Node, backpropagate
 from numerix.tensor import Tensor
 
 from vjp_cases import CASES, differentiable_ops
@@ -53,7 +53,7 @@ class Emitter:
         self.terms = {}
 
     def emit(self, name, values, attrs, out_types):
-        arrays = numpy_backend.run(name, [v.array for v in values], attrs, out_types)
+        arrays = run_numpy(name, [v.array for v in values], attrs, out_types)
         cells = [Cell(a, t) for a, t in zip(arrays, out_types)]
         self.ops.append((name, values, cells, attrs))
         return cells

@@ -40,15 +40,15 @@ DOMAIN = {"log": (0.5, 3), "log1p": (-0.5, 3), "log2": (0.5, 3), "log10": (0.5, 
 REAL_ONLY = {"max", "min", "remainder"}
 
 CASES = {}
-for _name, (_accepts, _, _diff) in UNARY.items():
-    if _diff:
+for _name, _decl in UNARY.items():
+    if _decl.derivative:
         _lo, _hi = DOMAIN.get(_name, (-2, 2))
-        CASES[_name] = [Case(_op(_name), (Input(M, _lo, _hi),), complex=_accepts in ("inexact", "number"))]
-for _name, (_accepts, _, _diff) in BINARY.items():
-    if _diff:
+        CASES[_name] = [Case(_op(_name), (Input(M, _lo, _hi),), complex=_decl.accepts in ("inexact", "number"))]
+for _name, _decl in BINARY.items():
+    if _decl.derivative:
         _lo, _hi = DOMAIN.get(_name, (-2, 2))
         CASES[_name] = [Case(_op(_name), (Input(M, _lo, _hi), Input(M, _lo, _hi)),
-                             complex=_name not in REAL_ONLY and _accepts != "float")]
+                             complex=_name not in REAL_ONLY and _decl.accepts != "float")]
 # A real abs away from 0, and max/min at exact ties (each side takes half).
 CASES["abs"].append(Case(_op("abs"), (Input(M, 0.5, 2),)))
 CASES["max"].append(Case(lambda a: apply("max", [a, a * 1.0]), (Input(M),)))

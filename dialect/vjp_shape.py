@@ -1,8 +1,8 @@
 """VJP rules of the shape nx ops: each moves the cotangent back the way the op moved the elements (the transpose of
 a linear map), summing where the op repeated an element."""
-from numerix.dialect import algebra as alg
+from . import algebra as alg
 
-from .vjp import vjp_rule
+from .rules import vjp_rule
 
 
 def zero_scalar(like):
@@ -73,7 +73,7 @@ def _reverse(cotangents, operands, results, axes):
 
 def _start_vector(starts):
     """The rank-0 start operands of put_slice as one index vector."""
-    return alg.apply("concatenate", [alg.apply("reshape", [s], shape=(1,), names=(None,)) for s in starts], axis=0)
+    return alg.apply("concatenate", [alg.reshape(s, (1,)) for s in starts], axis=0)
 
 
 @vjp_rule("put_slice")

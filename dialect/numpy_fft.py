@@ -2,12 +2,12 @@
 stays c64)."""
 import numpy as np
 
-from .numpy_backend import rule
+from .rules import numpy_rule
 
 _TRANSFORMS = {"fft": np.fft.fftn, "ifft": np.fft.ifftn, "rfft": np.fft.rfftn, "irfft": np.fft.irfftn}
 
 
-@rule("fft")
+@numpy_rule("fft")
 def _fft(x, kind, lengths):
     axes = tuple(range(x.ndim - len(lengths), x.ndim))
     return _TRANSFORMS[kind](x, s=lengths, axes=axes)

@@ -5,10 +5,10 @@ import numpy as np
 
 from numerix.dialect.errors import NxValueError
 
-from .numpy_backend import rule, widen_half
+from .rules import numpy_rule, widen_half
 
 
-@rule("dot")
+@numpy_rule("dot")
 @widen_half
 def _dot(a, b, contract_axes_a, batch_axes_a, contract_axes_b, batch_axes_b):
     """dot_general as one batched matmul: a to (batch, free, contract), b to (batch, contract, free)."""
@@ -36,10 +36,10 @@ def _lapack(op, fn):
     return widen_half(wrapped)
 
 
-rule("cholesky")(_lapack("cholesky", np.linalg.cholesky))
-rule("eigh")(_lapack("eigh", lambda x: tuple(np.linalg.eigh(x, UPLO="L"))))
-rule("qr")(_lapack("qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode))))
-rule("svd")(_lapack("svd", lambda x, full_matrices: tuple(np.linalg.svd(x, full_matrices=full_matrices))))
-rule("solve")(_lapack("solve", np.linalg.solve))
-rule("det")(_lapack("det", np.linalg.det))
-rule("slogdet")(_lapack("slogdet", lambda x: tuple(np.linalg.slogdet(x))))
+numpy_rule("cholesky")(_lapack("cholesky", np.linalg.cholesky))
+numpy_rule("eigh")(_lapack("eigh", lambda x: tuple(np.linalg.eigh(x, UPLO="L"))))
+numpy_rule("qr")(_lapack("qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode))))
+numpy_rule("svd")(_lapack("svd", lambda x, full_matrices: tuple(np.linalg.svd(x, full_matrices=full_matrices))))
+numpy_rule("solve")(_lapack("solve", np.linalg.solve))
+numpy_rule("det")(_lapack("det", np.linalg.det))
+numpy_rule("slogdet")(_lapack("slogdet", lambda x: tuple(np.linalg.slogdet(x))))

@@ -1,31 +1,31 @@
 """NumPy rules for the shape nx ops."""
 import numpy as np
 
-from .numpy_backend import rule
+from .rules import numpy_rule
 
 
-@rule("broadcast")
+@numpy_rule("broadcast")
 def _broadcast(x, shape, axes):
     expanded = x.reshape([x.shape[axes.index(a)] if a in axes else 1 for a in range(len(shape))])
     return np.broadcast_to(expanded, shape)
 
 
-@rule("reshape")
+@numpy_rule("reshape")
 def _reshape(x, shape, names):
     return x.reshape(shape)
 
 
-@rule("transpose")
+@numpy_rule("transpose")
 def _transpose(x, axes):
     return np.transpose(x, axes)
 
 
-@rule("slice")
+@numpy_rule("slice")
 def _slice(x, start_indices, limit_indices, strides):
     return x[tuple(slice(s, l, st) for s, l, st in zip(start_indices, limit_indices, strides))]
 
 
-@rule("put_slice")
+@numpy_rule("put_slice")
 def _put_slice(x, update, *starts):
     out = x.copy()
     starts = [min(max(int(s), 0), d - u) for s, d, u in zip(starts, x.shape, update.shape)]
@@ -33,7 +33,7 @@ def _put_slice(x, update, *starts):
     return out
 
 
-@rule("pad")
+@numpy_rule("pad")
 def _pad(x, value, pads):
     # Interior and positive edge padding first (into a filled array), then negative edges cut.
     grown = [max(low, 0) + max(high, 0) + d + max(d - 1, 0) * interior for (low, high, interior), d in
@@ -44,17 +44,17 @@ def _pad(x, value, pads):
     return out[tuple(slice(-min(low, 0), g + min(high, 0)) for (low, high, _), g in zip(pads, grown))]
 
 
-@rule("concatenate")
+@numpy_rule("concatenate")
 def _concatenate(*arrays, axis):
     return np.concatenate(arrays, axis=axis)
 
 
-@rule("reverse")
+@numpy_rule("reverse")
 def _reverse(x, axes):
     return x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(x.ndim))]
 
 
-@rule("gather")
+@numpy_rule("gather")
 def _gather(x, indices, offset_dims, collapsed_slice_dims, start_index_map, index_vector_dim, slice_sizes):
     if index_vector_dim == indices.ndim:
         indices = indices[..., None]

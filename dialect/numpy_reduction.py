@@ -1,7 +1,7 @@
 """NumPy rules for the reduction, cumulative, sorting and searching nx ops."""
 import numpy as np
 
-from .numpy_backend import rule, widen_half
+from .rules import numpy_rule, widen_half
 
 
 def _reduce(fn, accumulates):
@@ -14,12 +14,12 @@ def _reduce(fn, accumulates):
     return reduce
 
 
-rule("sum")(widen_half(_reduce(np.sum, accumulates=True)))
-rule("product")(widen_half(_reduce(np.prod, accumulates=True)))
-rule("reduce_max")(widen_half(_reduce(np.max, accumulates=False)))
-rule("reduce_min")(widen_half(_reduce(np.min, accumulates=False)))
-rule("all")(_reduce(np.all, accumulates=False))
-rule("any")(_reduce(np.any, accumulates=False))
+numpy_rule("sum")(widen_half(_reduce(np.sum, accumulates=True)))
+numpy_rule("product")(widen_half(_reduce(np.prod, accumulates=True)))
+numpy_rule("reduce_max")(widen_half(_reduce(np.max, accumulates=False)))
+numpy_rule("reduce_min")(widen_half(_reduce(np.min, accumulates=False)))
+numpy_rule("all")(_reduce(np.all, accumulates=False))
+numpy_rule("any")(_reduce(np.any, accumulates=False))
 
 
 def _arg_extreme(fn):
@@ -31,8 +31,8 @@ def _arg_extreme(fn):
     return reduce
 
 
-rule("argmax")(widen_half(_arg_extreme(np.argmax)))
-rule("argmin")(widen_half(_arg_extreme(np.argmin)))
+numpy_rule("argmax")(widen_half(_arg_extreme(np.argmax)))
+numpy_rule("argmin")(widen_half(_arg_extreme(np.argmin)))
 
 
 def _scan(fn):
@@ -43,10 +43,10 @@ def _scan(fn):
     return scan
 
 
-rule("cumulative_sum")(widen_half(_scan(lambda x, axis: np.cumsum(x, axis, dtype=x.dtype))))
-rule("cumulative_product")(widen_half(_scan(lambda x, axis: np.cumprod(x, axis, dtype=x.dtype))))
-rule("cumulative_max")(widen_half(_scan(np.maximum.accumulate)))
-rule("cumulative_min")(widen_half(_scan(np.minimum.accumulate)))
+numpy_rule("cumulative_sum")(widen_half(_scan(lambda x, axis: np.cumsum(x, axis, dtype=x.dtype))))
+numpy_rule("cumulative_product")(widen_half(_scan(lambda x, axis: np.cumprod(x, axis, dtype=x.dtype))))
+numpy_rule("cumulative_max")(widen_half(_scan(np.maximum.accumulate)))
+numpy_rule("cumulative_min")(widen_half(_scan(np.minimum.accumulate)))
 
 
 def _stable_argsort(x, axis, descending):
@@ -58,7 +58,7 @@ def _stable_argsort(x, axis, descending):
     return n - 1 - np.flip(np.argsort(np.flip(x, axis), axis=axis, kind="stable"), axis)
 
 
-@rule("sort")
+@numpy_rule("sort")
 @widen_half
 def _sort(x, axis, descending):
     if not descending:
@@ -67,13 +67,13 @@ def _sort(x, axis, descending):
     return np.take_along_axis(x, _stable_argsort(x, axis, descending), axis)
 
 
-@rule("argsort")
+@numpy_rule("argsort")
 @widen_half
 def _argsort(x, axis, descending):
     return _stable_argsort(x, axis, descending)
 
 
-@rule("top_k")
+@numpy_rule("top_k")
 @widen_half
 def _top_k(x, k):
     indices = _stable_argsort(x, -1, descending=True)[..., :k]

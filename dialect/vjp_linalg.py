@@ -7,10 +7,10 @@ import math
 
 import numpy as np
 
-from numerix.dialect import algebra as alg
-from numerix.dialect.errors import NxValueError
+from . import algebra as alg
+from .errors import NxValueError
 
-from .vjp import vjp_rule
+from .rules import vjp_rule
 
 
 def _dot_cotangent(g, other, this_axes, free_this, batch_this, contract_this, g_other_free, other_free,
@@ -30,7 +30,7 @@ def _dot_cotangent(g, other, this_axes, free_this, batch_this, contract_this, g_
     for i, axis in enumerate(sorted(contract_other)):
         position[paired[axis]] = nb + len(free_this) + i
     order = tuple(position[axis] for axis in range(this_axes))
-    return out if order == tuple(range(this_axes)) else alg.apply("transpose", [out], axes=order)
+    return alg.transpose(out, order)
 
 
 @vjp_rule("dot")
@@ -80,12 +80,12 @@ def _diagonal(m):
 
 def _column(v):
     """v (..., n) as (..., n, 1)."""
-    return alg.apply("reshape", [v], shape=v.shape + (1,), names=(None,) * (v.ndim + 1))
+    return alg.reshape(v, v.shape + (1,))
 
 
 def _row(v):
     """v (..., n) as (..., 1, n)."""
-    return alg.apply("reshape", [v], shape=v.shape[:-1] + (1, v.shape[-1]), names=(None,) * (v.ndim + 1))
+    return alg.reshape(v, v.shape[:-1] + (1, v.shape[-1]))
 
 
 def _solve(a, b):
@@ -185,7 +185,7 @@ def _svd(cotangents, operands, results, full_matrices):
     if g_s is not None:
         g_k = g_k + _diag(g_s, type)
     if type.is_complex:
-        g_k = g_k + _diag(alg.apply("complex", [alg.zeros_like(s), alg.imag(_diagonal(u_g)) * alg.real(s_inverse)]), type)
+        g_k = g_k + _diag(alg.complex(alg.zeros_like(s), alg.imag(_diagonal(u_g)) * alg.real(s_inverse)), type)
     g_x = _conj(u) @ g_k @ _mT(v)
     if m > k:
         g_x = g_x + ((g_u - _conj(u) @ u_g) * _row(s_inverse)) @ _mT(v)
@@ -216,7 +216,7 @@ def _slogdet(cotangents, operands, results):
     scales = [] if g_log is None else [alg.as_type(g_log, a.type)]
     if a.type.is_complex and g_sign is not None:
         turn = alg.imag(g_sign * sign)
-        scales.append(alg.apply("complex", [alg.zeros_like(turn), turn]))
+        scales.append(alg.complex(alg.zeros_like(turn), turn))
     if not scales:
         return [None]  # a real sign is piecewise constant
     return [_column(_column(sum(scales[1:], scales[0]))) * _inverse_transpose(a)]

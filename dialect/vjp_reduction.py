@@ -4,9 +4,9 @@ Rules that would divide by an operand (product, cumulative_product) are written 
 instead, so they hold at zeros, and so do their own derivatives. Running products and segmented sums need a
 linear recurrence r_i = b_i + a_i * r_(i-1), solved by recursive doubling in log2(n) rounds of shifts, multiplies
 and adds: ops that are all differentiable."""
-from numerix.dialect import algebra as alg
+from . import algebra as alg
 
-from .vjp import vjp_rule
+from .rules import vjp_rule
 
 
 def expand(g, x, axes, keep_axes):
@@ -42,17 +42,14 @@ def _to_last_axis(x, axes):
     """x with `axes` moved to the end and merged into one; and a function that undoes it."""
     kept = [a for a in range(x.ndim) if a not in axes]
     order = tuple(kept + list(axes))
-    moved = x if order == tuple(range(x.ndim)) else alg.apply("transpose", [x], axes=order)
+    moved = alg.transpose(x, order)
     n = 1
     for a in axes:
         n *= x.shape[a]
-    flat = alg.apply("reshape", [moved], shape=tuple(x.shape[a] for a in kept) + (n,), names=(None,) * (len(kept) + 1))
+    flat = alg.reshape(moved, tuple(x.shape[a] for a in kept) + (n,))
 
     def back(t):
-        t = alg.apply("reshape", [t], shape=moved.shape, names=(None,) * x.ndim)
-        if order == tuple(range(x.ndim)):
-            return t
-        return alg.apply("transpose", [t], axes=tuple(sorted(range(x.ndim), key=lambda i: order[i])))
+        return alg.transpose(alg.reshape(t, moved.shape), sorted(range(x.ndim), key=lambda i: order[i]))
     return flat, back
 
 
@@ -119,8 +116,7 @@ def scatter_along_axis(x, indices, updates, axis):
     rank = x.ndim
     column = indices.shape + (1,)
     parts = [indices if a == axis else alg.iota(indices, indices.shape, a, indices.type) for a in range(rank)]
-    full = alg.apply("concatenate", [alg.apply("reshape", [p], shape=column, names=(None,) * (rank + 1)) for p in parts],
-                 axis=rank)
+    full = alg.apply("concatenate", [alg.reshape(p, column) for p in parts], axis=rank)
     everything = tuple(range(rank))
     return alg.apply("scatter_add", [alg.zeros_like(x), full, updates], offset_dims=(), collapsed_slice_dims=everything,
                  start_index_map=everything, index_vector_dim=rank, slice_sizes=(1,) * rank)

@@ -1,0 +1,66 @@
+"""The tables of per-op rules beside the schemas, keyed by op name: NUMPY (how an op computes on NumPy arrays) and
+VJP (how cotangents flow back through it). The families fill them where they declare their ops.
+
+A NumPy rule is `NUMPY[name](*arrays, **attrs) -> array or tuple of arrays`. It computes eager operations, the
+reference evaluator interprets traced programs with it, and nx-fold folds constants with it, so an op's NumPy meaning
+is written once. Rules receive operands already checked by the schema; `run_numpy` casts each result to the type
+the schema inferred.
+
+A VJP rule is `VJP[name](cotangents, operands, results, **attrs) -> list of operand cotangents` (None where an
+operand gets no gradient); `cotangents` holds one entry per result, None for a result no cotangent reaches. Operands,
+results and cotangents are Terms of dialect/algebra.py, and rules compose them with its functions, so that the
+nx-grad pass emits their ops into IR and the tests compute them with NumPy; the ops a rule uses are differentiable
+themselves, so a gradient of a gradient works. Ops marked `differentiable=False` in the schema (comparisons,
+rounding, integer ops, stop_grad) have none.
+
+Complex numbers follow JAX: a cotangent c of a complex value z stands for the real linear map dz -> Re(c * dz), so
+a holomorphic op's rule multiplies by its derivative without conjugation, and the gradient of a real function f of
+z = x + iy is df/dx - i df/dy (conjugate it for a step of gradient descent)."""
+import numpy as np
+
+from .dtypes import bf16, f16
+from .schema import SCHEMAS
+
+NUMPY = {}
+VJP = {}
+
+
+def _register(table, what, names, fn):
+    for name in names:
+        if name in table:
+            raise ValueError(f"{what} for nx.{name} is defined twice")
+        if name not in SCHEMAS:
+            raise ValueError(f"{what} for unknown op nx.{name}")
+        table[name] = fn
+    return fn
+
+
+def numpy_rule(*names):
+    """Registers `fn(*arrays, **attrs)` as the NumPy rule of each named op."""
+    return lambda fn: _register(NUMPY, "NumPy rule", names, fn)
+
+
+def vjp_rule(*names):
+    """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of each named op."""
+    return lambda fn: _register(VJP, "VJP rule", names, fn)
+
+
+def widen_half(fn):
+    """Computes f16/bf16 in f32, then rounds back, as XLA does: NumPy's f16 paths are slow and ml_dtypes' bf16 lacks
+    many ufuncs; an f32 result rounds correctly to 16 bits for +-*/ and sqrt."""
+    half = (f16.np, bf16.np)
+
+    def wrapped(*arrays, **attrs):
+        if any(a.dtype in half for a in arrays):
+            return fn(*(a.astype(np.float32) if a.dtype in half else a for a in arrays), **attrs)
+        return fn(*arrays, **attrs)
+    wrapped.__name__ = fn.__name__
+    return wrapped
+
+
+def run_numpy(name, arrays, attrs, out_types):
+    """Runs op `name` on NumPy arrays; returns a tuple of arrays of the inferred result types."""
+    with np.errstate(all="ignore"):
+        out = NUMPY[name](*arrays, **attrs)
+    outs = out if isinstance(out, tuple) else (out,)
+    return tuple(np.asarray(o).astype(t.type.np, copy=False).reshape(t.shape) for o, t in zip(outs, out_types))

@@ -19,7 +19,7 @@ __all__ = [
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
     "logical_and", "logical_or", "logical_xor",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-    "clip", "select", "where",
+    "complex", "clip", "select", "where",
     # Aliases: NumPy's and the array API's spellings beside Nx's.
     "negative", "conj", "isnan", "isinf", "isfinite", "logistic", "phase", "bitwise_invert",
     "arccos", "arcsin", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "power", "true_divide", "mod",
@@ -60,9 +60,12 @@ def expm1(x, /):
     return _float_unary("expm1", x)
 
 
-def log(x, /):
-    """The natural logarithm."""
-    return _float_unary("log", x)
+def log(x, base=None, /):
+    """The natural logarithm; with a `base` (Nx's log/2), the logarithm to that base: log(x) / log(base)."""
+    if base is None:
+        return _float_unary("log", x)
+    a, b = (_floating(t) for t in operands("log", x, base))
+    return divide(apply("log", [a]), apply("log", [b]))
 
 
 def log1p(x, /):
@@ -466,6 +469,17 @@ def logaddexp(x, y, /):
 
 
 # ---- selection ----
+
+def complex(re, im, /):
+    """Nx's complex: the complex tensor re + i im from real parts (broadcast and promoted; integers, bools and 16-bit
+    floats make c64, f64 parts c128)."""
+    a, b = operands("complex", re, im)
+    if a.type.is_complex:
+        raise NxTypeError(f"takes real parts, got {a.type.name} (use real and imag to split a complex tensor)",
+                          op="complex")
+    part = dtypes.f64 if a.type is dtypes.f64 else dtypes.f32
+    return apply("complex", [as_type(a, part), as_type(b, part)])
+
 
 def clip(x, /, min=None, max=None):
     """Clip into [min, max] (either may be None); the result keeps x's type, as the array API asks."""

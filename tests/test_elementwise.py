@@ -188,3 +188,32 @@ def test_names_merge_and_clash():
     assert (a + nx.tensor(np.zeros(3), names=["f"])).names == ("batch", "f")
     with pytest.raises(nx.NxValueError, match="names clash"):
         a + nx.tensor(np.zeros((2, 3)), names=["other", None])
+
+
+# ---- Nx's log/2 and complex/2, eagerly and under defn ----
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_log_with_a_base(compiled):
+    fn = nx.defn(lambda x, base: nx.log(x, base)) if compiled else nx.log
+    np.testing.assert_allclose(fn(nx.tensor([8.0, 0.5, 1.0]), nx.tensor(2.0)).numpy(), [3.0, -1.0, 0.0], rtol=1e-6)
+    assert nx.log(100, 10).type is nx.f32 and float(nx.log(100, 10)) == pytest.approx(2.0)
+    assert nx.log(nx.tensor(27.0, type=nx.f64), 3).type is nx.f64
+
+
+def test_log_with_a_base_differentiates():
+    g = nx.defn(nx.grad(lambda x: nx.sum(nx.log(x, 2.0))))(nx.tensor([1.0, 2.0]))
+    np.testing.assert_allclose(g.numpy(), 1 / (np.array([1.0, 2.0]) * np.log(2)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_complex_from_parts(compiled):
+    fn = nx.defn(lambda re, im: nx.complex(re, im)) if compiled else nx.complex
+    out = fn(nx.tensor([1, 2]), nx.tensor([3, 4]))  # Nx's example: integers make c64
+    assert out.type is nx.c64 and out.tolist() == [1 + 3j, 2 + 4j]
+    assert fn(nx.tensor(1.0, type=nx.f64), nx.tensor(2.0, type=nx.f64)).type is nx.c128
+    assert fn(nx.tensor([1.0], type=nx.f16), nx.tensor(2.0, type=nx.f16)).type is nx.c64
+
+
+def test_complex_refuses_complex_parts():
+    with pytest.raises(nx.NxTypeError, match="complex: takes real parts, got c64"):
+        nx.complex(nx.tensor(1j), 1)

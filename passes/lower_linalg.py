@@ -1,5 +1,5 @@
 """Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general, or, when it is large,
-a linalg.generic marked for IREE's data tiling (see DATA_TILING_HINT_FLOPS). StableHLO has no
+a linalg.generic marked for IREE's data tiling (iree_policy.DATA_TILING_HINT_FLOPS). StableHLO has no
 solver ops IREE compiles, so the factorizations are loops (stablehlo.while) of O(n^2) masked updates over the
 (batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the largest
 |re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky. f16 and bf16 are computed
@@ -8,13 +8,12 @@ in f32 and rounded once, as the NumPy rules do.
 Where NumPy raises LinAlgError (a singular matrix for solve, a matrix that is not positive definite for
 cholesky), compiled code cannot raise: it gives NaN. det of a singular matrix is 0 and slogdet gives (0, -inf),
 as NumPy does."""
-import math
-
 import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect.dtypes import bf16, bool_, f16, f32, f64, s64
 
+from .iree_policy import DATA_TILING_HINT_FLOPS, dot_flops
 from .lower_convert import convert
 from .lower_reduction import arg_extreme, reduce
 from .lowering import lowers, storage_element
@@ -26,19 +25,6 @@ def ints(values):
 
 def _wide(dtype):
     return f32 if dtype in (f16, bf16) else dtype
-
-
-# IREE's data tiling (runtime/iree.py turns it on for a module whose contractions are large) packs the operands of
-# every contraction, unless some are marked iree.opt.data_tiling: then only those. A real float contraction of this
-# many flops becomes a marked linalg.generic, so the small ones beside it (an MLP's 10-wide output layer and its
-# gradients) stay unpacked: each packed contraction adds compile time, and a small one runs no faster packed
-# (docs/iree.md). Where data tiling is off, the mark does nothing: IREE compiles the generic as the matmul it is.
-DATA_TILING_HINT_FLOPS = 1 << 26
-
-
-def dot_flops(a_shape, contract_axes_a, out_shape):
-    """Multiplies and adds of a contraction."""
-    return 2 * math.prod(out_shape) * math.prod(a_shape[axis] for axis in contract_axes_a)
 
 
 @lowers("dot")

@@ -8,10 +8,9 @@ alignment (a misaligned import crashed the process), the bindings refuse read-on
 the alignment check and import cost more than the copy (docs/iree.md). A program may return an argument unchanged,
 or a view of it; such a result would share the caller's memory, so it is copied.
 
-The CPU driver is chosen per function by the bytes it moves: local-sync runs a call on the calling thread (for small
-work, local-task's hand-off to its worker threads would cost more than the work), local-task spreads large work over
-the cores. Devices use IREE's caching allocator: without it every call page-faults its fresh buffers; freed buffers
-stay with the process for reuse. The measurements behind these choices are in docs/iree.md.
+The driver is picked per function by the IREE policy (passes/iree_policy.py). Devices use IREE's caching allocator:
+without it every call page-faults its fresh buffers; freed buffers stay with the process for reuse. The measurements
+behind these choices are in docs/iree.md.
 
 Work for local-task is compiled for IREE's async-external model: the call only queues the work, and the caller
 waits for a fence by sleeping, not in IREE's blocking wait. A synchronous call, or a blocking wait, leaves the
@@ -28,34 +27,11 @@ import numpy as np
 
 from numerix.dialect.errors import NxTypeError, NxValueError
 
-# target -> runtime driver; None: local-sync or local-task by the size of the work (choose_driver)
-DEFAULT_DRIVERS = {"llvm-cpu": None, "vmvx": None, "cuda": "cuda", "rocm": "hip", "vulkan-spirv": "vulkan",
-                   "metal-spirv": "metal"}
-# Past either, local-task: the work is then long enough on one core that local-task's hand-off to its worker threads
-# stops mattering and both cores pay (docs/iree.md).
-LARGE_BYTES = 4 << 20  # arguments and results together
-LARGE_FLOPS = 1 << 24  # of contractions and factorizations
 IMPORT_BYTES = 64 << 10  # an argument this large is imported without a copy where it can be
 _CPU_DRIVERS = ("local-sync", "local-task")
 _HOST_MEMORY = int(rt.MemoryType.HOST_LOCAL | rt.MemoryType.DEVICE_VISIBLE)
 _STAGING_MEMORY = int(rt.MemoryType.DEVICE_LOCAL | rt.MemoryType.HOST_VISIBLE)
 _USAGE = int(rt.BufferUsage.DEFAULT)
-ASYNC_FLAGS = ("--iree-execution-model=async-external",)
-_ASYNC_DRIVERS = ("local-task",)
-
-
-def choose_driver(target, inputs, outputs, flops):
-    driver = DEFAULT_DRIVERS[target]
-    if driver is not None:
-        return driver
-    size = sum(math.prod(t.shape) * t.type.itemsize for t in list(inputs) + list(outputs))
-    return "local-task" if size >= LARGE_BYTES or flops >= LARGE_FLOPS else "local-sync"
-
-
-def execution_flags(driver):
-    """The iree-compile flags of the execution model that calls on `driver` use."""
-    return list(ASYNC_FLAGS) if driver in _ASYNC_DRIVERS else []
-
 
 _E = rt.HalElementType
 _ELEMENT_TYPES = {"bool": _E.BOOL_8, "u8": _E.UINT_8, "u16": _E.UINT_16, "u32": _E.UINT_32, "u64": _E.UINT_64,

@@ -1,0 +1,114 @@
+"""What numerix asks of IREE for a module, decided from its nx IR: the iree-compile flags, the runtime driver, the
+FLOP counts both are decided by, and which contractions IREE packs (data tiling). Every such threshold is here,
+beside the others, with its reason. The module sits in passes/, below runtime/, because the lowering reads one of
+its decisions (lower_linalg marks the contractions to pack); runtime/iree.py applies the rest.
+
+Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). For llvm-cpu the code is built for
+this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
+tanh, atan2, fmod, pow, log and the like have no implementation in IREE's embedded runtime, and libm's are within
+a few ULP of NumPy. Such a module is specific to this machine, which is what an in-process compile wants;
+`flags_for(target, flops, host=False)` are for artifacts that run elsewhere (nx-compile's default).
+
+The CPU driver is chosen per function by the bytes it moves and the flops it takes: local-sync runs a call on the
+calling thread (for small work, local-task's hand-off to its worker threads would cost more than the work),
+local-task spreads large work over the cores, and is compiled for IREE's async-external model (runtime/
+iree_executable.py says how it is called). The measurements behind each choice are in docs/iree.md."""
+import math
+import shutil
+
+from iree.compiler import ir
+
+from numerix.dialect import ir as nx_ir
+from numerix.dialect import ops as nx_ops
+
+# ---- the runtime driver ----
+
+# target -> runtime driver; None: local-sync or local-task by the size of the work (choose_driver)
+DEFAULT_DRIVERS = {"llvm-cpu": None, "vmvx": None, "cuda": "cuda", "rocm": "hip", "vulkan-spirv": "vulkan",
+                   "metal-spirv": "metal"}
+# Past either, local-task: the work is then long enough on one core that local-task's hand-off to its worker threads
+# stops mattering and both cores pay (docs/iree.md).
+LARGE_BYTES = 4 << 20  # arguments and results together
+LARGE_FLOPS = 1 << 24  # of contractions and factorizations
+_ASYNC_DRIVERS = ("local-task",)
+ASYNC_FLAGS = ("--iree-execution-model=async-external",)
+
+
+def choose_driver(target, inputs, outputs, flops):
+    """The driver for a function of these argument and result TensorTypes whose contractions take `flops`."""
+    driver = DEFAULT_DRIVERS[target]
+    if driver is not None:
+        return driver
+    size = sum(math.prod(t.shape) * t.type.itemsize for t in list(inputs) + list(outputs))
+    return "local-task" if size >= LARGE_BYTES or flops >= LARGE_FLOPS else "local-sync"
+
+
+def execution_flags(driver):
+    """The iree-compile flags of the execution model that calls on `driver` use; none for a module numerix does not
+    load (driver None: other tools call it synchronously, IREE's default)."""
+    return list(ASYNC_FLAGS) if driver in _ASYNC_DRIVERS else []
+
+
+# ---- FLOP counts ----
+
+def dot_flops(a_shape, contract_axes_a, out_shape):
+    """Multiplies and adds of a contraction."""
+    return 2 * math.prod(out_shape) * math.prod(a_shape[axis] for axis in contract_axes_a)
+
+
+_CUBIC = ("nx.cholesky", "nx.eigh", "nx.qr", "nx.svd", "nx.solve", "nx.det", "nx.slogdet")
+
+
+def contraction_flops(module):
+    """About how many flops the module's contractions and matrix factorizations take: with the bytes it moves,
+    what picks the CPU driver, and what turns data tiling on."""
+    flops = 0
+    for op in nx_ops.all_ops(module):
+        if op.name == "nx.dot":
+            flops += dot_flops(ir.RankedTensorType(op.operands[0].type).shape,
+                               nx_ir.value("ints", op.attributes["contract_axes_a"]),
+                               ir.RankedTensorType(op.results[0].type).shape)
+        elif op.name in _CUBIC:
+            shape = ir.RankedTensorType(op.operands[0].type).shape
+            flops += math.prod(shape[:-2]) * max(shape[-2:]) ** 3
+    return flops
+
+
+# ---- data tiling ----
+
+DATA_TILING = "--iree-opt-data-tiling"
+# Data tiling (contractions on packed operands, IREE's mmt4d) pays on large contractions and costs on small ones, and
+# it adds compile time for each contraction it packs (benchmarks/experiments/data_tiling.py; docs/iree.md). So a
+# module gets the flag only when its contractions reach DATA_TILING_FLOPS in all ...
+DATA_TILING_FLOPS = 1 << 28  # 2 * 512^3
+# ... and with it IREE packs every contraction, unless some are marked iree.opt.data_tiling: then only those. A real
+# float contraction of DATA_TILING_HINT_FLOPS or more is lowered to a marked linalg.generic (lower_linalg.py), so the
+# small ones beside it (an MLP's 10-wide output layer and its gradients) stay unpacked: each packed contraction adds
+# compile time, and a small one runs no faster packed. It is below DATA_TILING_FLOPS because the two answer
+# different questions: that one whether a module gains from packing at all, this one which of its contractions to
+# pack once it does (the MLP step's two of 2^27.6 flops each, which make it faster packed; docs/iree.md). Where data
+# tiling is off, the mark does nothing: IREE compiles the generic as the matmul it is.
+DATA_TILING_HINT_FLOPS = 1 << 26
+
+
+# ---- iree-compile flags ----
+
+_KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
+# Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: faster (softmax's row sums;
+# docs/iree.md), and no further from NumPy than in order.
+_REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
+
+
+def flags_for(target, flops, host=True):
+    """iree-compile flags for a module whose contractions and factorizations take `flops` (contraction_flops): for
+    running on this machine (its CPU, its libm), or for any machine of the target's kind (IREE's embedded linking and
+    a generic CPU; f64 functions that need libm then fail, saying so)."""
+    flags = [_KEEP_F64]
+    if target == "llvm-cpu":
+        flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
+        if host and shutil.which("ld"):
+            flags.append("--iree-llvmcpu-link-embedded=false")
+        flags.append(_REASSOCIATE)
+        if flops >= DATA_TILING_FLOPS:
+            flags.append(DATA_TILING)
+    return flags

@@ -1,9 +1,9 @@
 """Lowerings of the transcendental nx ops, within a few ULP of NumPy for every float type.
 
 What IREE 3.13 gives on CPU (measured on 100k points against NumPy): f64 sin, cos, tan, tanh, asin, acos, atan,
-atan2, log2 and log10 call libm (linked with the system linker, see passes/iree_policy.py); f64 exp and log are IREE's own,
-within 1 ULP; its f64 expm1, log1p, sinh (small x), asinh, acosh and atanh lose up to 10^4 ULP, its pow is
-exp(y * log x) with pow(0, 0) = NaN. Its f32 sin, cos and tan reduce large arguments badly (10^8 ULP at 10^4), its
+atan2, log2 and log10 call libm (linked with the system linker, see passes/iree_policy.py); f64 exp and log are
+IREE's own, within 1 ULP; its f64 expm1, log1p, sinh (small x), asinh, acosh and atanh lose up to 10^4 ULP, its pow
+is exp(y * log x) with pow(0, 0) = NaN. Its f32 sin, cos and tan reduce large arguments badly (10^8 ULP at 10^4), its
 f32 asin, acos, atan and erf_inv are off by 40-60 ULP, its f32 atan2(0, 0) is NaN; its f64 math runs scalar, where
 its f32 math is vectorized (docs/iree.md). So:
 - f32 trigonometry is computed in f64 arithmetic, vectorized (lower_trig.py); f32 erfc, erf_inv, pow and hypot

@@ -19,7 +19,6 @@ from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import TensorType
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 from numerix.passes import pipeline
-from numerix.passes.registry import run_passes
 from numerix.runtime import compilers
 
 from .dispatch import NUMPY, default_backend, using_backend
@@ -172,9 +171,9 @@ class Lowered:
         module = self.module
         if stage != "nx":
             module = nx_ops.clone_module(module)
-            pipeline.run_pipeline(module)
+            pipeline.optimize(module)
             if stage == "stablehlo":
-                run_passes(module, pipeline.LOWERING_PASSES)
+                pipeline.lower(module)
         return module.operation.get_asm(enable_debug_info=debug_info)
 
     def nx_text(self, debug_info=False):
@@ -182,12 +181,8 @@ class Lowered:
 
     def compile(self):
         module = nx_ops.clone_module(self.module)  # passes and compilers rewrite in place; self.module stays
-        optimize = functools.partial(pipeline.run_pipeline, module, debug=self.defn.debug)
-        if pipeline.dumps_enabled(self.defn.debug):  # the passes' IR is asked for: run them, whatever is cached
-            optimize()
-            optimize = None
-        executable = self.compiler.compile(module, self.entry, dict(self.defn.options), optimize)
-        return Compiled(self, executable)
+        return Compiled(self, compilers.compile_traced(self.compiler, module, self.entry, dict(self.defn.options),
+                                                       self.defn.debug))
 
 
 class Compiled:

@@ -1,16 +1,21 @@
-"""The default nx pipeline that defn runs before handing a module to its compiler, and the IR dumps that
-`nx.defn(..., debug=True)` or NUMERIX_DUMP_IR=1 print to stderr after tracing and after each pass."""
+"""The pass lists, in order: the nx pipeline that every module goes through before a compiler gets it, and the
+lowering to what IREE takes; and the IR dumps that `nx.defn(..., debug=True)` or NUMERIX_DUMP_IR=1 print to stderr
+after tracing and after each pass."""
 import importlib
 import os
 import pkgutil
 import sys
 
-from . import complex_constant_barriers, cse, dce, fold, fuse, grad, verify  # noqa: F401  (register the passes)
+from . import (  # noqa: F401  (they register the passes the lists name)
+    complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, to_stablehlo, verify,
+)
 from .registry import PASSES, run_passes
 
-# Verify first; expand gradients before simplifying, so the reverse-mode code is simplified too; fold before CSE so
-# the constants it makes are merged; DCE sweeps what both left unused; fusion groups what remains.
-DEFAULT_PIPELINE = ("nx-verify", "nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
+# Expand gradients before simplifying, so the reverse-mode code is simplified too; fold before CSE so the constants
+# it makes are merged; DCE sweeps what both left unused; fusion groups what remains.
+OPTIMIZING_PASSES = ("nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
+# For a module from outside (text that nx-opt reads, or a test parses): verify first.
+DEFAULT_PIPELINE = ("nx-verify", *OPTIMIZING_PASSES)
 # From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
 # guard against IREE 3.13's miscompile of complex constant expressions.
 LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers")
@@ -36,3 +41,14 @@ def dump_ir(stage, module):
 def run_pipeline(module, names=DEFAULT_PIPELINE, debug=False):
     """Runs the passes in order on `module` (in place), dumping the IR after each when debugging."""
     return run_passes(module, names, dump=dump_ir if dumps_enabled(debug) else None)
+
+
+def optimize(module, debug=False):
+    """The nx pipeline on a module the tracer built (in place). It is not verified again: the tracer checked each
+    op against its schema as it built it. When debugging, it is, so the dumps show the module nx-verify saw."""
+    return run_pipeline(module, DEFAULT_PIPELINE if dumps_enabled(debug) else OPTIMIZING_PASSES, debug)
+
+
+def lower(module):
+    """Lowers an optimized nx module to what IREE takes (in place); returns its text."""
+    return str(run_passes(module, LOWERING_PASSES))

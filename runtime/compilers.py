@@ -1,13 +1,18 @@
-"""Pluggable compilers for defn. A compiler is an object with `name` and
-`compile(module, entry, options, optimize=None) -> executable`, where `module` is an nx-dialect `ir.Module` (the
-compiler may rewrite it in place), `entry` names its public `func.func`, `options` is a dict of compiler options
-given to defn, and `executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays in its argument
-order, returning its results in order. `optimize`, when given, runs numerix's nx pipeline on the module in place:
-defn hands over the module as traced, so that a compiler that finds the program in a cache of its own skips the
-pipeline; the compiler must call it before anything else reads the module. Without it the module is final.
-"iree" is the default; "evaluator" is the NumPy reference; a third party registers its own with
-`register_compiler`."""
+"""defn's compilers, by name, and `compile_traced`, defn's one path from a traced module to an executable.
+
+A compiler is an object with `name` and `compile(module, entry, options) -> executable`, where `module` is an
+nx-dialect `ir.Module` that has been through numerix's nx pipeline (passes/pipeline.py; the compiler may rewrite it
+in place), `entry` names its public `func.func`, `options` is a dict of compiler options given to defn, and
+`executable(*arrays) -> tuple of NumPy arrays` runs the entry on NumPy arrays in its argument order, returning its
+results in order. A compiler that keeps the programs it built by their traced text (iree's, on disk) has
+`compile_traced(module, entry, options, debug)` too, for a module as traced: it runs the pipeline itself
+(pipeline.optimize) when it finds no program. "iree" is the default; "evaluator" is the NumPy reference; a third
+party registers its own with `register_compiler`."""
 from numerix.dialect.errors import NxValueError
+from numerix.passes import pipeline
+
+from .evaluator import Evaluator
+from .iree import IreeCompiler
 
 COMPILERS = {}
 _default = ["iree"]
@@ -23,7 +28,7 @@ def get_compiler(name=None):
     entry = COMPILERS.get(name)
     if entry is None:
         raise NxValueError(f"unknown compiler {name!r}; registered: {', '.join(sorted(COMPILERS))}", op="defn")
-    if callable(entry) and not hasattr(entry, "compile"):
+    if isinstance(entry, type) or not hasattr(entry, "compile"):  # a factory, not yet called
         entry = COMPILERS[name] = entry()
     return entry
 
@@ -33,17 +38,16 @@ def set_default_compiler(name):
     _default[0] = name
 
 
-def _evaluator():
-    from .evaluator import Evaluator
-    return Evaluator()
+def compile_traced(compiler, module, entry, options, debug=False):
+    """The executable `compiler` makes of a module as traced (rewritten in place): numerix's nx pipeline, then the
+    compiler; or the compiler's own `compile_traced`, which may find the program without running the pipeline.
+    `debug` dumps the IR after each pass (pipeline.dumps_enabled)."""
+    own = getattr(compiler, "compile_traced", None)
+    if own is not None:
+        return own(module, entry, options, debug)
+    pipeline.optimize(module, debug=debug)
+    return compiler.compile(module, entry, options)
 
 
-register_compiler("evaluator", _evaluator)
-
-
-def _iree():
-    from .iree import IreeCompiler
-    return IreeCompiler()
-
-
-register_compiler("iree", _iree)
+register_compiler("evaluator", Evaluator)
+register_compiler("iree", IreeCompiler)

@@ -1,24 +1,25 @@
-"""The "iree" compiler for defn: lowers the nx module (pipeline.LOWERING_PASSES: each fusion to a linalg.generic,
-the rest to StableHLO), compiles it with IREE (through the compile cache) and loads it into an `Executable`.
+"""The "iree" compiler for defn, and `build`, the one path from a traced nx module to IREE's .vmfb that it and
+nx-compile take: numerix's nx pipeline (passes/pipeline.py), the IREE policy (passes/iree_policy.py: iree-compile
+flags, driver, data tiling), the lowering to StableHLO, iree-compile through the compile cache; defn's compiler then
+loads the .vmfb into an `Executable`.
 
 Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
 default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
 `driver` an IREE runtime driver (default: the target's; on CPU local-sync or local-task by the size of the work,
-see passes/iree_policy.py); `flags` extra iree-compile flags. The flags always given, the driver and data tiling
-are the IREE policy's (passes/iree_policy.py)."""
+see iree_policy.py); `flags` extra iree-compile flags."""
 import json
 import re
+from typing import NamedTuple
 
 from iree.compiler import CompilerToolError, compile_str, ir
 from iree.compiler.version import VERSION
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxValueError
+from numerix.passes import pipeline
 from numerix.passes.iree_policy import (
     DATA_TILING, DEFAULT_DRIVERS, choose_driver, contraction_flops, execution_flags, flags_for,
 )
-from numerix.passes.pipeline import LOWERING_PASSES
-from numerix.passes.registry import run_passes
 
 from .cache import CompileCache, key, source_fingerprint
 from .iree_executable import Executable
@@ -28,20 +29,45 @@ PROGRAMS = CompileCache(kind="iree-programs")  # traced nx text, options -> {"dr
 OPTIONS = ("target", "driver", "flags")
 
 
-def stablehlo_text(module):
-    """Lowers an nx module in place and returns its StableHLO text."""
-    run_passes(module, LOWERING_PASSES)
-    return str(module)
+class Build(NamedTuple):
+    """A module as iree-compile made it, and what loading it takes."""
+    vmfb: bytes
+    module_key: str  # CACHE's key of the .vmfb
+    inputs: list  # the nx TensorTypes of the entry function's arguments
+    outputs: list  # and of its results
+    driver: str  # the driver it is built for; None for an artifact
+
+
+def build(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True, debug=False):
+    """The .vmfb of a module as traced (rewritten in place): defn's path (IreeCompiler loads it) and nx-compile's
+    (it writes it). `flags` are extra iree-compile flags. Built for numerix to load here, on `driver` (None: the
+    policy's choice), or as an `artifact` that other tools run: no driver is picked and it keeps IREE's synchronous
+    calling convention. `host=False` builds for any machine of the target's kind instead of this one (its CPU, its
+    libm)."""
+    pipeline.optimize(module, debug=debug)
+    return build_optimized(module, entry, target, flags, driver, artifact, host)
+
+
+def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True):
+    """`build` for a module that has been through numerix's nx pipeline."""
+    with module.context:
+        inputs, outputs = entry_signature(module, entry)
+        flops = contraction_flops(module)
+        if not artifact:
+            driver = driver or choose_driver(target, inputs, outputs, flops)
+        text = pipeline.lower(module)
+    flags = flags_for(target, flops, host) + execution_flags(driver) + list(flags)
+    return Build(compile_stablehlo(text, target, flags), module_key(text, target, flags), inputs, outputs, driver)
 
 
 def module_key(text, target, flags):
     return key(text, target, *flags, VERSION)
 
 
-def compile_stablehlo(text, target="llvm-cpu", flags=(), cache=CACHE):
+def compile_stablehlo(text, target="llvm-cpu", flags=()):
     """The .vmfb bytes of a StableHLO module, from the cache when it holds them."""
     flags = list(flags)
-    return cache.get(module_key(text, target, flags), lambda: _compile(text, target, flags))
+    return CACHE.get(module_key(text, target, flags), lambda: _compile(text, target, flags))
 
 
 def _compile(text, target, flags):
@@ -89,36 +115,45 @@ def entry_signature(module, entry):
 class IreeCompiler:
     name = "iree"
 
-    def compile(self, module, entry, options, optimize=None):
-        """`optimize`, when given, runs the nx pipeline on `module` in place (defn hands over the module as traced):
-        a program compiled from the same traced text before, by the same numerix (source_fingerprint) and IREE, is
-        then loaded from PROGRAMS without running the passes, the lowering or iree-compile (the passes and the
-        lowering were most of a disk-cache load in a new process; docs/iree.md)."""
-        unknown = sorted(set(options) - set(OPTIONS))
-        if unknown:
-            raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
-        target = options.get("target", "llvm-cpu")
-        if target not in DEFAULT_DRIVERS:
-            raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
+    def compile(self, module, entry, options):
+        """An Executable of the function `entry` of an nx module that has been through numerix's pipeline."""
+        return _load(build_optimized(module, entry, *_checked(options)), entry)
+
+    def compile_traced(self, module, entry, options, debug=False):
+        """An Executable of the function `entry` of a module as traced (rewritten in place). A program built from the
+        same traced text before, with the same options, by the same numerix (source_fingerprint) and IREE, for this
+        machine (the flags that depend on it), is loaded from PROGRAMS without running the passes, the lowering or
+        iree-compile (the passes and the lowering were most of a disk-cache load in a new process; docs/iree.md).
+        When debugging, the passes run whatever is cached, to show their IR."""
+        target, flags, driver = _checked(options)
+        if pipeline.dumps_enabled(debug):
+            return _load(build(module, entry, target, flags, driver, debug=debug), entry)
         with module.context:
             inputs, outputs = entry_signature(module, entry)
-            if optimize is not None:
-                program_key = key(module.operation.get_asm(), entry, target, repr(sorted(options.items())),
-                                  source_fingerprint(), VERSION)
-                found = _cached_program(program_key)
-                if found is not None:
-                    driver, vmfb = found
-                    return Executable(vmfb, entry, inputs, outputs, driver)
-                optimize()
-            flops = contraction_flops(module)
-            driver = options.get("driver") or choose_driver(target, inputs, outputs, flops)
-            text = stablehlo_text(module)
-        flags = flags_for(target, flops) + execution_flags(driver) + list(options.get("flags", ()))
-        vmfb = compile_stablehlo(text, target, flags)
-        if optimize is not None:
-            record = {"driver": driver, "module": module_key(text, target, flags)}
-            PROGRAMS.write(program_key, json.dumps(record).encode())
-        return Executable(vmfb, entry, inputs, outputs, driver)
+        program_key = key(module.operation.get_asm(), entry, target, repr(sorted(options.items())),
+                          *flags_for(target, flops=0), source_fingerprint(), VERSION)
+        found = _cached_program(program_key)
+        if found is not None:
+            driver, vmfb = found
+            return Executable(vmfb, entry, inputs, outputs, driver)
+        built = build(module, entry, target, flags, driver)
+        PROGRAMS.write(program_key, json.dumps({"driver": built.driver, "module": built.module_key}).encode())
+        return _load(built, entry)
+
+
+def _checked(options):
+    """(target, flags, driver) of defn's options, checked."""
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
+    target = options.get("target", "llvm-cpu")
+    if target not in DEFAULT_DRIVERS:
+        raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
+    return target, list(options.get("flags", ())), options.get("driver")
+
+
+def _load(built, entry):
+    return Executable(built.vmfb, entry, built.inputs, built.outputs, built.driver)
 
 
 def _cached_program(program_key):

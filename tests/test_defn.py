@@ -303,8 +303,7 @@ def test_results_of_an_unchecked_executable_are_checked(monkeypatch):
     class Wrong:
         name = "wrong"
 
-        def compile(self, module, entry, options, optimize=None):
-            optimize()
+        def compile(self, module, entry, options):
             return lambda *arrays: (np.zeros(3, np.float64),)
 
     monkeypatch.setitem(compilers.COMPILERS, "wrong", Wrong())

@@ -6,7 +6,10 @@ import pytest
 
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
+from numerix.passes import pipeline
+from numerix.passes.iree_policy import flags_for
 from numerix.runtime.compilers import get_compiler
+from numerix.runtime.iree import compile_stablehlo
 
 from lowering_cases import Case, build_module, compile_and_run, tensor_type
 
@@ -179,16 +182,14 @@ def test_local_task_driver_gives_the_same_answer():
 
 def test_gpu_targets_compile_without_a_gpu():
     import iree.runtime as rt
-    from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
-    text = stablehlo_text(_add_module())
+    text = pipeline.lower(_add_module())
     vmfb = compile_stablehlo(text, "vulkan-spirv", flags_for("vulkan-spirv", flops=0))
     assert b"vulkan" in vmfb  # a Vulkan executable inside
     assert "main" in rt.VmModule.copy_buffer(rt.VmInstance(), vmfb).function_names
 
 
 def test_rocm_asks_for_its_gpu_architecture():
-    from numerix.runtime.iree import compile_stablehlo, flags_for, stablehlo_text
-    text = stablehlo_text(_add_module())
+    text = pipeline.lower(_add_module())
     with pytest.raises(NxValueError, match="--iree-rocm-target=gfx942"):
         compile_stablehlo(text, "rocm", flags_for("rocm", flops=0))
     assert b"hip" in compile_stablehlo(text, "rocm", flags_for("rocm", flops=0) + ["--iree-rocm-target=gfx942"])

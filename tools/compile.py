@@ -16,7 +16,14 @@ import sys
 
 from iree.compiler import ir
 
+import numerix as nx
+from numerix.defn import Defn
+from numerix.dialect import dtypes
+from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxError
+from numerix.dialect.schema import SCHEMAS, TensorType
+from numerix.passes import pipeline
+from numerix.runtime import iree
 
 _TYPE_SPEC = re.compile(r"^(\w+)\[(.*)\]$")
 
@@ -27,7 +34,6 @@ class UsageError(Exception):
 
 def parse_template(spec):
     """'f32[2,3]' -> nx.template((2, 3), 'f32'); 'f32[]' or 'f32' is a scalar."""
-    import numerix as nx
     match = _TYPE_SPEC.match(spec.strip())
     type_name, dims = (match.group(1), match.group(2)) if match else (spec.strip(), "")
     try:
@@ -39,8 +45,6 @@ def parse_template(spec):
 
 def load_function(target):
     """'path/to/module.py:function' -> the function (a defn, or a plain function wrapped in one)."""
-    import numerix as nx
-    from numerix.defn import Defn
     path, _, name = target.rpartition(":")
     if not path or not name:
         raise UsageError(f"expects path/to/module.py:function, got {target!r}")
@@ -61,8 +65,6 @@ def load_function(target):
 
 def embed_captured(lowered):
     """The lowered module with the arrays it captured (passed as trailing arguments) turned into constants."""
-    from numerix.dialect import ops as nx_ops
-    from numerix.dialect.schema import SCHEMAS
     module = nx_ops.clone_module(lowered.module)
     if not lowered.captured:
         return module
@@ -73,7 +75,7 @@ def embed_captured(lowered):
         first = len(block.arguments) - len(lowered.captured)
         with ir.InsertionPoint.at_block_begin(block):
             for argument, array in zip(list(block.arguments)[first:], lowered.captured):
-                argument.replace_all_uses_with(_constant(nx_ops, SCHEMAS, array))
+                argument.replace_all_uses_with(_constant(array))
         for index in reversed(range(first, len(block.arguments))):
             block.erase_argument(index)
         function_type = ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value)
@@ -82,26 +84,22 @@ def embed_captured(lowered):
     return module
 
 
-def _constant(nx_ops, schemas, array):
+def _constant(array):
     location = ir.Location.unknown()
     if array.dtype.kind == "c":  # complex constants are nx.complex of two real ones
-        parts = [_constant(nx_ops, schemas, part.copy()) for part in (array.real, array.imag)]
-        types = schemas["complex"].check([_type_of(array.real)] * 2, {})
+        parts = [_constant(part.copy()) for part in (array.real, array.imag)]
+        types = SCHEMAS["complex"].check([_type_of(array.real)] * 2, {})
         return nx_ops.build("complex", parts, {}, types, location).result
     attrs = {"value": array}
-    return nx_ops.build("constant", [], attrs, schemas["constant"].check([], attrs), location).result
+    return nx_ops.build("constant", [], attrs, SCHEMAS["constant"].check([], attrs), location).result
 
 
 def _type_of(array):
-    from numerix.dialect import dtypes
-    from numerix.dialect.schema import TensorType
     return TensorType.of(array.shape, dtypes.of_numpy(array.dtype))
 
 
 def compile_to(fn, templates, emit, target, host, flags=()):
     """The output (text or bytes) of compiling `fn` for `templates`."""
-    from numerix.passes import pipeline
-    from numerix.runtime.iree import compile_stablehlo, contraction_flops, flags_for, stablehlo_text
     try:
         inspect.signature(fn.fn).bind(*templates)
     except TypeError as e:
@@ -110,15 +108,10 @@ def compile_to(fn, templates, emit, target, host, flags=()):
         pass
     lowered = fn.lower(*templates)
     module = embed_captured(lowered)
-    pipeline.run_pipeline(module)
-    if emit == "nx":
-        return str(module)
-    with module.context:
-        flops = contraction_flops(module)
-    text = stablehlo_text(module)
-    if emit == "stablehlo":
-        return text
-    return compile_stablehlo(text, target, flags_for(target, flops, host) + list(flags))
+    if emit == "vmfb":
+        return iree.build(module, lowered.entry, target, flags, artifact=True, host=host).vmfb
+    pipeline.optimize(module)
+    return pipeline.lower(module) if emit == "stablehlo" else str(module)
 
 
 def build_parser():

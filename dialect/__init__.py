@@ -7,4 +7,8 @@ from . import fusion  # noqa: F401
 # The rules of the families not yet declared in one place (elementwise ops carry theirs in their declarations).
 from . import numpy_creation, numpy_fft, numpy_grad, numpy_linalg, numpy_reduction, numpy_shape  # noqa: F401
 from . import vjp_linalg, vjp_reduction, vjp_shape  # noqa: F401
+from . import (  # noqa: F401  (the lowerings)
+    lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,
+    lower_reduction, lower_shape,
+)
 from .schema import SCHEMAS, OpSchema, TensorType, define  # noqa: F401

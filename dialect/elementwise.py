@@ -1,6 +1,6 @@
 """Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy rule
 and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal types: the frontend
-broadcast and promoted them. Each op's lowering is in passes/lower_*.py, under its name.
+broadcast and promoted them. Each op's lowering is in dialect/lower_*.py, under its name.
 
 A unary derivative is `(g, x, y) -> cotangent of x` and a binary one `(g, a, b, y) -> (cotangent of a, of b)`, with g
 the cotangent of the result y (None: no gradient flows there). Holomorphic ops multiply by their derivative (JAX's

@@ -3,6 +3,8 @@ solvers that need a library routine (LAPACK on NumPy, a custom call or decomposi
 
 Factorizations act on the last two axes; the leading axes are a batch, equal across operands (the frontend
 broadcasts). Operands are inexact (the frontend turns integers into the default float)."""
+import math
+
 from numerix.dialect.errors import NxShapeError, NxValueError
 from .schema import TensorType, check_axes, define, require, same_types
 
@@ -111,3 +113,8 @@ define("svd", 1, _infer_svd, attrs={"full_matrices": "bool"}, results=3)  # (U, 
 define("solve", 2, _infer_solve)
 define("det", 1, _infer_det)
 define("slogdet", 1, _infer_slogdet, results=2)  # (sign, log|det|)
+
+
+def dot_flops(a_shape, contract_axes_a, out_shape):
+    """Multiplies and adds of a contraction."""
+    return 2 * math.prod(out_shape) * math.prod(a_shape[axis] for axis in contract_axes_a)

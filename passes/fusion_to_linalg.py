@@ -3,7 +3,7 @@
 The generic iterates over the fused ops' shape: parallel loops, plus reduction loops when the fusion ends in a
 reduction. Its inputs are the fusion's operands; an operand that the region broadcasts is read through an indexing
 map (the broadcast is never materialised), splat constants become scalar constants. Each fused op's scalar code is
-its StableHLO lowering (passes/lower_*.py) run on a ScalarBuilder, so the numerics are those of nx-to-stablehlo.
+its StableHLO lowering (dialect/lower_*.py) run on a ScalarBuilder, so the numerics are those of nx-to-stablehlo.
 
 Storage follows passes/to_stablehlo.py: inside, integers are signless; an unsigned operand is reinterpreted as
 signless where the generic reads it and the result back as unsigned where it leaves, by bitcasts IREE folds away.
@@ -31,10 +31,10 @@ from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.dtypes import bf16, f16, f32
 from numerix.dialect.errors import NxError, NxValueError
 
-from . import to_stablehlo  # noqa: F401  (registers the lowerings the scalar emitters are)
-from .lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element
+from numerix.dialect.lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element
+from numerix.dialect.scalar_builder import ScalarBuilder
+
 from .registry import register_pass
-from .scalar_builder import ScalarBuilder
 
 # The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder (for the types
 # where that lowering is elementwise, see `can_emit`).

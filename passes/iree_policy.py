@@ -20,6 +20,7 @@ from iree.compiler import ir
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
+from numerix.dialect.linalg import dot_flops
 
 # ---- the runtime driver ----
 
@@ -50,11 +51,6 @@ def execution_flags(driver):
 
 
 # ---- FLOP counts ----
-
-def dot_flops(a_shape, contract_axes_a, out_shape):
-    """Multiplies and adds of a contraction."""
-    return 2 * math.prod(out_shape) * math.prod(a_shape[axis] for axis in contract_axes_a)
-
 
 _CUBIC = ("nx.cholesky", "nx.eigh", "nx.qr", "nx.svd", "nx.solve", "nx.det", "nx.slogdet")
 

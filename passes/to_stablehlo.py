@@ -12,11 +12,9 @@ from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxValueError
 
-from . import (  # noqa: F401  (they register the lowerings)
-    lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,
-    lower_reduction, lower_shape,
-)
-from .lowering import LOWERINGS, NOT_LOWERED, Builder, Node, decode_attrs
+from numerix.dialect.lowering import LOWERINGS, NOT_LOWERED, Builder, Node, decode_attrs
+
+from .iree_policy import DATA_TILING_HINT_FLOPS
 from .registry import register_pass
 
 
@@ -40,7 +38,7 @@ def _rule(op):
 
 class _Lowerer:
     def __init__(self):
-        self.builder = Builder()
+        self.builder = Builder(DATA_TILING_HINT_FLOPS)
         self.lowered = {}  # original value -> its lowered value (storage type)
 
     def value(self, original):

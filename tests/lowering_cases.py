@@ -109,7 +109,7 @@ def tensor_type(array):
 
 # ---- the elementwise sweep: cases, references and comparison (tests/test_lowering.py, tests/test_fusion.py) ----
 
-# Complex functions follow the textbook formulas (see passes/lower_complex.py), not C99 Annex G as NumPy does, so
+# Complex functions follow the textbook formulas (see dialect/lower_complex.py), not C99 Annex G as NumPy does, so
 # they are compared where no part of the formula overflows: finite operands with parts of magnitude up to 20.
 COMPLEX_MODERATE_ONLY = {"exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "sin", "cos", "tan",
                          "sinh", "cosh", "tanh", "asin", "acos", "atan", "asinh", "acosh", "atanh", "sigmoid", "pow"}

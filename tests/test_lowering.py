@@ -7,7 +7,7 @@ import pytest
 from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS
 from numerix.passes import to_stablehlo  # noqa: F401  (registers the lowerings)
-from numerix.passes.lowering import NOT_LOWERED, LOWERINGS
+from numerix.dialect.lowering import NOT_LOWERED, LOWERINGS
 
 from conftest import ALL_TYPES
 from lowering_cases import (compile_and_run, elementwise_cases, elementwise_reference, mismatches, samples,

@@ -151,7 +151,7 @@ OWN_TESTS = {"fft", "solve", "det", "slogdet", "cholesky", "qr", "eigh", "svd", 
 
 def test_every_family_op_is_swept():
     from numerix.dialect.elementwise import ELEMENTWISE
-    from numerix.passes.lowering import LOWERINGS
+    from numerix.dialect.lowering import LOWERINGS
     swept = {name for type_name in ("bool", "f32") for name, _, _ in _cases(dtypes.TYPES[type_name])[0]}
     unswept = sorted(set(LOWERINGS) - set(ELEMENTWISE) - swept - OWN_TESTS)
     assert not unswept, f"lowered ops no test compiles: {unswept}"

@@ -1,4 +1,4 @@
-"""f32 sin, cos and tan (passes/lower_trig.py) against NumPy's f64 functions rounded to f32: within an ULP of the
+"""f32 sin, cos and tan (dialect/lower_trig.py) against NumPy's f64 functions rounded to f32: within an ULP of the
 correctly rounded result from tiny arguments to the largest f32, NaN for NaN and the infinities, -0 kept by sin and
 tan. They are elementwise arithmetic alone (no branch, no libm call), so they fuse with their neighbours and build
 for any CPU."""

@@ -160,7 +160,7 @@ def log(b, z, t):
 
 def log1p(b, z, t):
     """log(1 + z); below 1/2 in both parts (log1p(x (2 + x) + y^2) / 2, atan2(y, 1 + x)), as the NumPy rule
-    (runtime/numpy_elementwise.py): NumPy's own log(1 + z) loses the digits of a small z."""
+    (dialect/elementwise.py): NumPy's own log(1 + z) loses the digits of a small z."""
     re, im = z
     one = b.full_like(re, 1, t)
     naive_re, naive_im = log(b, (b.add(re, one), im), t)

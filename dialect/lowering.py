@@ -7,6 +7,8 @@ so a lowering reads signedness from `node.types`, never from a value, and picks 
 divui/cmpi ult, zero extension, ...). Ops that are eager-only by design are listed in EAGER_ONLY with the reason."""
 from typing import NamedTuple
 
+import math
+
 import numpy as np
 from iree.compiler import ir
 
@@ -63,7 +65,12 @@ def _signed_value(value, bits):
 
 
 class Builder:
-    """Emits ops at the current insertion point and location; the pass sets both to the nx op being lowered."""
+    """Emits ops at the current insertion point and location; the pass sets both to the nx op being lowered.
+    `data_tiling_flops`: a real float contraction of that many flops or more is lowered to a linalg.generic marked for
+    IREE's data tiling (the policy, passes/iree_policy.py, gives the number; by default none is marked)."""
+
+    def __init__(self, data_tiling_flops=math.inf):
+        self.data_tiling_flops = data_tiling_flops
 
     @staticmethod
     def shape(value):

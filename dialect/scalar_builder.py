@@ -1,5 +1,5 @@
-"""A Builder (passes/lowering.py) that emits scalar arith/math code instead of tensor StableHLO, so the body of a fused
-`linalg.generic` is written by the very lowerings of passes/lower_*.py: each numerics fix is written once.
+"""A Builder (dialect/lowering.py) that emits scalar arith/math code instead of tensor StableHLO, so the body of a fused
+`linalg.generic` is written by the very lowerings of dialect/lower_*.py: each numerics fix is written once.
 
 The lowerings emit through `Builder.emit(name, ...)` and build constants and types through `constant`, `tensor`,
 `shape` and `like`; here values are scalars of storage types (signless integers, i1, f16, bf16, f32, f64), and each

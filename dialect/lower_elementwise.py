@@ -1,5 +1,5 @@
 """Lowerings of the elementwise nx ops (dialect/elementwise.py), matching the NumPy rules
-(runtime/numpy_elementwise.py) dtype by dtype.
+(dialect/elementwise.py) dtype by dtype.
 
 Rounding, complex parts, classification, comparison, logic, bitwise ops and conversions; arithmetic is in
 lower_arithmetic.py, transcendental functions in lower_math.py."""

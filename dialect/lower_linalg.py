@@ -1,5 +1,5 @@
 """Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general, or, when it is large,
-a linalg.generic marked for IREE's data tiling (iree_policy.DATA_TILING_HINT_FLOPS). StableHLO has no
+a linalg.generic marked for IREE's data tiling (at `b.data_tiling_flops`, which passes/iree_policy.py sets). StableHLO has no
 solver ops IREE compiles, so the factorizations are loops (stablehlo.while) of O(n^2) masked updates over the
 (batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the largest
 |re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky. f16 and bf16 are computed
@@ -13,7 +13,7 @@ from iree.compiler import ir
 
 from numerix.dialect.dtypes import bf16, bool_, f16, f32, f64, s64
 
-from .iree_policy import DATA_TILING_HINT_FLOPS, dot_flops
+from .linalg import dot_flops
 from .lower_convert import convert
 from .lower_reduction import arg_extreme, reduce
 from .lowering import lowers, storage_element
@@ -34,7 +34,7 @@ def _dot(b, node):
     wide = _wide(dtype)
     attrs = node.attrs
     if dtype in (f32, f64) and \
-            dot_flops(node.types[0].shape, attrs["contract_axes_a"], node.out[0].shape) >= DATA_TILING_HINT_FLOPS:
+            dot_flops(node.types[0].shape, attrs["contract_axes_a"], node.out[0].shape) >= b.data_tiling_flops:
         return _marked_contraction(b, node)
     numbers = ir.Attribute.parse(
         f"#stablehlo.dot<lhs_batching_dimensions = {list(attrs['batch_axes_a'])}, "

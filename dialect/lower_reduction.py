@@ -1,4 +1,4 @@
-"""Lowerings of the reduction, scan and sorting nx ops (dialect/reduction.py), matching runtime/numpy_reduction.py.
+"""Lowerings of the reduction, scan and sorting nx ops (dialect/reduction.py), matching dialect/numpy_reduction.py.
 
 Reductions are stablehlo.reduce; argmax/argmin a two-operand reduce of (value, index) whose body picks by a total
 order (NaN first, then the value, then the index the tie-break asks for), so any reduction order gives NumPy's

@@ -1,4 +1,4 @@
-"""Type conversion as the NumPy rule `as_type` does it (runtime/numpy_elementwise.py `_as_type`): anything to bool
+"""Type conversion as the NumPy rule `as_type` does it (dialect/elementwise.py `_as_type`): anything to bool
 tests != 0 (NaN is true, so is 1j), complex to another real type drops the imaginary part, float to integer
 truncates and saturates with NaN -> 0, unsigned sources extend with zeros."""
 import numpy as np

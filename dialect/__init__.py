@@ -11,4 +11,5 @@ from . import (  # noqa: F401  (the lowerings)
     lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,
     lower_reduction, lower_shape,
 )
-from .schema import SCHEMAS, OpSchema, TensorType, define  # noqa: F401
+from .rules import define  # noqa: F401
+from .schema import SCHEMAS, OpSchema, TensorType  # noqa: F401

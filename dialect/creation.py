@@ -1,7 +1,8 @@
 """Creation nx ops: they make a tensor from attributes alone (no operands), as StableHLO's iota and constant do."""
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
-from .schema import TensorType, check_axes, define
+from .rules import define
+from .schema import TensorType, check_axes
 
 
 def _infer_iota(types, shape, axis, type, names):

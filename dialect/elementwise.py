@@ -15,8 +15,8 @@ import numpy as np
 from . import algebra as alg
 from . import dtypes
 from .errors import NxTypeError
-from .rules import numpy_rule, vjp_rule, widen_half
-from .schema import TensorType, define, merge_names, require, same_shapes, same_types
+from .rules import define, numpy_rule, vjp_rule, widen_half
+from .schema import TensorType, merge_names, require, same_shapes, same_types
 
 
 class Elementwise(NamedTuple):

@@ -6,7 +6,8 @@ StableHLO, an operand axis may differ from its length: it is cut or zero-padded 
 the lowering inserts the slice or pad."""
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
-from .schema import TensorType, define
+from .rules import define
+from .schema import TensorType
 
 _COMPLEX_OF = {"f32": dtypes.c64, "f64": dtypes.c128}
 

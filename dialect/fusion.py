@@ -14,7 +14,8 @@ results cannot be inferred from its operand types alone, so the verifier asks `s
 from numerix.dialect.errors import NxTypeError, NxValueError
 
 from . import ops as nx_ops
-from .schema import define
+from .rules import define
+
 
 FUSION = "nx.fusion"
 YIELD = "nx.yield"

@@ -10,7 +10,8 @@ nx.stop_grad is the identity with a zero gradient. nx.scatter_add is the transpo
 gradient needs: with the same dimension numbers, it adds each window of `updates` into the operand at the start
 gather would read it from (clamped the same way, so each window fits)."""
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
-from .schema import SCHEMAS, define
+from .rules import define
+from .schema import SCHEMAS
 
 
 def _check_call(op, types, callee, wrt):

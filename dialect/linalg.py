@@ -6,7 +6,8 @@ broadcasts). Operands are inexact (the frontend turns integers into the default 
 import math
 
 from numerix.dialect.errors import NxShapeError, NxValueError
-from .schema import TensorType, check_axes, define, require, same_types
+from .rules import define
+from .schema import TensorType, check_axes, require, same_types
 
 
 def _infer_dot(types, contract_axes_a, batch_axes_a, contract_axes_b, batch_axes_b):

@@ -7,7 +7,8 @@ an iota operand for the indices). Results keep the operand's type except where s
 to the accumulation type first (the array API's: bool and signed integers sum in s64, unsigned in u64)."""
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxShapeError, NxValueError
-from .schema import TensorType, define, require
+from .rules import define
+from .schema import TensorType, require
 
 
 def _check_axes(op, x, axes):

@@ -1,5 +1,7 @@
-"""The tables of per-op rules beside the schemas, keyed by op name: NUMPY (how an op computes on NumPy arrays) and
-VJP (how cotangents flow back through it). The families fill them where they declare their ops.
+"""An op's declaration, `define`, and the tables it fills, keyed by op name: SCHEMAS (operands, attributes, type
+inference), NUMPY (how an op computes on NumPy arrays), VJP (how cotangents flow back through it) and LOWERINGS
+(dialect/lowering.py: its StableHLO code). Each family declares its ops in its own module, every rule of an op in
+its one `define`; the passes, the evaluator and the frontend read the tables.
 
 A NumPy rule is `NUMPY[name](*arrays, **attrs) -> array or tuple of arrays`. It computes eager operations, the
 reference evaluator interprets traced programs with it, and nx-fold folds constants with it, so an op's NumPy meaning
@@ -19,10 +21,26 @@ z = x + iy is df/dx - i df/dy (conjugate it for a step of gradient descent)."""
 import numpy as np
 
 from .dtypes import bf16, f16
-from .schema import SCHEMAS
+from .lowering import LOWERINGS
+from .schema import SCHEMAS, OpSchema
 
 NUMPY = {}
 VJP = {}
+
+
+def define(name, operands, infer, attrs=None, differentiable=True, results=1, numpy=None, vjp=None, lower=None):
+    """Declares nx op `name`: `operands` (a count, None for one or more), `infer(operand types, **attrs)` giving the
+    result TensorType(s) while checking them, its attribute kinds, whether it is differentiable, and its rules:
+    `numpy(*arrays, **attrs)`, `vjp(cotangents, operands, results, **attrs)` and `lower(builder, node)`."""
+    if name in SCHEMAS:
+        raise ValueError(f"nx.{name} is defined twice")
+    if vjp is not None and not differentiable:
+        raise ValueError(f"nx.{name} has a VJP rule but is declared not differentiable")
+    SCHEMAS[name] = OpSchema(name, operands, dict(attrs or {}), infer, differentiable, results)
+    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower)):
+        if rule is not None:
+            table[name] = rule
+    return SCHEMAS[name]
 
 
 def _register(table, what, names, fn):

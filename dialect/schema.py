@@ -1,4 +1,5 @@
-"""The nx op schema: one entry per op, written once and used by eager code, tracing, the verifier and the evaluator.
+"""The nx op schema: one entry per op (declared with rules.define), used by eager code, tracing, the verifier and the
+evaluator.
 
 An entry gives the op's operand count, its attributes and their kinds, a rule that infers the result types (shape,
 type and axis names) from the operand types and attributes while checking them, and whether it is differentiable.
@@ -78,13 +79,6 @@ class OpSchema:
 
 
 SCHEMAS = {}
-
-
-def define(name, operands, infer, attrs=None, differentiable=True, results=1):
-    if name in SCHEMAS:
-        raise ValueError(f"nx.{name} is defined twice")
-    SCHEMAS[name] = OpSchema(name, operands, dict(attrs or {}), infer, differentiable, results)
-    return SCHEMAS[name]
 
 
 # ---- helpers shared by the families' inference rules ----

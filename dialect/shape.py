@@ -2,7 +2,8 @@
 import math
 
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
-from .schema import TensorType, check_axes, define, merge_names
+from .rules import define
+from .schema import TensorType, check_axes, merge_names
 
 
 def _infer_broadcast(types, shape, axes):

@@ -1,6 +1,7 @@
-"""Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy rule
-and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal types: the frontend
-broadcast and promoted them. Each op's lowering is in dialect/lower_*.py, under its name.
+"""Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy
+rule, its lowering and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal types: the frontend
+broadcast and promoted them. The lowerings are written in the lowering libraries (lower_arithmetic.py,
+lower_elementwise.py, lower_math.py and the numerics they build on); each declaration names its own.
 
 A unary derivative is `(g, x, y) -> cotangent of x` and a binary one `(g, a, b, y) -> (cotangent of a, of b)`, with g
 the cotangent of the result y (None: no gradient flows there). Holomorphic ops multiply by their derivative (JAX's
@@ -14,14 +15,20 @@ import numpy as np
 
 from . import algebra as alg
 from . import dtypes
+from . import lower_arithmetic, lower_elementwise, lower_math
+from . import lower_complex as cplx
+from . import lower_real as real
+from . import lower_trig as trig
 from .errors import NxTypeError
-from .rules import define, numpy_rule, vjp_rule, widen_half
+from .lower_math import hlo, transcendental
+from .rules import define, widen_half
 from .schema import TensorType, merge_names, require, same_shapes, same_types
 
 
 class Elementwise(NamedTuple):
     accepts: str  # the type class of the operands (schema.TYPE_CLASSES)
     numpy: Callable  # the NumPy rule
+    lower: Callable  # the lowering, lower(builder, node), from the lowering libraries (lower_*.py)
     derivative: Optional[Callable] = None
     result: Optional[str] = None  # None: the operands' type; "bool"; "real": the real type of a complex
 
@@ -198,92 +205,147 @@ def _d_atan2(g, a, b, result):
 # name: Elementwise(accepts, NumPy rule, derivative, result=...)
 
 UNARY = {
-    "exp": Elementwise("inexact", widen_half(np.exp), lambda g, x, y: g * y),
-    "expm1": Elementwise("inexact", widen_half(np.expm1), lambda g, x, y: g * (y + 1)),
-    "log": Elementwise("inexact", widen_half(np.log), lambda g, x, y: g / x),
-    "log1p": Elementwise("inexact", _log1p, lambda g, x, y: g / (x + 1)),
-    "log2": Elementwise("inexact", widen_half(np.log2), lambda g, x, y: g / (x * math.log(2))),
-    "log10": Elementwise("inexact", widen_half(np.log10), lambda g, x, y: g / (x * math.log(10))),
-    "sqrt": Elementwise("inexact", widen_half(np.sqrt), lambda g, x, y: g / (y * 2)),
-    "rsqrt": Elementwise("inexact", _rsqrt, lambda g, x, y: g * y / x * -0.5),
-    "cbrt": Elementwise("float", widen_half(np.cbrt), lambda g, x, y: g / (y * y * 3)),
-    "sin": Elementwise("inexact", widen_half(np.sin), lambda g, x, y: g * alg.cos(x)),
-    "cos": Elementwise("inexact", widen_half(np.cos), lambda g, x, y: -g * alg.sin(x)),
-    "tan": Elementwise("inexact", widen_half(np.tan), lambda g, x, y: g * (y * y + 1)),
-    "asin": Elementwise("inexact", widen_half(np.arcsin), lambda g, x, y: g * alg.rsqrt(1 - x * x)),
-    "acos": Elementwise("inexact", widen_half(np.arccos), lambda g, x, y: -g * alg.rsqrt(1 - x * x)),
-    "atan": Elementwise("inexact", widen_half(np.arctan), lambda g, x, y: g / (x * x + 1)),
-    "sinh": Elementwise("inexact", widen_half(np.sinh), lambda g, x, y: g * alg.cosh(x)),
-    "cosh": Elementwise("inexact", widen_half(np.cosh), lambda g, x, y: g * alg.sinh(x)),
-    "tanh": Elementwise("inexact", widen_half(np.tanh), lambda g, x, y: g * (1 - y * y)),
-    "asinh": Elementwise("inexact", widen_half(np.arcsinh), lambda g, x, y: g * alg.rsqrt(x * x + 1)),
+    "exp": Elementwise("inexact", numpy=widen_half(np.exp),
+                       lower=transcendental(hlo("stablehlo.exponential"), cplx.exp), derivative=lambda g, x, y: g * y),
+    "expm1": Elementwise("inexact", numpy=widen_half(np.expm1), lower=transcendental(real.expm1, cplx.expm1),
+                         derivative=lambda g, x, y: g * (y + 1)),
+    "log": Elementwise("inexact", numpy=widen_half(np.log), lower=transcendental(hlo("stablehlo.log"), cplx.log),
+                       derivative=lambda g, x, y: g / x),
+    "log1p": Elementwise("inexact", numpy=_log1p, lower=transcendental(real.log1p, cplx.log1p),
+                         derivative=lambda g, x, y: g / (x + 1)),
+    "log2": Elementwise("inexact", numpy=widen_half(np.log2),
+                        lower=transcendental(hlo("math.log2"), cplx.log_base(2.0)),
+                        derivative=lambda g, x, y: g / (x * math.log(2))),
+    "log10": Elementwise("inexact", numpy=widen_half(np.log10),
+                         lower=transcendental(hlo("math.log10"), cplx.log_base(10.0)),
+                         derivative=lambda g, x, y: g / (x * math.log(10))),
+    "sqrt": Elementwise("inexact", numpy=widen_half(np.sqrt), lower=transcendental(hlo("stablehlo.sqrt"), cplx.sqrt),
+                        derivative=lambda g, x, y: g / (y * 2)),
+    "rsqrt": Elementwise("inexact", numpy=_rsqrt, lower=lower_math.rsqrt, derivative=lambda g, x, y: g * y / x * -0.5),
+    "cbrt": Elementwise("float", numpy=widen_half(np.cbrt), lower=lower_math.cbrt,
+                        derivative=lambda g, x, y: g / (y * y * 3)),
+    "sin": Elementwise("inexact", numpy=widen_half(np.sin), lower=transcendental(trig.function("sin"), cplx.sin),
+                       derivative=lambda g, x, y: g * alg.cos(x)),
+    "cos": Elementwise("inexact", numpy=widen_half(np.cos), lower=transcendental(trig.function("cos"), cplx.cos),
+                       derivative=lambda g, x, y: -g * alg.sin(x)),
+    "tan": Elementwise("inexact", numpy=widen_half(np.tan), lower=transcendental(trig.function("tan"), cplx.tan),
+                       derivative=lambda g, x, y: g * (y * y + 1)),
+    "asin": Elementwise("inexact", numpy=widen_half(np.arcsin), lower=transcendental(trig.function("asin"), cplx.asin),
+                        derivative=lambda g, x, y: g * alg.rsqrt(1 - x * x)),
+    "acos": Elementwise("inexact", numpy=widen_half(np.arccos), lower=transcendental(trig.function("acos"), cplx.acos),
+                        derivative=lambda g, x, y: -g * alg.rsqrt(1 - x * x)),
+    "atan": Elementwise("inexact", numpy=widen_half(np.arctan), lower=transcendental(trig.function("atan"), cplx.atan),
+                        derivative=lambda g, x, y: g / (x * x + 1)),
+    "sinh": Elementwise("inexact", numpy=widen_half(np.sinh), lower=transcendental(real.sinh, cplx.sinh),
+                        derivative=lambda g, x, y: g * alg.cosh(x)),
+    "cosh": Elementwise("inexact", numpy=widen_half(np.cosh), lower=transcendental(real.cosh, cplx.cosh),
+                        derivative=lambda g, x, y: g * alg.sinh(x)),
+    "tanh": Elementwise("inexact", numpy=widen_half(np.tanh), lower=transcendental(hlo("stablehlo.tanh"), cplx.tanh),
+                        derivative=lambda g, x, y: g * (1 - y * y)),
+    "asinh": Elementwise("inexact", numpy=widen_half(np.arcsinh), lower=transcendental(real.asinh, cplx.asinh),
+                         derivative=lambda g, x, y: g * alg.rsqrt(x * x + 1)),
     # sqrt(x - 1) * sqrt(x + 1), not sqrt(x * x - 1): the same on reals, and the principal branch on complex.
-    "acosh": Elementwise("inexact", widen_half(np.arccosh), lambda g, x, y: g / (alg.sqrt(x - 1) * alg.sqrt(x + 1))),
-    "atanh": Elementwise("inexact", widen_half(np.arctanh), lambda g, x, y: g / (1 - x * x)),
-    "erf": Elementwise("float", widen_half(_special("erf")),
-                       lambda g, x, y: g * alg.exp(-x * x) * (2 / math.sqrt(math.pi))),
-    "erfc": Elementwise("float", widen_half(_special("erfc")),
-                        lambda g, x, y: g * alg.exp(-x * x) * (-2 / math.sqrt(math.pi))),
-    "erf_inv": Elementwise("float", widen_half(_special("erfinv")),
-                           lambda g, x, y: g * alg.exp(y * y) * (math.sqrt(math.pi) / 2)),
-    "sigmoid": Elementwise("inexact", _sigmoid, lambda g, x, y: g * y * (1 - y)),
-    "negate": Elementwise("number", widen_half(np.negative), lambda g, x, y: -g),
-    "abs": Elementwise("number", widen_half(np.abs), _d_abs, result="real"),
-    "sign": Elementwise("number", _sign),
-    "floor": Elementwise("real_number", widen_half(np.floor)),
-    "ceil": Elementwise("real_number", widen_half(np.ceil)),
-    "round": Elementwise("number", widen_half(np.round)),
-    "trunc": Elementwise("real_number", widen_half(np.trunc)),
-    "conjugate": Elementwise("number", widen_half(np.conjugate), lambda g, x, y: alg.conjugate(g)),
+    "acosh": Elementwise("inexact", numpy=widen_half(np.arccosh), lower=transcendental(real.acosh, cplx.acosh),
+                         derivative=lambda g, x, y: g / (alg.sqrt(x - 1) * alg.sqrt(x + 1))),
+    "atanh": Elementwise("inexact", numpy=widen_half(np.arctanh), lower=transcendental(real.atanh, cplx.atanh),
+                         derivative=lambda g, x, y: g / (1 - x * x)),
+    "erf": Elementwise("float", numpy=widen_half(_special("erf")), lower=transcendental(hlo("chlo.erf")),
+                       derivative=lambda g, x, y: g * alg.exp(-x * x) * (2 / math.sqrt(math.pi))),
+    "erfc": Elementwise("float", numpy=widen_half(_special("erfc")),
+                        lower=transcendental(hlo("chlo.erfc"), through_f64=True),
+                        derivative=lambda g, x, y: g * alg.exp(-x * x) * (-2 / math.sqrt(math.pi))),
+    "erf_inv": Elementwise("float", numpy=widen_half(_special("erfinv")),
+                           lower=transcendental(hlo("chlo.erf_inv"), through_f64=True),
+                           derivative=lambda g, x, y: g * alg.exp(y * y) * (math.sqrt(math.pi) / 2)),
+    "sigmoid": Elementwise("inexact", numpy=_sigmoid, lower=transcendental(hlo("stablehlo.logistic"), cplx.sigmoid),
+                           derivative=lambda g, x, y: g * y * (1 - y)),
+    "negate": Elementwise("number", numpy=widen_half(np.negative), lower=lower_arithmetic.negate,
+                          derivative=lambda g, x, y: -g),
+    "abs": Elementwise("number", numpy=widen_half(np.abs), lower=lower_arithmetic.absolute, derivative=_d_abs,
+                       result="real"),
+    "sign": Elementwise("number", numpy=_sign, lower=lower_arithmetic.sign),
+    "floor": Elementwise("real_number", numpy=widen_half(np.floor),
+                         lower=lower_elementwise.rounding("stablehlo.floor")),
+    "ceil": Elementwise("real_number", numpy=widen_half(np.ceil), lower=lower_elementwise.rounding("stablehlo.ceil")),
+    "round": Elementwise("number", numpy=widen_half(np.round),
+                         lower=lower_elementwise.rounding("stablehlo.round_nearest_even")),
+    "trunc": Elementwise("real_number", numpy=widen_half(np.trunc), lower=lower_elementwise.rounding("math.trunc")),
+    "conjugate": Elementwise("number", numpy=widen_half(np.conjugate), lower=lower_elementwise.conjugate,
+                             derivative=lambda g, x, y: alg.conjugate(g)),
     # real(z) pairs its real cotangent with Re(dz); on a real operand it is the identity.
-    "real": Elementwise("number", widen_half(np.real), lambda g, x, y: alg.as_type(g, x.type), result="real"),
-    "imag": Elementwise("number", widen_half(np.imag), _d_imag, result="real"),
-    "angle": Elementwise("number", widen_half(np.angle), _d_angle, result="real"),
-    "is_nan": Elementwise("number", widen_half(np.isnan), result="bool"),
-    "is_infinity": Elementwise("number", widen_half(np.isinf), result="bool"),
-    "is_finite": Elementwise("number", widen_half(np.isfinite), result="bool"),
-    "signbit": Elementwise("real_number", widen_half(np.signbit), result="bool"),
-    "bitwise_not": Elementwise("integer_or_bool", np.invert),
-    "logical_not": Elementwise("any", widen_half(np.logical_not), result="bool"),
-    "square": Elementwise("number", widen_half(np.square), lambda g, x, y: g * x * 2),
-    "reciprocal": Elementwise("inexact", _reciprocal, lambda g, x, y: -g * y * y),
-    "count_leading_zeros": Elementwise("integer", _count_leading_zeros),
-    "population_count": Elementwise("integer", _population_count),
+    "real": Elementwise("number", numpy=widen_half(np.real), lower=lower_elementwise.real,
+                        derivative=lambda g, x, y: alg.as_type(g, x.type), result="real"),
+    "imag": Elementwise("number", numpy=widen_half(np.imag), lower=lower_elementwise.imag, derivative=_d_imag,
+                        result="real"),
+    "angle": Elementwise("number", numpy=widen_half(np.angle), lower=lower_elementwise.angle, derivative=_d_angle,
+                         result="real"),
+    "is_nan": Elementwise("number", numpy=widen_half(np.isnan), lower=lower_elementwise.is_nan, result="bool"),
+    "is_infinity": Elementwise("number", numpy=widen_half(np.isinf), lower=lower_elementwise.is_infinity,
+                               result="bool"),
+    "is_finite": Elementwise("number", numpy=widen_half(np.isfinite), lower=lower_elementwise.is_finite, result="bool"),
+    "signbit": Elementwise("real_number", numpy=widen_half(np.signbit), lower=lower_elementwise.signbit, result="bool"),
+    "bitwise_not": Elementwise("integer_or_bool", numpy=np.invert, lower=lower_elementwise.bitwise_not),
+    "logical_not": Elementwise("any", numpy=widen_half(np.logical_not), lower=lower_elementwise.logical_not,
+                               result="bool"),
+    "square": Elementwise("number", numpy=widen_half(np.square), lower=lower_arithmetic.square,
+                          derivative=lambda g, x, y: g * x * 2),
+    "reciprocal": Elementwise("inexact", numpy=_reciprocal, lower=lower_math.reciprocal,
+                              derivative=lambda g, x, y: -g * y * y),
+    "count_leading_zeros": Elementwise("integer", numpy=_count_leading_zeros,
+                                       lower=lower_elementwise.count_leading_zeros),
+    "population_count": Elementwise("integer", numpy=_population_count, lower=lower_elementwise.population_count),
 }
 
 BINARY = {
-    "add": Elementwise("any", widen_half(np.add), lambda g, a, b, y: (g, g)),
-    "subtract": Elementwise("number", widen_half(np.subtract), lambda g, a, b, y: (g, -g)),
-    "multiply": Elementwise("any", widen_half(np.multiply), lambda g, a, b, y: (g * b, g * a)),
-    "divide": Elementwise("inexact", widen_half(np.true_divide), lambda g, a, b, y: (g / b, -g * y / b)),
-    "quotient": Elementwise("real_number", widen_half(np.floor_divide)),  # floor division, NumPy's `//` (floats too)
+    "add": Elementwise("any", numpy=widen_half(np.add), lower=lower_arithmetic.add,
+                       derivative=lambda g, a, b, y: (g, g)),
+    "subtract": Elementwise("number", numpy=widen_half(np.subtract), lower=lower_arithmetic.subtract,
+                            derivative=lambda g, a, b, y: (g, -g)),
+    "multiply": Elementwise("any", numpy=widen_half(np.multiply), lower=lower_arithmetic.multiply,
+                            derivative=lambda g, a, b, y: (g * b, g * a)),
+    "divide": Elementwise("inexact", numpy=widen_half(np.true_divide), lower=lower_arithmetic.divide,
+                          derivative=lambda g, a, b, y: (g / b, -g * y / b)),
+    # floor division, NumPy's `//` (floats too)
+    "quotient": Elementwise("real_number", numpy=widen_half(np.floor_divide), lower=lower_arithmetic.quotient),
     # NumPy's `%`: the sign of the divisor; a - b * floor(a / b).
-    "remainder": Elementwise("real_number", widen_half(np.remainder), lambda g, a, b, y: (g, -g * alg.floor(a / b))),
-    "pow": Elementwise("number", _power, _d_pow),
-    "atan2": Elementwise("float", widen_half(np.arctan2), _d_atan2),
-    "hypot": Elementwise("float", widen_half(np.hypot), _d_hypot),
-    "max": Elementwise("any", widen_half(np.maximum), _d_max_min),  # elementwise maximum (NaN-propagating)
-    "min": Elementwise("any", widen_half(np.minimum), _d_max_min),
+    "remainder": Elementwise("real_number", numpy=widen_half(np.remainder), lower=lower_arithmetic.remainder,
+                             derivative=lambda g, a, b, y: (g, -g * alg.floor(a / b))),
+    "pow": Elementwise("number", numpy=_power, lower=lower_math.power, derivative=_d_pow),
+    "atan2": Elementwise("float", numpy=widen_half(np.arctan2), lower=lower_math.atan2, derivative=_d_atan2),
+    "hypot": Elementwise("float", numpy=widen_half(np.hypot), lower=lower_math.hypot, derivative=_d_hypot),
+    # elementwise maximum (NaN-propagating)
+    "max": Elementwise("any", numpy=widen_half(np.maximum), lower=lower_arithmetic.maximum, derivative=_d_max_min),
+    "min": Elementwise("any", numpy=widen_half(np.minimum), lower=lower_arithmetic.minimum, derivative=_d_max_min),
     # |a| with b's sign: d/da = sign(a) * (+1 or -1 by b's sign bit); nothing flows to b.
-    "copysign": Elementwise("float", widen_half(np.copysign),
-                            lambda g, a, b, y: (g * alg.sign(a) * alg.copysign(alg.ones_like(b), b), None)),
-    "nextafter": Elementwise("float", _nextafter),
-    "logaddexp": Elementwise("float", widen_half(np.logaddexp),
-                             lambda g, a, b, y: (g * alg.exp(a - y), g * alg.exp(b - y))),
-    "bitwise_and": Elementwise("integer_or_bool", widen_half(np.bitwise_and)),
-    "bitwise_or": Elementwise("integer_or_bool", widen_half(np.bitwise_or)),
-    "bitwise_xor": Elementwise("integer_or_bool", widen_half(np.bitwise_xor)),
-    "left_shift": Elementwise("integer", _left_shift),
-    "right_shift": Elementwise("integer", _right_shift),
-    "logical_and": Elementwise("any", widen_half(np.logical_and), result="bool"),
-    "logical_or": Elementwise("any", widen_half(np.logical_or), result="bool"),
-    "logical_xor": Elementwise("any", widen_half(np.logical_xor), result="bool"),
-    "equal": Elementwise("any", widen_half(np.equal), result="bool"),
-    "not_equal": Elementwise("any", widen_half(np.not_equal), result="bool"),
-    "less": Elementwise("real", widen_half(np.less), result="bool"),
-    "less_equal": Elementwise("real", widen_half(np.less_equal), result="bool"),
-    "greater": Elementwise("real", widen_half(np.greater), result="bool"),
-    "greater_equal": Elementwise("real", widen_half(np.greater_equal), result="bool"),
+    "copysign": Elementwise("float", numpy=widen_half(np.copysign), lower=lower_arithmetic.copysign,
+                            derivative=lambda g, a, b, y: (g * alg.sign(a) * alg.copysign(alg.ones_like(b), b), None)),
+    "nextafter": Elementwise("float", numpy=_nextafter, lower=lower_arithmetic.nextafter),
+    "logaddexp": Elementwise("float", numpy=widen_half(np.logaddexp), lower=lower_math.logaddexp,
+                             derivative=lambda g, a, b, y: (g * alg.exp(a - y), g * alg.exp(b - y))),
+    "bitwise_and": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_and),
+                               lower=lower_elementwise.bitwise("stablehlo.and")),
+    "bitwise_or": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_or),
+                              lower=lower_elementwise.bitwise("stablehlo.or")),
+    "bitwise_xor": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_xor),
+                               lower=lower_elementwise.bitwise("stablehlo.xor")),
+    "left_shift": Elementwise("integer", numpy=_left_shift, lower=lower_elementwise.shift),
+    "right_shift": Elementwise("integer", numpy=_right_shift, lower=lower_elementwise.shift),
+    "logical_and": Elementwise("any", numpy=widen_half(np.logical_and), lower=lower_elementwise.logical_and,
+                               result="bool"),
+    "logical_or": Elementwise("any", numpy=widen_half(np.logical_or), lower=lower_elementwise.logical_or,
+                              result="bool"),
+    "logical_xor": Elementwise("any", numpy=widen_half(np.logical_xor), lower=lower_elementwise.logical_xor,
+                               result="bool"),
+    "equal": Elementwise("any", numpy=widen_half(np.equal), lower=lower_elementwise.comparison("EQ"), result="bool"),
+    "not_equal": Elementwise("any", numpy=widen_half(np.not_equal), lower=lower_elementwise.comparison("NE"),
+                             result="bool"),
+    "less": Elementwise("real", numpy=widen_half(np.less), lower=lower_elementwise.comparison("LT"), result="bool"),
+    "less_equal": Elementwise("real", numpy=widen_half(np.less_equal), lower=lower_elementwise.comparison("LE"),
+                              result="bool"),
+    "greater": Elementwise("real", numpy=widen_half(np.greater), lower=lower_elementwise.comparison("GT"),
+                           result="bool"),
+    "greater_equal": Elementwise("real", numpy=widen_half(np.greater_equal), lower=lower_elementwise.comparison("GE"),
+                                 result="bool"),
 }
 
 
@@ -298,18 +360,18 @@ def _infer(accepts, result):
     return infer
 
 
+def _vjp(arity, derivative):
+    """The VJP rule of a derivative."""
+    if derivative is None:
+        return None
+    if arity == 1:
+        return lambda cotangents, operands, results: [derivative(cotangents[0], operands[0], results[0])]
+    return lambda cotangents, operands, results: list(derivative(cotangents[0], *operands, results[0]))
+
+
 def _declare(name, arity, op):
     define(name, arity, lambda types, _name=name: _infer(op.accepts, op.result)(types, _name),
-           differentiable=op.derivative is not None)
-    numpy_rule(name)(op.numpy)
-    if op.derivative is None:
-        return
-    if arity == 1:
-        vjp_rule(name)(lambda cotangents, operands, results, d=op.derivative: [
-            d(cotangents[0], operands[0], results[0])])
-    else:
-        vjp_rule(name)(lambda cotangents, operands, results, d=op.derivative: list(
-            d(cotangents[0], *operands, results[0])))
+           differentiable=op.derivative is not None, numpy=op.numpy, vjp=_vjp(arity, op.derivative), lower=op.lower)
 
 
 for _name, _op in UNARY.items():
@@ -329,25 +391,16 @@ def _infer_select(types):
     return TensorType(on_true.shape, on_true.type, merge_names("select", *(t.names for t in types)))
 
 
-define("select", 3, _infer_select)
-
-
-@numpy_rule("select")
-def _select(pred, on_true, on_false):
-    return np.where(pred, on_true, on_false)
-
-
-@vjp_rule("select")
 def _d_select(cotangents, operands, results):
     (g,), (pred, _, _) = cotangents, operands
     zeros = alg.zeros_like(g)
     return [None, alg.select(pred, g, zeros), alg.select(pred, zeros, g)]
 
 
-define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"})
+define("select", 3, _infer_select, numpy=lambda pred, on_true, on_false: np.where(pred, on_true, on_false),
+       vjp=_d_select, lower=lower_elementwise.select)
 
 
-@numpy_rule("as_type")
 def _as_type(x, type):
     if x.dtype == dtypes.bf16.np:
         x = x.astype(np.float32)  # exact; ml_dtypes' bf16 lacks the ufuncs below
@@ -364,12 +417,15 @@ def _as_type(x, type):
     return x.astype(type.np)
 
 
-@vjp_rule("as_type")
 def _d_as_type(cotangents, operands, results, type):
     # Complex to real keeps the real part, so the real cotangent becomes a complex one with no imaginary part;
     # real to complex pairs only the real part of the cotangent. as_type does both.
     (g,), (x,) = cotangents, operands
     return [alg.as_type(g, x.type)]
+
+
+define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"}, numpy=_as_type,
+       vjp=_d_as_type, lower=lower_elementwise.as_type)
 
 
 def _infer_bitcast(types, type):
@@ -379,8 +435,8 @@ def _infer_bitcast(types, type):
     return x._replace(type=type)
 
 
-define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False)
-numpy_rule("bitcast")(lambda x, type: x.view(type.np))
+define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False,
+       numpy=lambda x, type: x.view(type.np), lower=lower_elementwise.bitcast)
 
 
 def _infer_complex(types):
@@ -393,18 +449,14 @@ def _infer_complex(types):
     return TensorType(types[0].shape, out, merge_names("complex", types[0].names, types[1].names))
 
 
-define("complex", 2, _infer_complex)  # Nx's complex(re, im); also how complex constants reach the IR
-
-
-@numpy_rule("complex")
-def _complex(re, im):
-    return re + 1j * im.astype(np.result_type(im.dtype, np.complex64))
-
-
-@vjp_rule("complex")
 def _d_complex(cotangents, operands, results):
     (g,) = cotangents
     return [alg.real(g), -alg.imag(g)]  # Re(g (da + i db)) = Re(g) da - Im(g) db
+
+
+# Nx's complex(re, im); also how complex constants reach the IR.
+define("complex", 2, _infer_complex, numpy=lambda re, im: re + 1j * im.astype(np.result_type(im.dtype, np.complex64)),
+       vjp=_d_complex, lower=lower_elementwise.make_complex)
 
 
 ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}

@@ -1,6 +1,7 @@
-"""Lowerings of the arithmetic elementwise nx ops, NumPy's rules spelled out where IREE's ops differ: boolean
-add/multiply are or/and, integer division follows floor semantics with 0 for a zero divisor, float floor division
-and remainder follow NumPy's divmod, integer powers of negative exponents truncate, unsigned ops are unsigned."""
+"""Lowerings of the arithmetic elementwise nx ops (elementwise.py's declarations name them), NumPy's rules spelled out
+where IREE's ops differ: boolean add/multiply are or/and, integer division follows floor semantics with 0 for a zero
+divisor, float floor division and remainder follow NumPy's divmod, integer powers of negative exponents truncate,
+unsigned ops are unsigned."""
 
 from numerix.dialect.dtypes import bool_, f64
 
@@ -8,20 +9,17 @@ from . import lower_complex as cplx
 from . import lower_real as real
 from .lower_convert import convert, widened
 from .lower_math import on_parts, split
-from .lowering import lowers
 
 # ---- arithmetic ----
 
 
-@lowers("add")
-def _add(b, node):
+def add(b, node):
     if node.types[0].type.is_bool:  # stablehlo.add on i1 is XOR in IREE; NumPy's bool add is OR
         return b.or_(*node.args)
     return widened(b, node, lambda args, t: b.add(*args))
 
 
-@lowers("multiply")
-def _multiply(b, node):
+def multiply(b, node):
     if node.types[0].type.is_bool:
         return b.and_(*node.args)
     if node.types[0].type.is_complex:  # NumPy's product (IREE's recovers infinities NumPy leaves as NaN)
@@ -29,25 +27,21 @@ def _multiply(b, node):
     return widened(b, node, lambda args, t: b.mul(*args))
 
 
-@lowers("subtract")
-def _subtract(b, node):
+def subtract(b, node):
     return widened(b, node, lambda args, t: b.sub(*args))
 
 
-@lowers("divide")
-def _divide(b, node):
+def divide(b, node):
     if node.types[0].type.is_complex:  # NumPy's (Smith's) division
         return on_parts(b, node, cplx.div, through_f64=False)
     return widened(b, node, lambda args, t: b.div(*args))
 
 
-@lowers("negate")
-def _negate(b, node):
+def negate(b, node):
     return b.unary("stablehlo.negate", node.args[0])
 
 
-@lowers("square")
-def _square(b, node):
+def square(b, node):
     dtype = node.types[0].type
     if dtype.is_integer:
         return b.mul(node.args[0], node.args[0])
@@ -56,8 +50,7 @@ def _square(b, node):
     return widened(b, node, lambda args, t: b.mul(args[0], args[0]))
 
 
-@lowers("abs")
-def _abs(b, node):
+def absolute(b, node):
     (x,) = node.args
     dtype = node.types[0].type
     if dtype.is_unsigned:
@@ -68,8 +61,7 @@ def _abs(b, node):
     return b.unary("stablehlo.abs", x)
 
 
-@lowers("sign")
-def _sign(b, node):
+def sign(b, node):
     (x,) = node.args
     dtype = node.types[0].type
     if dtype.is_unsigned:
@@ -108,22 +100,20 @@ def _complex_extremum(b, x, y, dtype, which):
     return b.select(b.or_(x_nan, x_wins), x, y)
 
 
-lowers("max")(_extremum("max"))
-lowers("min")(_extremum("min"))
+maximum = _extremum("max")
+minimum = _extremum("min")
 
 
 # ---- floor division and remainder ----
 
 
-@lowers("quotient")
-def _quotient(b, node):
+def quotient(b, node):
     if node.types[0].type.is_integer:
         return _integer_divmod(b, *node.args, node.types[0].type)[0]
     return widened(b, node, lambda args, t: _float_divmod(b, *args, t)[0])
 
 
-@lowers("remainder")
-def _remainder(b, node):
+def remainder(b, node):
     if node.types[0].type.is_integer:
         return _integer_divmod(b, *node.args, node.types[0].type)[1]
     return widened(b, node, lambda args, t: _float_divmod(b, *args, t)[1])
@@ -171,11 +161,9 @@ def _float_divmod(b, x, y, dtype):
 
 # ---- bit-level float ops ----
 
-@lowers("copysign")
-def _copysign(b, node):
+def copysign(b, node):
     return b.binary("math.copysign", *node.args)
 
 
-@lowers("nextafter")
-def _nextafter(b, node):
+def nextafter(b, node):
     return b.binary("chlo.next_after", *node.args)

@@ -9,12 +9,11 @@ from numerix.dialect.dtypes import bool_
 
 from .lower_convert import convert, signed_twin, unsigned_twin
 from .lower_trig import atan2
-from .lowering import lowers
 
 # ---- rounding (identity on integers) ----
 
 
-def _rounding(op_name):
+def rounding(op_name):
     def lower(b, node):
         dtype = node.types[0].type
         if dtype.is_integer:
@@ -26,28 +25,21 @@ def _rounding(op_name):
     return lower
 
 
-lowers("floor")(_rounding("stablehlo.floor"))
-lowers("ceil")(_rounding("stablehlo.ceil"))
-lowers("round")(_rounding("stablehlo.round_nearest_even"))  # NumPy rounds half to even
-lowers("trunc")(_rounding("math.trunc"))
 
 
 # ---- complex parts ----
 
-@lowers("real")
-def _real(b, node):
+def real(b, node):
     dtype = node.types[0].type
     return b.real(node.args[0], dtype) if dtype.is_complex else node.args[0]
 
 
-@lowers("imag")
-def _imag(b, node):
+def imag(b, node):
     dtype = node.types[0].type
     return b.imag(node.args[0], dtype) if dtype.is_complex else b.full_like(node.args[0], 0, dtype)
 
 
-@lowers("conjugate")
-def _conjugate(b, node):
+def conjugate(b, node):
     (x,) = node.args
     dtype = node.types[0].type
     if not dtype.is_complex:
@@ -55,8 +47,7 @@ def _conjugate(b, node):
     return b.complex(b.real(x, dtype), b.unary("stablehlo.negate", b.imag(x, dtype)), dtype)
 
 
-@lowers("angle")
-def _angle(b, node):
+def angle(b, node):
     """atan2(imag, real); a real x has angle pi where x < 0 (or is -0.0), which integer results truncate to 3."""
     (x,) = node.args
     dtype = node.types[0].type
@@ -69,8 +60,7 @@ def _angle(b, node):
     return atan2(b, b.full_like(x, 0, dtype), x, dtype)
 
 
-@lowers("complex")
-def _complex(b, node):
+def make_complex(b, node):
     return b.complex(*node.args, node.out[0].type)
 
 
@@ -81,8 +71,7 @@ def _parts(b, x, dtype):
     return [b.real(x, dtype), b.imag(x, dtype)] if dtype.is_complex else [x]
 
 
-@lowers("is_nan")
-def _is_nan(b, node):
+def is_nan(b, node):
     dtype = node.types[0].type
     x = node.args[0]
     if not dtype.is_inexact:
@@ -91,8 +80,7 @@ def _is_nan(b, node):
     return found[0] if len(found) == 1 else b.or_(*found)
 
 
-@lowers("is_infinity")
-def _is_infinity(b, node):
+def is_infinity(b, node):
     dtype = node.types[0].type
     x = node.args[0]
     if not dtype.is_inexact:
@@ -103,8 +91,7 @@ def _is_infinity(b, node):
     return found[0] if len(found) == 1 else b.or_(*found)
 
 
-@lowers("is_finite")
-def _is_finite(b, node):
+def is_finite(b, node):
     dtype = node.types[0].type
     x = node.args[0]
     if not dtype.is_inexact:
@@ -113,8 +100,7 @@ def _is_finite(b, node):
     return found[0] if len(found) == 1 else b.and_(*found)
 
 
-@lowers("signbit")
-def _signbit(b, node):
+def signbit(b, node):
     (x,) = node.args
     dtype = node.types[0].type
     if dtype.is_unsigned:
@@ -137,11 +123,7 @@ def _truth(b, x, dtype):
     return b.compare_zero("NE", x, dtype)
 
 
-_DIRECTIONS = {"equal": "EQ", "not_equal": "NE", "less": "LT", "less_equal": "LE", "greater": "GT",
-               "greater_equal": "GE"}
-
-
-def _comparison(direction):
+def comparison(direction):
     def lower(b, node):
         x, y = node.args
         dtype = node.types[0].type
@@ -154,12 +136,9 @@ def _comparison(direction):
     return lower
 
 
-for _name, _direction in _DIRECTIONS.items():
-    lowers(_name)(_comparison(_direction))
 
 
-@lowers("logical_not")
-def _logical_not(b, node):
+def logical_not(b, node):
     return b.not_(_truth(b, node.args[0], node.types[0].type))
 
 
@@ -170,30 +149,26 @@ def _logical(combine):
     return lower
 
 
-lowers("logical_and")(_logical(lambda b, x, y: b.and_(x, y)))
-lowers("logical_or")(_logical(lambda b, x, y: b.or_(x, y)))
-lowers("logical_xor")(_logical(lambda b, x, y: b.xor(x, y)))
+logical_and = _logical(lambda b, x, y: b.and_(x, y))
+logical_or = _logical(lambda b, x, y: b.or_(x, y))
+logical_xor = _logical(lambda b, x, y: b.xor(x, y))
 
 
-@lowers("select")
-def _select(b, node):
+def select(b, node):
     return b.select(*node.args)
 
 
 # ---- bitwise ----
 
-for _name, _op in {"bitwise_and": "stablehlo.and", "bitwise_or": "stablehlo.or",
-                   "bitwise_xor": "stablehlo.xor"}.items():
-    lowers(_name)(lambda b, node, _op=_op: b.binary(_op, *node.args))
+def bitwise(op_name):
+    return lambda b, node: b.binary(op_name, *node.args)
 
 
-@lowers("bitwise_not")
-def _bitwise_not(b, node):
+def bitwise_not(b, node):
     return b.not_(node.args[0])
 
 
-@lowers("left_shift", "right_shift")
-def _shift(b, node):
+def shift(b, node):
     """Counts outside [0, bits) shift every bit out: 0, or the sign for an arithmetic right shift. One unsigned
     compare catches negative counts too."""
     x, count = node.args
@@ -209,18 +184,15 @@ def _shift(b, node):
     return b.select(in_range, b.binary("stablehlo.shift_right_arithmetic", x, safe), sign_fill)
 
 
-@lowers("count_leading_zeros")
-def _count_leading_zeros(b, node):
+def count_leading_zeros(b, node):
     return b.unary("math.ctlz", node.args[0])
 
 
-@lowers("population_count")
-def _population_count(b, node):
+def population_count(b, node):
     return b.unary("stablehlo.popcnt", node.args[0])  # the two's complement bits, as Nx counts
 
 
-@lowers("bitcast")
-def _bitcast(b, node):
+def bitcast(b, node):
     (x,) = node.args
     source, target = node.types[0].type, node.attrs["type"]
     if source.is_bool or target.is_bool:  # bool is a byte holding 0 or 1 (i1 inside)
@@ -230,6 +202,5 @@ def _bitcast(b, node):
     return b.unary("stablehlo.bitcast_convert", x, b.like(x, target))
 
 
-@lowers("as_type")
-def _as_type(b, node):
+def as_type(b, node):
     return convert(b, node.args[0], node.types[0].type, node.attrs["type"])

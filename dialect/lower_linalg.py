@@ -1,9 +1,9 @@
-"""Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general, or, when it is large,
-a linalg.generic marked for IREE's data tiling (at `b.data_tiling_flops`, which passes/iree_policy.py sets). StableHLO has no
-solver ops IREE compiles, so the factorizations are loops (stablehlo.while) of O(n^2) masked updates over the
-(batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the largest
-|re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky. f16 and bf16 are computed
-in f32 and rounded once, as the NumPy rules do.
+"""Lowerings of the linear algebra nx ops (dialect/linalg.py). dot is stablehlo.dot_general, or, when it is large, a
+linalg.generic marked for IREE's data tiling (from `b.data_tiling_flops` flops, which passes/iree_policy.py sets).
+StableHLO has no solver ops IREE compiles, so the factorizations are loops (stablehlo.while) of O(n^2) masked updates
+over the (batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the largest
+|re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky. f16 and bf16 are computed in
+f32 and rounded once, as the NumPy rules do.
 
 Where NumPy raises LinAlgError (a singular matrix for solve, a matrix that is not positive definite for
 cholesky), compiled code cannot raise: it gives NaN. det of a singular matrix is 0 and slogdet gives (0, -inf),

@@ -22,7 +22,6 @@ from . import lower_complex as cplx
 from . import lower_real as real
 from . import lower_trig as trig
 from .lower_convert import convert
-from .lowering import lowers
 
 
 def precise(b, node, fn, through_f64=False):
@@ -52,48 +51,19 @@ def on_parts(b, node, fn, through_f64=True):
     return join(b, fn(b, *(split(b, a, dtype, part) for a in node.args), part), part, dtype)
 
 
-def _op(name):
+def hlo(name):
+    """A real function that is one op."""
     return lambda b, x, t: b.unary(name, x)
 
 
-# nx op -> (real fn(b, x, t), complex fn(b, z, t) or None when the op takes no complex, compute f32 in f64)
-_UNARY = {
-    "exp": (_op("stablehlo.exponential"), cplx.exp, False),
-    "expm1": (real.expm1, cplx.expm1, False),
-    "log": (_op("stablehlo.log"), cplx.log, False),
-    "log1p": (real.log1p, cplx.log1p, False),
-    "log2": (_op("math.log2"), cplx.log_base(2.0), False),
-    "log10": (_op("math.log10"), cplx.log_base(10.0), False),
-    "sqrt": (_op("stablehlo.sqrt"), cplx.sqrt, False),
-    "tanh": (_op("stablehlo.tanh"), cplx.tanh, False),
-    "sigmoid": (_op("stablehlo.logistic"), cplx.sigmoid, False),
-    "sin": (trig.function("sin"), cplx.sin, False),
-    "cos": (trig.function("cos"), cplx.cos, False),
-    "tan": (trig.function("tan"), cplx.tan, False),
-    "asin": (trig.function("asin"), cplx.asin, False),
-    "acos": (trig.function("acos"), cplx.acos, False),
-    "atan": (trig.function("atan"), cplx.atan, False),
-    "sinh": (real.sinh, cplx.sinh, False),
-    "cosh": (real.cosh, cplx.cosh, False),
-    "asinh": (real.asinh, cplx.asinh, False),
-    "acosh": (real.acosh, cplx.acosh, False),
-    "atanh": (real.atanh, cplx.atanh, False),
-    "erf": (_op("chlo.erf"), None, False),
-    "erfc": (_op("chlo.erfc"), None, True),
-    "erf_inv": (_op("chlo.erf_inv"), None, True),
-}
-
-
-def _unary(real_fn, complex_fn, through_f64):
+def transcendental(real_fn, complex_fn=None, through_f64=False):
+    """The lowering of a unary function from real_fn(b, x, t) and complex_fn(b, z parts, t) (None: the op takes no
+    complex), computing f32 in f64 when `through_f64`."""
     def lower(b, node):
         if node.types[0].type.is_complex:
             return on_parts(b, node, complex_fn)
         return precise(b, node, lambda args, t: real_fn(b, args[0], t), through_f64)
     return lower
-
-
-for _name, (_real, _complex, _wide) in _UNARY.items():
-    lowers(_name)(_unary(_real, _complex, _wide))
 
 
 def _one_over(b, node, fn):
@@ -108,18 +78,15 @@ def _one_over(b, node, fn):
     return precise(b, node, lambda args, t: b.div(b.full_like(args[0], 1, t), real_fn(args[0], t)))
 
 
-@lowers("rsqrt")
-def _rsqrt(b, node):
+def rsqrt(b, node):
     return _one_over(b, node, cplx.sqrt)
 
 
-@lowers("reciprocal")
-def _reciprocal(b, node):
+def reciprocal(b, node):
     return _one_over(b, node, None)
 
 
-@lowers("cbrt")
-def _cbrt(b, node):
+def cbrt(b, node):
     """No CPU lowering of math.cbrt exists: exp(log|x| / 3) refined by one Newton step, the sign put back.
     Zero, infinity and NaN pass through unchanged."""
     def fn(args, t):
@@ -133,18 +100,15 @@ def _cbrt(b, node):
     return precise(b, node, fn)
 
 
-@lowers("atan2")
-def _atan2(b, node):
+def atan2(b, node):
     return precise(b, node, lambda args, t: trig.atan2(b, *args, t))
 
 
-@lowers("hypot")
-def _hypot(b, node):
+def hypot(b, node):
     return precise(b, node, lambda args, t: real.hypot(b, *args, t), through_f64=True)
 
 
-@lowers("logaddexp")
-def _logaddexp(b, node):
+def logaddexp(b, node):
     """NumPy's rule: x + log(2) where x == y (infinities included), else max + log1p(exp(-|x - y|)); NaN stays."""
     def fn(args, t):
         x, y = args
@@ -155,8 +119,7 @@ def _logaddexp(b, node):
     return precise(b, node, fn)
 
 
-@lowers("pow")
-def _pow(b, node):
+def power(b, node):
     dtype = node.types[0].type
     if dtype.is_integer:
         return real.integer_pow(b, *node.args, dtype)

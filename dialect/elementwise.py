@@ -1,6 +1,6 @@
-"""Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy
-rule, its lowering and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal
-types: the frontend broadcast and promoted them. The lowerings are written in the lowering libraries (lower_arithmetic.py,
+"""Elementwise nx ops, each declared once: the type class it accepts and its result kind (the schema), its NumPy rule,
+its lowering and its derivative (the VJP). Operands have equal shapes and (select and as_type aside) equal types: the
+frontend broadcast and promoted them. The lowerings are written in the lowering libraries (lower_arithmetic.py,
 lower_elementwise.py, lower_math.py and the numerics they build on); each declaration names its own.
 
 A unary derivative is `(g, x, y) -> cotangent of x` and a binary one `(g, a, b, y) -> (cotangent of a, of b)`, with g

@@ -1,6 +1,7 @@
 """The compile cache: memory, then disk (atomic writes, corrupt entries recompiled), keyed by everything that is
 compiled; and a second process running the same defn loads it from disk instead of compiling."""
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -136,6 +137,27 @@ def test_a_traced_program_is_reused_only_by_the_same_numerix(monkeypatch):
     np.testing.assert_allclose(call(), expected)
     assert len(passes) == 1
     monkeypatch.setattr(iree, "source_fingerprint", lambda: f"numerix after an edit {edition}")
+    np.testing.assert_allclose(call(), expected)
+    assert len(passes) == 2
+
+
+@pytest.mark.skipif(shutil.which("ld") is None, reason="the flags change only where a system linker is found")
+def test_a_traced_program_is_reused_only_with_the_same_machine_flags(monkeypatch):
+    """A system linker on the PATH changes the flags (libm is linked by it): a program built with one is not loaded
+    where there is none."""
+    from numerix.passes import iree_policy, pipeline
+    from numerix.runtime import iree
+    passes = []
+    optimize = pipeline.optimize
+    monkeypatch.setattr(pipeline, "optimize", lambda *args, **kwargs: passes.append(1) or optimize(*args, **kwargs))
+    edition = os.urandom(8).hex()  # no earlier run of this test has cached under it
+    monkeypatch.setattr(iree, "source_fingerprint", lambda: f"numerix {edition}")
+    x = nx.tensor([1.0, 2.0])
+
+    def call():  # a new defn each time: its own cache of compiled signatures is empty
+        return nx.defn(lambda x: nx.exp(x) * 3 + 0.25)(x).numpy()
+    expected = call()
+    monkeypatch.setattr(iree_policy.shutil, "which", lambda name: None)
     np.testing.assert_allclose(call(), expected)
     assert len(passes) == 2
 

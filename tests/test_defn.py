@@ -15,6 +15,7 @@ from numerix.dialect.elementwise import BINARY, UNARY
 from numerix.dialect.grad import CALLS
 from numerix.dialect.schema import SCHEMAS
 from numerix.dispatch import apply
+from numerix.passes.registry import PASSES
 from numerix.runtime import compilers
 
 EVAL = {"compiler": "evaluator"}
@@ -497,6 +498,19 @@ def test_stablehlo_stage():
     text = lowered.as_text("stablehlo")
     assert "stablehlo.reverse" in text and "linalg.generic" in text and "arith.addf" in text
     assert '"nx.' not in text
+
+
+@pytest.mark.parametrize("compiler", ["iree", "evaluator"])
+def test_a_traced_module_is_verified_only_when_debugging(compiler, monkeypatch, capfd):
+    """The tracer checked each op against its schema as it built it: nx-verify runs on it only under debug=True."""
+    verified = []
+    monkeypatch.setitem(PASSES, "nx-verify", verified.append)
+    x = nx.tensor([1.0, 2.0])
+    nx.defn(lambda x: x * 2.0 + 1.0, compiler=compiler)(x)
+    assert verified == []
+    nx.defn(lambda x: x * 2.0 + 1.0, compiler=compiler, debug=True)(x)
+    assert len(verified) == 1
+    capfd.readouterr()  # the debug dumps
 
 
 @pytest.mark.parametrize("how", ["debug", "env"])

@@ -1,10 +1,24 @@
-"""Shape nx ops: they move or repeat elements without computing on them."""
+"""Shape nx ops: they move or repeat elements without computing on them. Each is one declaration: its type rule,
+NumPy rule, VJP and lowering (one StableHLO op, pad aside). A VJP moves the cotangent back the way the op moved the
+elements (the transpose of a linear map), summing where the op repeated an element."""
 import math
 
+import numpy as np
+
+from numerix.dialect import ir as nxir
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
+from . import algebra as alg
+from .lower_shape import pad
 from .rules import define
 from .schema import TensorType, check_axes, merge_names
 
+
+def _out(b, node):
+    """The storage type of the op's result."""
+    return b.tensor(node.out[0].shape, node.out[0].type)
+
+
+# ---- broadcast ----
 
 def _infer_broadcast(types, shape, axes):
     """Nx's broadcast (StableHLO's broadcast_in_dim): operand axis i becomes result axis axes[i]."""
@@ -22,6 +36,32 @@ def _infer_broadcast(types, shape, axes):
     return TensorType(tuple(shape), x.type, tuple(names))
 
 
+def _numpy_broadcast(x, shape, axes):
+    expanded = x.reshape([x.shape[axes.index(a)] if a in axes else 1 for a in range(len(shape))])
+    return np.broadcast_to(expanded, shape)
+
+
+def _vjp_broadcast(cotangents, operands, results, shape, axes):
+    (g,), (x,) = cotangents, operands
+    # Sum over the new axes and over the size-1 axes that were repeated, then drop the new ones.
+    repeated = [a for a in range(len(shape)) if a not in axes] + [
+        a for i, a in enumerate(axes) if x.shape[i] == 1 and shape[a] != 1]
+    if repeated:
+        g = alg.apply("sum", [g], axes=tuple(sorted(repeated)), keep_axes=True)
+    return [alg.apply("reshape", [g], shape=x.shape, names=x.names)]
+
+
+def _lower_broadcast(b, node):
+    return b.emit("stablehlo.broadcast_in_dim", node.args, _out(b, node),
+                  broadcast_dimensions=nxir.attr("ints", node.attrs["axes"]))
+
+
+define("broadcast", 1, _infer_broadcast, attrs={"shape": "shape", "axes": "ints"}, numpy=_numpy_broadcast,
+       vjp=_vjp_broadcast, lower=_lower_broadcast)
+
+
+# ---- reshape ----
+
 def _infer_reshape(types, shape, names):
     (x,) = types
     if math.prod(shape) != math.prod(x.shape):
@@ -32,6 +72,25 @@ def _infer_reshape(types, shape, names):
     return TensorType(tuple(shape), x.type, names)
 
 
+def _numpy_reshape(x, shape, names):
+    return x.reshape(shape)
+
+
+def _vjp_reshape(cotangents, operands, results, shape, names):
+    (g,), (x,) = cotangents, operands
+    return [alg.apply("reshape", [g], shape=x.shape, names=x.names)]
+
+
+def _lower_reshape(b, node):
+    return b.emit("stablehlo.reshape", node.args, _out(b, node))
+
+
+define("reshape", 1, _infer_reshape, attrs={"shape": "shape", "names": "names"}, numpy=_numpy_reshape,
+       vjp=_vjp_reshape, lower=_lower_reshape)
+
+
+# ---- transpose ----
+
 def _infer_transpose(types, axes):
     (x,) = types
     if sorted(axes) != list(range(len(x.shape))):
@@ -39,65 +98,48 @@ def _infer_transpose(types, axes):
     return TensorType(tuple(x.shape[a] for a in axes), x.type, tuple(x.names[a] for a in axes))
 
 
-define("broadcast", 1, _infer_broadcast, attrs={"shape": "shape", "axes": "ints"})
-define("reshape", 1, _infer_reshape, attrs={"shape": "shape", "names": "names"})
-define("transpose", 1, _infer_transpose, attrs={"axes": "ints"})
+def _numpy_transpose(x, axes):
+    return np.transpose(x, axes)
 
 
-def _infer_slice(types, start_indices, limit_indices, strides):
-    """StableHLO's slice: elements start, start + stride, ... below limit, per axis; all static."""
+def _vjp_transpose(cotangents, operands, results, axes):
+    inverse = tuple(sorted(range(len(axes)), key=lambda i: axes[i]))
+    return [alg.apply("transpose", [cotangents[0]], axes=inverse)]
+
+
+def _lower_transpose(b, node):
+    return b.emit("stablehlo.transpose", node.args, _out(b, node), permutation=nxir.attr("ints", node.attrs["axes"]))
+
+
+define("transpose", 1, _infer_transpose, attrs={"axes": "ints"}, numpy=_numpy_transpose, vjp=_vjp_transpose,
+       lower=_lower_transpose)
+
+
+# ---- reverse ----
+
+def _infer_reverse(types, axes):
     (x,) = types
-    rank = len(x.shape)
-    if not len(start_indices) == len(limit_indices) == len(strides) == rank:
-        raise NxValueError(f"needs one start, limit and stride per axis of {x}, got starts {list(start_indices)}, "
-                           f"limits {list(limit_indices)}, strides {list(strides)}", op="slice")
-    shape = []
-    for axis, (start, limit, stride, dim) in enumerate(zip(start_indices, limit_indices, strides, x.shape)):
-        if not 0 <= start <= limit <= dim or stride < 1:
-            raise NxValueError(f"axis {axis} of {x}: expects 0 <= start <= limit <= {dim} and stride >= 1, got "
-                               f"start {start}, limit {limit}, stride {stride}", op="slice")
-        shape.append(-(-(limit - start) // stride))
-    return TensorType(tuple(shape), x.type, x.names)
+    check_axes("reverse", axes, len(x.shape))
+    return x
 
 
-def _check_start_scalars(op, starts, count):
-    if len(starts) != count:
-        raise NxValueError(f"needs {count} start indices (one per axis), got {len(starts)}", op=op)
-    for s in starts:
-        if s.shape != () or not s.type.is_integer:
-            raise NxTypeError(f"start indices must be integer scalars, got {s}", op=op)
-    if len({s.type for s in starts}) > 1:
-        raise NxTypeError(f"start indices must share one type, got {', '.join(str(s) for s in starts)}", op=op)
+def _numpy_reverse(x, axes):
+    return x[tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(x.ndim))]
 
 
-def _infer_put_slice(types):
-    """StableHLO's dynamic_update_slice: `update` written into `operand` at the start indices (rank-0 integer
-    operands, one per axis), each clamped so that the update fits."""
-    x, update, *starts = types
-    if len(update.shape) != len(x.shape) or any(u > d for u, d in zip(update.shape, x.shape)):
-        raise NxShapeError(f"the update {update} must have the rank of {x} and fit inside it", op="put_slice")
-    if update.type != x.type:
-        raise NxTypeError(f"the update {update} must have the type of {x}", op="put_slice")
-    _check_start_scalars("put_slice", starts, len(x.shape))
-    return TensorType(x.shape, x.type, merge_names("put_slice", x.names, update.names))
+def _vjp_reverse(cotangents, operands, results, axes):
+    return [alg.apply("reverse", [cotangents[0]], axes=axes)]
 
 
-def _infer_pad(types, pads):
-    """StableHLO's pad: per axis (low, high, interior); low and high may be negative (they then cut)."""
-    x, value = types
-    if value.shape != () or value.type != x.type:
-        raise NxTypeError(f"the pad value must be a scalar of the operand's type, got {value} for {x}", op="pad")
-    if len(pads) != len(x.shape):
-        raise NxValueError(f"needs one (low, high, interior) per axis of {x}, got {list(pads)}", op="pad")
-    shape = []
-    for axis, ((low, high, interior), dim) in enumerate(zip(pads, x.shape)):
-        size = low + high + dim + max(dim - 1, 0) * interior
-        if interior < 0 or size < 0:
-            raise NxValueError(f"axis {axis} of {x}: padding ({low}, {high}, {interior}) needs interior >= 0 and "
-                               f"leaves size {size}", op="pad")
-        shape.append(size)
-    return TensorType(tuple(shape), x.type, x.names)
+def _lower_reverse(b, node):
+    return b.emit("stablehlo.reverse", node.args, _out(b, node), dimensions=nxir.attr("ints", node.attrs["axes"]))
 
+
+define("reverse", 1, _infer_reverse, attrs={"axes": "ints"}, numpy=_numpy_reverse, vjp=_vjp_reverse,
+       lower=_lower_reverse)
+
+
+# ---- concatenate ----
 
 def _infer_concatenate(types, axis):
     first = types[0]
@@ -116,65 +158,113 @@ def _infer_concatenate(types, axis):
     return TensorType(tuple(shape), first.type, merge_names("concatenate", *(t.names for t in types)))
 
 
-def _infer_reverse(types, axes):
+def _numpy_concatenate(*arrays, axis):
+    return np.concatenate(arrays, axis=axis)
+
+
+def _vjp_concatenate(cotangents, operands, results, axis):
+    (g,) = cotangents
+    pieces, start = [], 0
+    for x in operands:
+        starts = tuple(start if a == axis else 0 for a in range(g.ndim))
+        limits = tuple(start + x.shape[a] if a == axis else d for a, d in enumerate(g.shape))
+        pieces.append(alg.apply("slice", [g], start_indices=starts, limit_indices=limits, strides=(1,) * g.ndim))
+        start += x.shape[axis]
+    return pieces
+
+
+def _lower_concatenate(b, node):
+    return b.emit("stablehlo.concatenate", node.args, _out(b, node), dimension=nxir.attr("int", node.attrs["axis"]))
+
+
+define("concatenate", None, _infer_concatenate, attrs={"axis": "int"}, numpy=_numpy_concatenate,
+       vjp=_vjp_concatenate, lower=_lower_concatenate)
+
+
+# ---- slice ----
+
+def _infer_slice(types, start_indices, limit_indices, strides):
+    """StableHLO's slice: elements start, start + stride, ... below limit, per axis; all static."""
     (x,) = types
-    check_axes("reverse", axes, len(x.shape))
-    return x
-
-
-def _infer_gather(types, offset_dims, collapsed_slice_dims, start_index_map, index_vector_dim, slice_sizes):
-    """StableHLO's gather (without batching dims). For each batch position of `indices` (its axes other than
-    index_vector_dim) the index vector gives the start of a slice of `slice_sizes` on the axes start_index_map
-    (0 on the others); starts are clamped so the slice fits. Collapsed axes (slice size 1) are dropped; the rest
-    land on offset_dims of the result, the batch axes on the other result axes in order."""
-    x, indices = types
     rank = len(x.shape)
-    if not indices.type.is_integer:
-        raise NxTypeError(f"indices must be integers, got {indices}", op="gather")
-    if not 0 <= index_vector_dim <= len(indices.shape):
-        raise NxValueError(f"index_vector_dim {index_vector_dim} is out of range for indices {indices}",
-                           op="gather")
-    vector = indices.shape[index_vector_dim] if index_vector_dim < len(indices.shape) else 1
-    if len(start_index_map) != vector:
-        raise NxShapeError(f"index vectors of {indices} (axis {index_vector_dim}) have {vector} entries but "
-                           f"start_index_map {list(start_index_map)} has {len(start_index_map)}", op="gather")
-    check_axes("gather", start_index_map, rank)
-    check_axes("gather", collapsed_slice_dims, rank)
-    if list(collapsed_slice_dims) != sorted(collapsed_slice_dims):
-        raise NxValueError(f"collapsed_slice_dims {list(collapsed_slice_dims)} must increase", op="gather")
-    if len(slice_sizes) != rank or any(not 0 <= s <= d for s, d in zip(slice_sizes, x.shape)):
-        raise NxShapeError(f"slice_sizes {list(slice_sizes)} must give one size per axis of {x}, each within it",
-                           op="gather")
-    if any(slice_sizes[a] != 1 for a in collapsed_slice_dims):
-        raise NxValueError(f"collapsed axes {list(collapsed_slice_dims)} need slice size 1, got slice_sizes "
-                           f"{list(slice_sizes)}", op="gather")
-    offset_axes = [a for a in range(rank) if a not in collapsed_slice_dims]
-    batch = [(d, n) for i, (d, n) in enumerate(zip(indices.shape, indices.names)) if i != index_vector_dim]
-    out_rank = len(batch) + len(offset_axes)
-    if len(offset_dims) != len(offset_axes) or list(offset_dims) != sorted(set(offset_dims)) or any(
-            not 0 <= a < out_rank for a in offset_dims):
-        raise NxValueError(f"offset_dims {list(offset_dims)} must be {len(offset_axes)} increasing axes of the "
-                           f"rank-{out_rank} result", op="gather")
-    offsets = iter(offset_axes)
-    batches = iter(batch)
-    shape, names = [], []
-    for axis in range(out_rank):
-        if axis in offset_dims:
-            a = next(offsets)
-            shape.append(slice_sizes[a])
-            names.append(x.names[a])
-        else:
-            d, n = next(batches)
-            shape.append(d)
-            names.append(n)
-    return TensorType(tuple(shape), x.type, tuple(names))
+    if not len(start_indices) == len(limit_indices) == len(strides) == rank:
+        raise NxValueError(f"needs one start, limit and stride per axis of {x}, got starts {list(start_indices)}, "
+                           f"limits {list(limit_indices)}, strides {list(strides)}", op="slice")
+    shape = []
+    for axis, (start, limit, stride, dim) in enumerate(zip(start_indices, limit_indices, strides, x.shape)):
+        if not 0 <= start <= limit <= dim or stride < 1:
+            raise NxValueError(f"axis {axis} of {x}: expects 0 <= start <= limit <= {dim} and stride >= 1, got "
+                               f"start {start}, limit {limit}, stride {stride}", op="slice")
+        shape.append(-(-(limit - start) // stride))
+    return TensorType(tuple(shape), x.type, x.names)
 
 
-define("slice", 1, _infer_slice, attrs={"start_indices": "ints", "limit_indices": "ints", "strides": "ints"})
-define("put_slice", None, _infer_put_slice)
-define("pad", 2, _infer_pad, attrs={"pads": "pads"})
-define("concatenate", None, _infer_concatenate, attrs={"axis": "int"})
-define("reverse", 1, _infer_reverse, attrs={"axes": "ints"})
-define("gather", 2, _infer_gather, attrs={"offset_dims": "ints", "collapsed_slice_dims": "ints",
-                                          "start_index_map": "ints", "index_vector_dim": "int",
-                                          "slice_sizes": "shape"})
+def _numpy_slice(x, start_indices, limit_indices, strides):
+    return x[tuple(slice(s, l, st) for s, l, st in zip(start_indices, limit_indices, strides))]
+
+
+def _vjp_slice(cotangents, operands, results, start_indices, limit_indices, strides):
+    # Zeros around the taken elements and between strided ones: a pad of the cotangent.
+    (g,), (x,) = cotangents, operands
+    pads = tuple((start, dim - start - max(n - 1, 0) * stride - min(n, 1), stride - 1)
+                 for start, stride, n, dim in zip(start_indices, strides, g.shape, x.shape))
+    return [alg.apply("pad", [g, alg.scalar(g, 0)], pads=pads)]
+
+
+def _lower_slice(b, node):
+    return b.emit("stablehlo.slice", node.args, _out(b, node),
+                  start_indices=nxir.attr("ints", node.attrs["start_indices"]),
+                  limit_indices=nxir.attr("ints", node.attrs["limit_indices"]),
+                  strides=nxir.attr("ints", node.attrs["strides"]))
+
+
+define("slice", 1, _infer_slice, attrs={"start_indices": "ints", "limit_indices": "ints", "strides": "ints"},
+       numpy=_numpy_slice, vjp=_vjp_slice, lower=_lower_slice)
+
+
+# ---- pad ----
+
+def _infer_pad(types, pads):
+    """StableHLO's pad: per axis (low, high, interior); low and high may be negative (they then cut)."""
+    x, value = types
+    if value.shape != () or value.type != x.type:
+        raise NxTypeError(f"the pad value must be a scalar of the operand's type, got {value} for {x}", op="pad")
+    if len(pads) != len(x.shape):
+        raise NxValueError(f"needs one (low, high, interior) per axis of {x}, got {list(pads)}", op="pad")
+    shape = []
+    for axis, ((low, high, interior), dim) in enumerate(zip(pads, x.shape)):
+        size = low + high + dim + max(dim - 1, 0) * interior
+        if interior < 0 or size < 0:
+            raise NxValueError(f"axis {axis} of {x}: padding ({low}, {high}, {interior}) needs interior >= 0 and "
+                               f"leaves size {size}", op="pad")
+        shape.append(size)
+    return TensorType(tuple(shape), x.type, x.names)
+
+
+def _numpy_pad(x, value, pads):
+    # Interior and positive edge padding first (into a filled array), then negative edges cut.
+    grown = [max(low, 0) + max(high, 0) + d + max(d - 1, 0) * interior for (low, high, interior), d in
+             zip(pads, x.shape)]
+    out = np.full(grown, value, dtype=x.dtype)
+    out[tuple(slice(max(low, 0), max(low, 0) + max(d * (interior + 1) - interior, 0), interior + 1)
+              for (low, _, interior), d in zip(pads, x.shape))] = x
+    return out[tuple(slice(-min(low, 0), g + min(high, 0)) for (low, high, _), g in zip(pads, grown))]
+
+
+def _vjp_pad(cotangents, operands, results, pads):
+    # JAX's transpose of pad: undo the edges (a negative pad cuts, a positive one restores what a negative edge
+    # cut, as zeros), then take every (interior + 1)-th element. The pad value received every other element.
+    (g,) = cotangents
+    unpadded = alg.apply("pad", [g, alg.scalar(g, 0)], pads=tuple((-low, -high, 0) for low, high, _ in pads))
+    x_cotangent = alg.apply("slice", [unpadded], start_indices=(0,) * len(pads), limit_indices=unpadded.shape,
+                            strides=tuple(interior + 1 for _, _, interior in pads))
+    value_cotangent = alg.sum(g) - alg.sum(x_cotangent)
+    return [x_cotangent, value_cotangent]
+
+
+def _lower_pad(b, node):
+    x, fill = node.args
+    return pad(b, x, fill, node.attrs["pads"], node.types[0].type)
+
+
+define("pad", 2, _infer_pad, attrs={"pads": "pads"}, numpy=_numpy_pad, vjp=_vjp_pad, lower=_lower_pad)

@@ -1,15 +1,14 @@
 """numerix.dialect: the nx ops, each with its schema and rules. Importing it registers every op family."""
 from . import elementwise, indexing, shape  # noqa: F401
 from . import creation, fft, linalg  # noqa: F401
-from . import reduction  # noqa: F401
+from . import reduction, scan, sort  # noqa: F401
 from . import grad  # noqa: F401
 from . import fusion  # noqa: F401
 # The rules of the families not yet declared in one place (elementwise ops carry theirs in their declarations).
-from . import numpy_fft, numpy_grad, numpy_linalg, numpy_reduction  # noqa: F401
-from . import vjp_linalg, vjp_reduction  # noqa: F401
+from . import numpy_fft, numpy_grad, numpy_linalg  # noqa: F401
+from . import vjp_linalg  # noqa: F401
 from . import (  # noqa: F401  (the lowerings)
     lower_arithmetic, lower_calls, lower_elementwise, lower_factorize, lower_fft, lower_linalg, lower_math,
-    lower_reduction,
 )
 from .rules import define  # noqa: F401
 from .schema import SCHEMAS, OpSchema, TensorType  # noqa: F401

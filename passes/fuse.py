@@ -23,8 +23,9 @@ from iree.compiler import ir
 
 from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
+from numerix.dialect.reduction import REDUCTIONS
 
-from .fusion_to_linalg import MAX_BINDINGS, REDUCTIONS, SCALAR_EMITTERS, can_emit, splat_value
+from .fusion_to_linalg import MAX_BINDINGS, SCALAR_EMITTERS, can_emit, splat_value
 from .registry import register_pass
 
 # Elementwise ops cheap enough to compute again in each fusion that uses them (when their other operands are splat

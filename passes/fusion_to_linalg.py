@@ -3,7 +3,9 @@
 The generic iterates over the fused ops' shape: parallel loops, plus reduction loops when the fusion ends in a
 reduction. Its inputs are the fusion's operands; an operand that the region broadcasts is read through an indexing
 map (the broadcast is never materialised), splat constants become scalar constants. Each fused op's scalar code is
-its StableHLO lowering (dialect/lower_*.py) run on a ScalarBuilder, so the numerics are those of nx-to-stablehlo.
+its StableHLO lowering (dialect/lower_*.py) run on a ScalarBuilder, so the numerics are those of nx-to-stablehlo; a
+reduction's accumulator starts at its identity and folds each element in with its combiner, both from its Reduction
+record (dialect/reduction.py), which its StableHLO lowering runs too.
 
 Storage follows passes/to_stablehlo.py: inside, integers are signless; an unsigned operand is reinterpreted as
 signless where the generic reads it and the result back as unsigned where it leaves, by bitcasts IREE folds away.
@@ -17,9 +19,6 @@ MAX_BINDINGS distinct tensors (which bounds any part of a cluster IREE merges, a
 result that would take its consumer's cluster past that reaches it through a stablehlo.optimization_barrier, which
 IREE does not fuse across. Only programs near the limit get one (examples/digits.py's training step, 31 fusions,
 gets none)."""
-import math
-
-import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
@@ -27,8 +26,8 @@ from numerix.dialect import fusion as nx_fusion
 from numerix.dialect.elementwise import FUSIBLE
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
+from numerix.dialect.reduction import REDUCTIONS, accumulator_type
 from numerix.dialect.schema import SCHEMAS
-from numerix.dialect.dtypes import bf16, f16, f32
 from numerix.dialect.errors import NxError, NxValueError
 
 from numerix.dialect.lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element
@@ -44,51 +43,6 @@ SCALAR_EMITTERS = {name: LOWERINGS[name] for name in sorted(FUSIBLE)}
 # generic of 31 inputs and 1 result loads, of 32 and 1 does not; IREE adds no bindings of its own (splat constants
 # are scalars in the body, reduction inits are fills, non-splat constants are inputs like any other).
 MAX_BINDINGS = 32
-
-
-# ---- reductions that end a fusion: scalar combiner and identity, by nx type ----
-
-def _reduce_max(b, acc, x, dtype):
-    if dtype.is_bool:
-        return b.op("arith.ori", [acc, x], acc.type)
-    if dtype.is_float:
-        return b.op("arith.maximumf", [acc, x], acc.type)  # NaN propagates, as the NumPy rule's np.max does
-    return b.op("arith.maxui" if dtype.is_unsigned else "arith.maxsi", [acc, x], acc.type)
-
-
-def _reduce_min(b, acc, x, dtype):
-    if dtype.is_bool:
-        return b.op("arith.andi", [acc, x], acc.type)
-    if dtype.is_float:
-        return b.op("arith.minimumf", [acc, x], acc.type)
-    return b.op("arith.minui" if dtype.is_unsigned else "arith.minsi", [acc, x], acc.type)
-
-
-def _extreme(dtype, low):
-    if dtype.is_bool:
-        return not low
-    if dtype.is_float:
-        return -math.inf if low else math.inf
-    info = np.iinfo(dtype.np)
-    return int(info.min if low else info.max)
-
-
-# name -> (combine(b, accumulator, value, nx type), identity(nx type))
-REDUCTIONS = {
-    "sum": (lambda b, acc, x, t: b.op("arith.addf" if t.is_float else "arith.addi", [acc, x], acc.type),
-            lambda t: 0),
-    "product": (lambda b, acc, x, t: b.op("arith.mulf" if t.is_float else "arith.muli", [acc, x], acc.type),
-                lambda t: 1),
-    "reduce_max": (_reduce_max, lambda t: _extreme(t, low=True)),
-    "reduce_min": (_reduce_min, lambda t: _extreme(t, low=False)),
-    "all": (lambda b, acc, x, t: b.op("arith.andi", [acc, x], acc.type), lambda t: True),
-    "any": (lambda b, acc, x, t: b.op("arith.ori", [acc, x], acc.type), lambda t: False),
-}
-
-
-def accumulator_type(dtype):
-    """Halves accumulate in f32 and are rounded once at the end, as the NumPy rules do."""
-    return f32 if dtype in (f16, bf16) else dtype
 
 
 def splat_value(op):
@@ -276,7 +230,7 @@ class _Generic:
         if self.reductions:
             out_shape = [d for i, d in enumerate(self.shape) if i not in self.axes]
             accumulators = [accumulator_type(nx_ops.operand_types(op)[0].type) for op in self.reductions]
-            inits = [self.tensor_builder.constant(REDUCTIONS[nx_ops.schema_name(op)][1](t), out_shape, t)
+            inits = [self.tensor_builder.constant(REDUCTIONS[nx_ops.schema_name(op)].identity(t), out_shape, t)
                      for op, t in zip(self.reductions, accumulators)]
             out_maps = [self._output_map()] * len(inits)
             if not self._reads_every_reduced_axis():
@@ -374,7 +328,7 @@ class _Generic:
                     dtype = accumulator_type(types[0].type)
                     value = b.convert(scalar(op.operands[0]), dtype) if dtype is not types[0].type else \
                         scalar(op.operands[0])
-                    scalars[op.result] = REDUCTIONS[name][0](b, accumulators[op.result], value, dtype)
+                    scalars[op.result] = REDUCTIONS[name].combine(b, accumulators[op.result], value, dtype)
                 else:
                     node = Node(name, [scalar(v) for v in op.operands], types, out, decode_attrs(SCHEMAS[name], op))
                     scalars[op.result] = SCALAR_EMITTERS[name](b, node)

@@ -5,9 +5,14 @@ arguments to differentiate. The callee's first result is the real scalar differe
 the callee's results (the value, then any auxiliary ones), then one gradient per `wrt` argument, grad only the
 gradients. The nx-grad pass replaces both with calls of the reverse-mode functions it writes.
 
-nx.custom_grad calls a function whose gradient the user wrote (JAX's custom_vjp): see its inference rule below.
-nx.stop_grad is the identity with a zero gradient."""
-from numerix.dialect.errors import NxTypeError, NxValueError
+nx.custom_grad calls a function whose gradient the user wrote (JAX's custom_vjp): see its inference rule below. Its
+VJP runs those functions, so it is the nx-grad pass's (passes/grad.py); lowered outside differentiation, it calls its
+callee. nx.stop_grad is the identity with a zero gradient."""
+from iree.compiler import ir
+from iree.compiler.dialects import func
+
+from . import ir as nx_ir
+from .errors import NxTypeError, NxValueError
 from .rules import define
 from .schema import SCHEMAS
 
@@ -47,7 +52,8 @@ GRAD_ATTRS = {"callee": "callee", "wrt": "ints"}
 # Never differentiated as ops: nx-grad expands the grads inside a callee before differentiating the callee.
 define("grad", None, _infer_grad, attrs=GRAD_ATTRS, results=None)
 define("value_and_grad", None, _infer_value_and_grad, attrs=GRAD_ATTRS, results=None)
-define("stop_grad", 1, lambda types: types[0], differentiable=False)
+define("stop_grad", 1, lambda types: types[0], differentiable=False, numpy=lambda x: x,
+       lower=lambda b, node: node.args[0])
 
 
 def _signature(callee):
@@ -73,8 +79,16 @@ def _infer_custom_grad(types, callee, forward, backward):
     return tuple(callee.results)
 
 
+def _lower_custom_grad(b, node):
+    """func.call @callee: the call takes and gives nx types (unsigned ones included), the lowering storage ones."""
+    operands = [b.to_nx(value, nx_ir.tensor_type(t)) for value, t in zip(node.args, node.types)]
+    call = func.CallOp([nx_ir.tensor_type(t) for t in node.out], ir.FlatSymbolRefAttr.get(node.attrs["callee"]),
+                       operands)
+    return [b.to_storage(result, t) for result, t in zip(call.results, node.out)]
+
+
 define("custom_grad", None, _infer_custom_grad, attrs={"callee": "callee", "forward": "callee", "backward": "callee"},
-       results=None)
+       results=None, lower=_lower_custom_grad)
 
 # The ops that call functions of the module. nx-grad replaces them before a program runs, and they cannot run eagerly
 # (they need a module), so sweeps over the schema that run each op leave them out.

@@ -20,7 +20,7 @@ from iree.compiler import ir
 
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix.dialect.linalg import dot_flops
+from numerix.dialect.contraction import dot_flops
 
 # ---- the runtime driver ----
 

@@ -238,7 +238,7 @@ def test_contractions_trace_to_the_same_values(type):
         assert_close(traced, eager, type, rtol=0, atol=0)
 
 
-# ---- large contractions: lowered to linalg.generic marked for IREE's data tiling (dialect/lower_linalg.py) ----
+# ---- large contractions: lowered to linalg.generic marked for IREE's data tiling (dialect/contraction.py) ----
 
 def _transposed_left(a, b):
     return nx.transpose(a) @ b

@@ -92,7 +92,7 @@ func.func @located(%x: tensor<3xf32>) -> tensor<3xf32> {
   return %0 : tensor<3xf32>
 }
 
-// A contraction of 2^26 flops or more becomes a linalg.generic marked for IREE's data tiling (lower_linalg.py), a
+// A contraction of 2^26 flops or more becomes a linalg.generic marked for IREE's data tiling (contraction.py), a
 // smaller one stablehlo.dot_general: with data tiling on, IREE packs only the marked ones.
 // CHECK-LABEL: func.func @contractions
 // CHECK: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32

@@ -1,124 +1,47 @@
-"""Lowerings of the matrix factorizations without a direct algorithm in StableHLO: qr (Householder, LAPACK's
-reflectors), eigh (cyclic Jacobi) and svd (one-sided Jacobi), as stablehlo.while loops of O(n^2) updates over the
-(batched) matrices; the helpers are lower_linalg.py's. f16 and bf16 are computed in f32 and rounded once."""
+"""The spectral decompositions eigh (a Hermitian matrix's eigenvalues and eigenvectors) and svd (the singular value
+decomposition), each op's schema, NumPy rule, VJP and lowering. They act on the last two axes (dialect/matrices.py).
+
+NumPy rules call LAPACK. The VJP rules are the transposes of the JVPs JAX uses, under JAX's pairing of cotangents
+with tangents (Re(sum(c * t)), no conjugation); eigh reads only the lower triangle of its operand (as LAPACK does), so
+the upper triangle gets no gradient and each element below the diagonal stands for itself and its mirror.
+
+StableHLO has no eigensolver IREE compiles, so the lowerings are Jacobi iterations (stablehlo.while loops of O(n^2)
+updates over the (batched) matrices): cyclic Jacobi for eigh, one-sided Jacobi for svd. f16 and bf16 are computed in
+f32 and rounded once, as the NumPy rules do."""
 import numpy as np
 from iree.compiler import ir
 
-from numerix.dialect.dtypes import bool_, s64
-
+from . import algebra as alg
+from .dtypes import bool_, s64
+from .errors import NxValueError
+from .factorize import householder_qr
 from .lower_convert import convert
-from .lower_linalg import Matrices, conj, ints, on_wide, sum_over
+from .lower_matrices import Matrices, conjugate, ints, on_wide, sum_over
 from .lower_reduction import reduce, sort
-from .lowering import lowers
+from .matrices import H, as_column, as_row, check_matrices, conj, eye, lapack, lower_read, mT, or_zeros, with_shape
+from .rules import define
 
 
-def _norm_below(b, mat, x, below, t):
-    """The 2-norm (lead) of x's entries where `below` holds, scaled by the largest (as LAPACK's nrm2, no overflow)."""
-    real = t.real_type
-    size = b.select(below, mat.abs(x), b.constant(0, b.shape(x), real))
-    (largest,) = reduce(b, [size], [b.constant(0, (), real)], (mat.rank - 2, mat.rank - 1),
-                        lambda acc, v: [b.binary("stablehlo.maximum", acc, v)])
-    safe = b.select(b.compare_zero("EQ", largest, real), b.constant(1, mat.lead, real), largest)
-    scaled = b.div(size, mat.spread(safe, list(range(len(mat.lead))), b.shape(x)))
-    (squares,) = reduce(b, [b.mul(scaled, scaled)], [b.constant(0, (), real)], (mat.rank - 2, mat.rank - 1),
-                        lambda acc, v: [b.add(acc, v)])
-    return b.mul(largest, b.unary("stablehlo.sqrt", squares))
+# ---- matrices of Terms for the VJP rules ----
+
+def _diag(v, type):
+    """Diagonal matrices from the vectors v (..., n), in `type`."""
+    v = alg.as_type(v, type)
+    return as_row(v) * alg.eye(v, v.shape[-1], type)
 
 
-@lowers("qr")
-@on_wide
-def _qr(b, args, t, node):
-    (a,) = args
-    *lead, m, n = node.types[0].shape
-    q, r = householder_qr(b, a, t)
-    q_type, r_type = node.out
-    q_cols, r_rows = q_type.shape[-1], r_type.shape[-2]
-    rank = len(lead) + 2
-    q = b.emit("stablehlo.slice", [q], b.tensor(lead + [m, q_cols], t), start_indices=ints([0] * rank),
-               limit_indices=ints(lead + [m, q_cols]), strides=ints([1] * rank))
-    r = b.emit("stablehlo.slice", [r], b.tensor(lead + [r_rows, n], t), start_indices=ints([0] * rank),
-               limit_indices=ints(lead + [r_rows, n]), strides=ints([1] * rank))
-    return [q, r]
+def _diagonal(m):
+    return alg.sum(m * eye(m), axes=(-1,))
 
 
-def householder_qr(b, a, t):
-    """(Q of shape lead + [m, m], R of shape lead + [m, n]) by Householder QR with LAPACK's reflectors (geqr2 with
-    larfg: R's diagonal is -sign(a_ii) times the column's norm, a column already zero below is left alone), Q
-    accumulated as H_0 H_1 ... (orgqr): NumPy's Q and R up to rounding, signs included."""
-    *lead, m, n = b.shape(a)
-    k = min(m, n)
-    real = t.real_type
-    mat = Matrices(b, b.shape(a), t)
-    q_mat = Matrices(b, lead + [m, m], t)
-    full = list(range(mat.rank))
-    lead_dims = list(range(len(lead)))
-    rows = mat.iota(lead + [m, 1], len(lead))
-    identity = b.select(b.compare("EQ", q_mat.rows, q_mat.cols, s64), b.constant(1, lead + [m, m], t),
-                        b.constant(0, lead + [m, m], t))
-
-    def condition(i, a, q):
-        return b.compare("LT", i, b.constant(k, (), s64), s64)
-
-    def body(i, a, q):
-        x = mat.column(a, i)  # lead + [m, 1]
-        i_rows = mat.spread(i, [], lead + [m, 1])
-        below = b.compare("GT", rows, i_rows, s64)
-        at_i = b.compare("EQ", rows, i_rows, s64)
-        alpha = mat.element(a, i, i)
-        norm = _norm_below(b, mat, x, below, t)
-        alpha_re = b.real(alpha, t) if t.is_complex else alpha
-        alpha_im = b.imag(alpha, t) if t.is_complex else b.constant(0, lead, real)
-        untouched = b.and_(b.compare_zero("EQ", norm, real), b.compare_zero("EQ", alpha_im, real))
-        size = _hypot3(b, alpha_re, alpha_im, norm, real)
-        beta = b.unary("stablehlo.negate", b.binary("math.copysign", size, alpha_re))
-        safe_beta = b.select(untouched, b.constant(1, lead, real), beta)
-        tau_re = b.div(b.sub(beta, alpha_re), safe_beta)
-        if t.is_complex:
-            tau = b.complex(tau_re, b.div(b.unary("stablehlo.negate", alpha_im), safe_beta), t)
-        else:
-            tau = tau_re
-        tau = b.select(untouched, b.constant(0, lead, t), tau)
-        gap = b.sub(alpha, convert(b, beta, real, t))
-        scale = b.div(b.constant(1, lead, t), b.select(untouched, b.constant(1, lead, t), gap))
-        v = b.select(below, b.mul(x, q_mat.spread(scale, lead_dims, lead + [m, 1])),
-                     b.select(at_i, b.constant(1, lead + [m, 1], t), b.constant(0, lead + [m, 1], t)))
-        v_h = conj(b, v, t)
-        # A := (I - conj(tau) v v^H) A
-        w = sum_over(b, b.mul(mat.spread(v_h, full), a), mat.rank - 2, t)  # lead + [1, n]
-        tau_a = mat.lead_everywhere(conj(b, tau, t))
-        a = b.sub(a, b.mul(tau_a, b.mul(mat.spread(v, full), mat.spread(w, full))))
-        column_i = b.compare("EQ", mat.cols, mat.scalar_everywhere(i), s64)
-        a = b.select(b.and_(column_i, b.compare("GT", mat.rows, mat.scalar_everywhere(i), s64)),
-                     b.constant(0, mat.shape, t), a)
-        beta_t = b.select(untouched, alpha, convert(b, beta, real, t))
-        a = b.select(b.and_(column_i, b.compare("EQ", mat.rows, mat.scalar_everywhere(i), s64)),
-                     mat.lead_everywhere(beta_t), a)
-        # Q := Q (I - tau v v^H)
-        v_row = b.emit("stablehlo.transpose", [v_h], b.tensor(lead + [1, m], t),
-                       permutation=ints(lead_dims + [len(lead) + 1, len(lead)]))
-        v_col_across = b.emit("stablehlo.transpose", [v], b.tensor(lead + [1, m], t),
-                              permutation=ints(lead_dims + [len(lead) + 1, len(lead)]))
-        u = sum_over(b, b.mul(q, q_mat.spread(v_col_across, list(range(len(lead) + 2)))), len(lead) + 1, t)
-        q = b.sub(q, b.mul(q_mat.lead_everywhere(tau), b.mul(q_mat.spread(u, list(range(len(lead) + 2))),
-                                                             q_mat.spread(v_row, list(range(len(lead) + 2))))))
-        return [b.add(i, b.constant(1, (), s64)), a, q]
-
-    _, r, q = b.while_loop([b.constant(0, (), s64), a, identity], condition, body)
-    return q, b.select(b.compare("GT", mat.rows, mat.cols, s64), b.constant(0, mat.shape, t), r)
+def _reciprocal_differences(values, type):
+    """F_ij = 1 / (values_j - values_i) off the diagonal, 0 on it (equal values give inf, as in JAX)."""
+    on_diagonal = alg.eye(values, values.shape[-1], values.type) == 1
+    differences = as_row(values) - as_column(values)
+    return alg.as_type(alg.select(on_diagonal, 0.0, 1 / alg.select(on_diagonal, 1.0, differences)), type)
 
 
-def _hypot3(b, x, y, z, t):
-    """sqrt(x^2 + y^2 + z^2) scaled by the largest magnitude (LAPACK's lapy3)."""
-    magnitudes = [b.unary("stablehlo.abs", v) for v in (x, y, z)]
-    largest = b.binary("stablehlo.maximum", b.binary("stablehlo.maximum", magnitudes[0], magnitudes[1]),
-                       magnitudes[2])
-    safe = b.select(b.compare_zero("EQ", largest, t), b.full_like(largest, 1, t), largest)
-    total = None
-    for value in magnitudes:
-        ratio = b.div(value, safe)
-        total = b.mul(ratio, ratio) if total is None else b.add(total, b.mul(ratio, ratio))
-    return b.mul(largest, b.unary("stablehlo.sqrt", total))
-
+# ---- Jacobi rotations, eigh's and svd's lowering ----
 
 def _set_line(b, m, line, index, axis, sizes):
     """m with the row (axis -2) or column (axis -1) `index` replaced by `line`."""
@@ -193,15 +116,33 @@ def _jacobi_rotation(b, apq, app, aqq, t, lead, size, skip=None):
     c, s = convert(b, cosine, real, t), convert(b, b.mul(tangent, cosine), real, t)
     if t.is_complex:
         phase = b.select(zero, b.constant(1, lead, t), b.div(apq, convert(b, safe, real, t)))
-        conj_phase = conj(b, phase, t)
+        conj_phase = conjugate(b, phase, t)
     else:
         phase = conj_phase = b.constant(1, lead, t)
     return c, s, phase, conj_phase, tangent, off, zero
 
 
-@lowers("eigh")
+# ---- eigh: (eigenvalues ascending, eigenvectors); reads the lower triangle ----
+
+def _infer_eigh(types):
+    (x,) = types
+    batch, m, _ = check_matrices("eigh", x, square=True)
+    return with_shape(x, batch + (m,), x.type.real_type), x
+
+
+def _vjp_eigh(cotangents, operands, results):
+    # dw = Re diag(V^H dA V), dV = V (F * (V^H dA V)) with F the reciprocal eigenvalue differences.
+    (g_values, g_vectors), (values, vectors) = cotangents, results
+    inner = alg.zeros_like(vectors)
+    if g_values is not None:
+        inner = inner + _diag(g_values, vectors.type)
+    if g_vectors is not None:
+        inner = inner + _reciprocal_differences(values, vectors.type) * (mT(vectors) @ g_vectors)
+    return [lower_read(conj(vectors) @ inner @ mT(vectors))]
+
+
 @on_wide
-def _eigh(b, args, t, node):
+def _lower_eigh(b, args, t, node):
     """Cyclic Jacobi on the Hermitian matrix the lower triangle gives (NumPy's UPLO="L"): each (p, q) rotation,
     made real by the phase of a_pq for complex matrices, zeroes a_pq; sweeps repeat until the off-diagonal part is
     below eps times the matrix's norm. Eigenvalues ascending with their vectors; a vector's sign (phase) is not
@@ -215,7 +156,7 @@ def _eigh(b, args, t, node):
     transposed = b.emit("stablehlo.transpose", [a], a.type, permutation=ints(lead_dims + [len(lead) + 1, len(lead)]))
     diagonal = b.compare("EQ", mat.rows, mat.cols, s64)
     real_diagonal = convert(b, b.real(a, t), real, t) if t.is_complex else a
-    a = b.select(strict_lower, a, b.select(diagonal, real_diagonal, conj(b, transposed, t)))
+    a = b.select(strict_lower, a, b.select(diagonal, real_diagonal, conjugate(b, transposed, t)))
     identity = b.select(diagonal, b.constant(1, mat.shape, t), b.constant(0, mat.shape, t))
     eps = float(np.finfo(real.np).eps)
 
@@ -268,13 +209,59 @@ def _eigh(b, args, t, node):
     return [values, vectors]
 
 
-def _swap_last(b, x, t, conjugate):
+define("eigh", 1, _infer_eigh, results=2, numpy=lapack("eigh", lambda x: tuple(np.linalg.eigh(x, UPLO="L"))),
+       vjp=_vjp_eigh, lower=_lower_eigh)
+
+
+# ---- svd: (U, S descending, Vh) ----
+
+def _infer_svd(types, full_matrices):
+    (x,) = types
+    batch, m, n = check_matrices("svd", x)
+    k = min(m, n)
+    u, vh = ((m, m), (n, n)) if full_matrices else ((m, k), (k, n))
+    return with_shape(x, batch + u), with_shape(x, batch + (k,), x.type.real_type), with_shape(x, batch + vh)
+
+
+def _vjp_svd(cotangents, operands, results, full_matrices):
+    # The transpose of JAX's SVD JVP: with K = U^H dA V, ds = Re diag(K),
+    # dU = U (F * (K S + S K^H) + J) + (I - U U^H) dA V S^-1, dV = V (F * (S K + K^H S)) + (I - V V^H) dA^H U S^-1,
+    # F_ij = 1 / (s_j^2 - s_i^2), J = diag(i Im(K_ii) / s_i).
+    (g_u, g_s, g_vh), (x,), (u, s, vh) = cotangents, operands, results
+    m, n = x.shape[-2:]
+    k = min(m, n)
+    if full_matrices and m != n:
+        raise NxValueError(f"the gradient of svd is defined for full_matrices=False (or square matrices), got "
+                           f"{x.ttype}", op="svd")
+    type = x.type
+    v = H(vh)
+    g_u, g_v = or_zeros(g_u, u), H(or_zeros(g_vh, vh))
+    s_row, s_column = as_row(alg.as_type(s, type)), as_column(alg.as_type(s, type))
+    s_inverse = alg.as_type(alg.select(s == 0, 0.0, 1 / alg.select(s == 0, 1.0, s)), type)
+    f = _reciprocal_differences(s * s, type)
+    u_g = mT(u) @ g_u
+    z_u = f * u_g
+    z_v = f * (mT(v) @ g_v)
+    g_k = z_u * s_row + H(s_column * z_u) + s_column * z_v + H(z_v * s_row)
+    if g_s is not None:
+        g_k = g_k + _diag(g_s, type)
+    if type.is_complex:
+        g_k = g_k + _diag(alg.complex(alg.zeros_like(s), alg.imag(_diagonal(u_g)) * alg.real(s_inverse)), type)
+    g_x = conj(u) @ g_k @ mT(v)
+    if m > k:
+        g_x = g_x + ((g_u - conj(u) @ u_g) * as_row(s_inverse)) @ mT(v)
+    if n > k:
+        g_x = g_x + H(((g_v - conj(v) @ (mT(v) @ g_v)) * as_row(s_inverse)) @ mT(u))
+    return [g_x]
+
+
+def _swap_last(b, x, t, conjugated):
     """x with its last two axes swapped, conjugated when asked (the conjugate transpose)."""
     shape = b.shape(x)
     rank = len(shape)
     out = b.emit("stablehlo.transpose", [x], b.tensor(shape[:-2] + [shape[-1], shape[-2]], t),
                  permutation=ints(list(range(rank - 2)) + [rank - 1, rank - 2]))
-    return conj(b, out, t) if conjugate else out
+    return conjugate(b, out, t) if conjugated else out
 
 
 def _permute_columns(b, x, order, t):
@@ -310,7 +297,7 @@ def _one_sided_jacobi(b, w, t):
 
     def column_dot(x, y):
         """sum over rows of conj(x) * y, for columns x, y (lead + [m, 1]) -> lead."""
-        total = sum_over(b, b.mul(conj(b, x, t), y), mat.rank - 2, t)
+        total = sum_over(b, b.mul(conjugate(b, x, t), y), mat.rank - 2, t)
         return b.emit("stablehlo.reshape", [total], b.tensor(lead, t))
 
     def rotation(p, q, w, v):
@@ -328,7 +315,7 @@ def _one_sided_jacobi(b, w, t):
                                      f"rhs_batching_dimensions = {lead_dims}, "
                                      f"lhs_contracting_dimensions = [{mat.rank - 2}], "
                                      f"rhs_contracting_dimensions = [{mat.rank - 2}]>")
-        gram = b.emit("stablehlo.dot_general", [conj(b, w, t), w], b.tensor(square.shape, t),
+        gram = b.emit("stablehlo.dot_general", [conjugate(b, w, t), w], b.tensor(square.shape, t),
                       dot_dimension_numbers=numbers)
         sizes = square.abs(gram)
         diagonal = b.compare("EQ", square.rows, square.cols, s64)
@@ -343,7 +330,7 @@ def _one_sided_jacobi(b, w, t):
         return b.compare_zero("GT", largest, real)
 
     w, v = _jacobi_sweeps(b, [w, identity], n, rotation, unfinished)
-    squares = b.real(b.mul(conj(b, w, t), w), t) if t.is_complex else b.mul(w, w)
+    squares = b.real(b.mul(conjugate(b, w, t), w), t) if t.is_complex else b.mul(w, w)
     norms = b.unary("stablehlo.sqrt", b.emit("stablehlo.reshape", [sum_over(b, squares, mat.rank - 2, real)],
                                               b.tensor(lead + [n], real)))
     zero = b.compare_zero("EQ", norms, real)
@@ -387,9 +374,8 @@ def _completed(b, u, t):
                   dimension=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), rank - 1))
 
 
-@lowers("svd")
 @on_wide
-def _svd(b, args, t, node):
+def _lower_svd(b, args, t, node):
     """One-sided Jacobi on the matrix (its conjugate transpose when it is wide); singular values descending. The
     singular vectors' signs (phases) are not LAPACK's; those of a zero singular value complete an orthonormal
     basis, as LAPACK's do."""
@@ -405,3 +391,8 @@ def _svd(b, args, t, node):
         else:
             u = _completed(b, u, t)
     return [u, values, _swap_last(b, v, t, True)]
+
+
+define("svd", 1, _infer_svd, attrs={"full_matrices": "bool"}, results=3,
+       numpy=lapack("svd", lambda x, full_matrices: tuple(np.linalg.svd(x, full_matrices=full_matrices))),
+       vjp=_vjp_svd, lower=_lower_svd)

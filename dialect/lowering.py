@@ -45,17 +45,14 @@ class Node(NamedTuple):
     attrs: dict
 
 
-_STORAGE = {"bool": "i1", "u8": "i8", "u16": "i16", "u32": "i32", "u64": "i64", "s8": "i8", "s16": "i16",
-            "s32": "i32", "s64": "i64", "f16": "f16", "bf16": "bf16", "f32": "f32", "f64": "f64",
-            "c64": "complex<f32>", "c128": "complex<f64>"}
-
-# arith.cmpi predicates (unsigned compares: stablehlo.compare ignores UNSIGNED on signless integers in IREE).
-_CMPI = {"EQ": 0, "NE": 1, "LT": 6, "LE": 7, "GT": 8, "GE": 9}
+# arith.cmpi predicates of unsigned compares (stablehlo.compare ignores UNSIGNED on signless integers in IREE).
+CMPI_UNSIGNED = {"EQ": 0, "NE": 1, "LT": 6, "LE": 7, "GT": 8, "GE": 9}
 _COMPARE_KIND = {"f": "FLOAT", "bf": "FLOAT", "s": "SIGNED", "bool": "UNSIGNED", "c": "FLOAT"}
 
 
 def storage_element(dtype):
-    return ir.Type.parse(_STORAGE[dtype.name])
+    """The element type a value of nx type `dtype` has inside a lowered function: unsigned integers are signless."""
+    return ir.Type.parse(nxir.element_type_str(dtype).replace("ui", "i"))
 
 
 def _signed_value(value, bits):
@@ -215,7 +212,7 @@ class Builder:
         bool_type = self.like(x, bool_)
         if dtype.is_unsigned:
             return self.emit("arith.cmpi", [x, y], bool_type,
-                             predicate=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), _CMPI[direction]))
+                             predicate=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), CMPI_UNSIGNED[direction]))
         return self.emit("stablehlo.compare", [x, y], bool_type,
                          comparison_direction=ir.Attribute.parse(f"#stablehlo<comparison_direction {direction}>"),
                          compare_type=ir.Attribute.parse(f"#stablehlo<comparison_type {_COMPARE_KIND[dtype.kind]}>"))

@@ -13,13 +13,12 @@ from iree.compiler import ir
 from numerix.dialect.errors import NxValueError
 
 from . import scalar_special
-from .lowering import Builder, _signed_value, storage_element
+from .lowering import CMPI_UNSIGNED, Builder, _signed_value, storage_element
 
 # arith.cmpf / arith.cmpi predicates by StableHLO comparison direction and compare type. FLOAT NE is unordered
 # (NaN != NaN holds), the others ordered, as StableHLO specifies.
 _CMPF = {"EQ": 1, "GT": 2, "GE": 3, "LT": 4, "LE": 5, "NE": 13}
 _CMPI_SIGNED = {"EQ": 0, "NE": 1, "LT": 2, "LE": 3, "GT": 4, "GE": 5}
-_CMPI_UNSIGNED = {"EQ": 0, "NE": 1, "LT": 6, "LE": 7, "GT": 8, "GE": 9}
 
 # StableHLO/CHLO op -> (arith/math op on floats, on integers); None where the op has no such operand kind.
 _BY_KIND = {
@@ -131,7 +130,7 @@ class ScalarBuilder(Builder):
         kind = str(attributes["compare_type"]).split()[-1].rstrip(">")
         if kind == "FLOAT":
             return self.cmpf(_CMPF[direction], *operands)
-        table = _CMPI_UNSIGNED if kind == "UNSIGNED" else _CMPI_SIGNED
+        table = CMPI_UNSIGNED if kind == "UNSIGNED" else _CMPI_SIGNED
         return self.cmpi(table[direction], *operands)
 
     def cmpf(self, predicate, x, y):

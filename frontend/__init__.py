@@ -14,8 +14,8 @@ from . import (
     elementwise as _elementwise, grad as _grad, indexing as _indexing, reduction as _reduction,
     repetition as _repetition, shape as _shape,
 )
-from .tensor import Tensor, tensor, from_dlpack
-from .operands import as_type, rename
+from .tensor import Tensor
+from .operands import as_type, from_dlpack, rename, tensor
 from .elementwise import *  # noqa: F401,F403
 from .reduction import *  # noqa: F401,F403
 from .defn import *  # noqa: F401,F403

@@ -11,8 +11,8 @@ from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .dispatch import apply
 from .elementwise import add, divide, equal, greater_equal, less_equal, multiply, select
-from .operands import as_type, rename, to_tensor
-from .tensor import Tensor, tensor
+from .operands import as_type, rename, tensor, to_tensor
+from .tensor import Tensor
 
 __all__ = ["iota", "eye", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
            "linspace", "arange", "tril", "triu", "asarray"]

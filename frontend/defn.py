@@ -22,7 +22,8 @@ from numerix.passes import pipeline
 from numerix.runtime import compilers
 
 from .dispatch import NUMPY, default_backend, using_backend
-from .tensor import Tensor, tensor
+from .operands import tensor
+from .tensor import Tensor
 from .trace import TraceBackend
 
 __all__ = ["defn", "jit", "template", "Template"]

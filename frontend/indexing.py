@@ -14,9 +14,9 @@ from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxT
 
 from .dispatch import apply
 from .elementwise import add, less, minimum, select
-from .operands import axis_index, broadcast_shapes, broadcast_to, to_tensor
+from .operands import axis_index, broadcast_shapes, broadcast_to, tensor, to_tensor
 from .shape import concatenate, reshape
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 
 __all__ = ["gather", "take", "take_along_axis"]
 

@@ -1,12 +1,94 @@
-"""Turning user arguments into op operands: Python scalars and arrays to tensors (with weak typing), promotion,
+"""Turning user arguments into op operands: Python data to tensors (nx.tensor; scalars weakly typed), promotion,
 NumPy broadcasting (names aligned from the right, as Nx does), and axes given by index or by name."""
 import numpy as np
 
 from numerix.dialect import dtypes
+from numerix.dialect.schema import TensorType
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
-from .dispatch import apply
-from .tensor import Tensor, tensor
+from .dispatch import apply, default_backend
+from .tensor import Tensor
+
+
+def _infer_type(data):
+    """The type of Python data: bool, then the default int, float or complex, as the data's widest kind needs."""
+    try:
+        a = np.asarray(data)
+    except ValueError:
+        a = np.empty((), object)
+    if a.dtype == object or a.dtype.kind in "USV":
+        raise NxTypeError(f"cannot make a tensor of {type(data).__name__} data (ragged or non-numeric)",
+                          op="tensor")
+    if a.dtype.kind == "b":
+        return dtypes.bool_
+    if a.dtype.kind in "iu":
+        return dtypes.DEFAULT_INT if a.dtype.kind == "i" or a.dtype.itemsize < 8 else dtypes.u64
+    if a.dtype.kind == "f":
+        return dtypes.DEFAULT_FLOAT
+    if a.dtype.kind == "c":
+        return dtypes.DEFAULT_COMPLEX
+    return dtypes.of_numpy(a.dtype)
+
+
+def tensor(data, type=None, names=None, *, dtype=None, backend=None):
+    """nx.tensor(data, type=None, names=None): a tensor from Python numbers, nested lists, NumPy arrays or another
+    tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says."""
+    if dtype is not None:
+        if type is not None:
+            raise NxValueError("give type or dtype, not both", op="tensor")
+        type = dtype
+    if isinstance(data, Tensor):
+        t = data if type is None else as_type(data, type)
+        return t if names is None else rename(t, names)
+    if type is not None:
+        type = dtypes.as_dtype(type)
+    elif isinstance(data, (np.ndarray, np.generic)):
+        type = dtypes.of_numpy(data.dtype)
+    elif hasattr(data, "__dlpack__") or hasattr(data, "__array__"):
+        data = np.asarray(data)
+        type = dtypes.of_numpy(data.dtype)
+    else:
+        type = _infer_type(data)
+    array = np.asarray(data)
+    if array.dtype == object or array.dtype.kind in "US":
+        raise NxTypeError(f"cannot make a tensor of {data!r}", op="tensor")
+    if array.dtype.kind == "c" and not type.is_complex:
+        raise NxTypeError(f"complex data does not fit type {type.name}", op="tensor")
+    if array.dtype.kind in "iu" and type.is_integer and array.size and not isinstance(data, (np.ndarray, np.generic)):
+        # Python integers that do not fit are an error, not a silent wrap (u8 + 300).
+        info = np.iinfo(type.np)
+        if int(array.min()) < info.min or int(array.max()) > info.max:
+            raise NxValueError(f"{data!r} does not fit type {type.name} [{info.min}, {info.max}]", op="tensor")
+    with np.errstate(all="ignore"):
+        array = np.array(array.astype(type.np, copy=False), order="C", copy=None)
+    if names is not None:
+        names = tuple(names)
+        if len(names) != array.ndim:
+            raise NxValueError(f"{len(names)} names given for a tensor of rank {array.ndim}", op="tensor")
+    ttype = TensorType.of(array.shape, type, names)
+    return (backend or default_backend()).from_numpy(_aligned(array), ttype)
+
+
+ALIGNMENT = 64  # bytes; the IREE runtime takes a large argument without a copy only if it starts on this boundary
+ALIGNED_BYTES = 64 << 10  # below this, copying into IREE costs less than the check (runtime/iree_executable.py)
+
+
+def _aligned(array):
+    """`array`, or a copy of it that starts on an ALIGNMENT boundary when it is large: NumPy aligns to 16 bytes
+    only, so every defn call would otherwise copy the tensor's data into IREE."""
+    if array.nbytes < ALIGNED_BYTES or array.ctypes.data % ALIGNMENT == 0:
+        return array
+    buffer = np.empty(array.nbytes + ALIGNMENT, np.uint8)
+    offset = -buffer.ctypes.data % ALIGNMENT
+    out = buffer[offset:offset + array.nbytes].view(array.dtype).reshape(array.shape)
+    out[...] = array
+    return out
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors)."""
+    array = np.from_dlpack(x) if copy is None else np.from_dlpack(x, copy=copy)
+    return tensor(array)
 
 
 def to_tensor(value, type=None):

@@ -11,9 +11,9 @@ from numerix.dialect.schema import merge_names
 from numerix.dialect.errors import NxIndexError, NxShapeError, NxTypeError, NxValueError
 
 from .dispatch import apply
-from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to
+from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to, tensor
 from .operands import result_type, to_tensor
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 
 __all__ = [
     "reshape", "transpose", "permute_dims", "matrix_transpose", "squeeze", "new_axis", "expand_dims", "broadcast",

@@ -7,9 +7,9 @@ from numerix.dialect.errors import NxTypeError, NxValueError
 from . import elementwise as ew
 from .defn import defn
 from .grad import grad
-from .operands import as_type
+from .operands import as_type, tensor
 from .reduction import sum as _sum
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 
 __all__ = ["check_grads", "TOLERANCE"]
 

@@ -172,7 +172,7 @@ def compile_numerix():
     # Phases nest: "nx passes", "lower to StableHLO", "iree-compile or disk cache read" and "load module" run
     # inside the defn's compile, after "trace".
     totals = _phases([(type(step), "_lower", "trace"), (pipeline, "run_pipeline", "nx passes"),
-                      (iree, "stablehlo_text", "lower to StableHLO"),
+                      (pipeline, "lower", "lower to StableHLO"),
                       (iree, "compile_stablehlo", "iree-compile or disk cache read"),
                       (iree, "Executable", "load module")])
     totals["lazy import of IREE"] = lazy_import

@@ -13,11 +13,9 @@ from numerix.dialect.rules import NUMPY, run_numpy
 class Evaluator:
     name = "evaluator"
 
-    def compile(self, module, entry, options, optimize=None):
+    def compile(self, module, entry, options):
         if options:
             raise NxValueError(f"the evaluator takes no options, got {sorted(options)}", op="evaluator")
-        if optimize is not None:
-            optimize()
         functions = nx_ops.functions(module.operation)
         if entry not in functions:
             raise NxValueError(f"no function @{entry} in the module; it has {sorted(functions)}", op="evaluator")

@@ -11,7 +11,7 @@ from benchmarks.workloads import WORKLOADS
 
 class Program(NamedTuple):
     text: str  # StableHLO, as defn hands it to iree-compile
-    flags: list  # iree-compile flags defn uses, less the execution model's (iree.execution_flags)
+    flags: list  # iree-compile flags defn uses, less the execution model's (iree_policy.execution_flags)
     entry: str
     arrays: list  # the executable's NumPy arguments, in order
     compiled: object  # defn's Compiled program
@@ -20,7 +20,7 @@ class Program(NamedTuple):
 
 def numerix_program(name):
     """The program numerix compiles for a workload, as defn compiles it."""
-    from numerix.runtime import iree
+    from numerix.passes import iree_policy, pipeline
     workload = WORKLOADS[name]
     call = workload.build["numerix"](workload.inputs())
     call()
@@ -29,8 +29,8 @@ def numerix_program(name):
     compiled = fn._cache[key]
     module, flops = optimized(compiled.lowered)
     with module.context:
-        text = iree.stablehlo_text(module)
-    flags = iree.flags_for("llvm-cpu", flops)  # without the execution model's: each experiment calls its own way
+        text = pipeline.lower(module)
+    flags = iree_policy.flags_for("llvm-cpu", flops)  # without the execution model's: each experiment calls its own way
     arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
     return Program(text, flags, fn.entry, arrays, compiled, call)
 
@@ -38,12 +38,11 @@ def numerix_program(name):
 def optimized(lowered):
     """A copy of a Lowered program's module after defn's nx pipeline, and its contraction_flops."""
     from numerix.dialect import ops as nx_ops
-    from numerix.passes import pipeline
-    from numerix.runtime import iree
+    from numerix.passes import iree_policy, pipeline
     module = nx_ops.clone_module(lowered.module)
     with module.context:
         pipeline.run_pipeline(module)
-        return module, iree.contraction_flops(module)
+        return module, iree_policy.contraction_flops(module)
 
 
 def compile_vmfb(text, flags):

@@ -13,7 +13,9 @@ import numerix as nx
 from benchmarks.experiments.common import interleaved, optimized, show
 from benchmarks.workloads import WORKLOADS
 from numerix.runtime import iree
-from numerix.runtime.iree_executable import Executable, choose_driver, execution_flags
+from numerix.passes import iree_policy, pipeline
+from numerix.passes.iree_policy import choose_driver, execution_flags
+from numerix.runtime.iree_executable import Executable
 
 SIZES = ((64, 64, 64), (128, 128, 128), (256, 256, 256), (256, 784, 512), (512, 512, 512), (768, 768, 768),
          (1024, 512, 1024), (2048, 512, 512), (512, 2048, 512), (1024, 1024, 1024))
@@ -27,16 +29,16 @@ def program(fn, args):
     with module.context:
         inputs, outputs = iree.entry_signature(module, lowered.entry)
         driver = choose_driver("llvm-cpu", inputs, outputs, flops)
-        text = iree.stablehlo_text(module)
+        text = pipeline.lower(module)
     arrays = [leaf.numpy() for leaf in defn._signature(args, {})[1]] + list(lowered.captured)
     return text, lowered.entry, inputs, outputs, driver, arrays
 
 
 def compare(title, fn, args, samples):
     text, entry, inputs, outputs, driver, arrays = program(fn, args)
-    flags = iree.flags_for("llvm-cpu", flops=0) + execution_flags(driver)  # flops=0: no data tiling
+    flags = iree_policy.flags_for("llvm-cpu", flops=0) + execution_flags(driver)  # flops=0: no data tiling
     variants, compile_times = {}, {}
-    for name, extra in (("data tiling", [iree._DATA_TILING]), ("no data tiling", [])):
+    for name, extra in (("data tiling", [iree_policy.DATA_TILING]), ("no data tiling", [])):
         start = time.perf_counter()
         vmfb = iree._compile(text, "llvm-cpu", flags + extra)
         compile_times[name] = time.perf_counter() - start

@@ -82,8 +82,10 @@ class Reduction(NamedTuple):
     """A reduction: the type class it accepts, NumPy's ufunc for its fold, `combine(b, accumulator, element, nx
     type)`, `identity(nx type)`, whether it is an extremum, and its VJP (None: not differentiable).
 
-    Extrema compare rather than compute: they work on order keys in the operand's type (lower_reduction.py's
-    `order_key`), and, as in NumPy, refuse zero-length axes. The others work in the accumulator type."""
+    In StableHLO (to_work, from_work), extrema compare rather than compute: they work on order keys in the operand's
+    type (lower_reduction.py's `order_key`); the others work in the accumulator type. A fused linalg.generic
+    (passes/fusion_to_linalg.py) combines the values themselves in the accumulator type, hence the combiners' bool
+    and unsigned cases. Extrema, as in NumPy, refuse zero-length axes."""
     accepts: str
     ufunc: np.ufunc
     combine: Callable

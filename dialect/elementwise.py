@@ -20,6 +20,10 @@ from . import lower_complex as cplx
 from . import lower_real as real
 from . import lower_trig as trig
 from .errors import NxTypeError
+from .identities import (
+    BOTH, RIGHT, additive_zero, all_bits, involution, neutral, nonzero, ones, select_on_constant, subtractive_zero,
+    unchanged, zeros,
+)
 from .lower_math import hlo, transcendental
 from .rules import define, widen_half
 from .schema import TensorType, merge_names, require, same_shapes, same_types
@@ -31,6 +35,7 @@ class Elementwise(NamedTuple):
     lower: Callable  # the lowering, lower(builder, node), from the lowering libraries (lower_*.py)
     derivative: Optional[Callable] = None
     result: Optional[str] = None  # None: the operands' type; "bool"; "real": the real type of a complex
+    fold: Optional[Callable] = None  # an exact identity (identities.py)
 
 
 def _special(name):
@@ -260,7 +265,7 @@ UNARY = {
     "sigmoid": Elementwise("inexact", numpy=_sigmoid, lower=transcendental(hlo("stablehlo.logistic"), cplx.sigmoid),
                            derivative=lambda g, x, y: g * y * (1 - y)),
     "negate": Elementwise("number", numpy=widen_half(np.negative), lower=lower_arithmetic.negate,
-                          derivative=lambda g, x, y: -g),
+                          derivative=lambda g, x, y: -g, fold=involution),
     "abs": Elementwise("number", numpy=widen_half(np.abs), lower=lower_arithmetic.absolute, derivative=_d_abs,
                        result="real"),
     "sign": Elementwise("number", numpy=_sign, lower=lower_arithmetic.sign),
@@ -271,7 +276,7 @@ UNARY = {
                          lower=lower_elementwise.rounding("stablehlo.round_nearest_even")),
     "trunc": Elementwise("real_number", numpy=widen_half(np.trunc), lower=lower_elementwise.rounding("math.trunc")),
     "conjugate": Elementwise("number", numpy=widen_half(np.conjugate), lower=lower_elementwise.conjugate,
-                             derivative=lambda g, x, y: alg.conjugate(g)),
+                             derivative=lambda g, x, y: alg.conjugate(g), fold=involution),
     # real(z) pairs its real cotangent with Re(dz); on a real operand it is the identity.
     "real": Elementwise("number", numpy=widen_half(np.real), lower=lower_elementwise.real,
                         derivative=lambda g, x, y: alg.as_type(g, x.type), result="real"),
@@ -284,9 +289,10 @@ UNARY = {
                                result="bool"),
     "is_finite": Elementwise("number", numpy=widen_half(np.isfinite), lower=lower_elementwise.is_finite, result="bool"),
     "signbit": Elementwise("real_number", numpy=widen_half(np.signbit), lower=lower_elementwise.signbit, result="bool"),
-    "bitwise_not": Elementwise("integer_or_bool", numpy=np.invert, lower=lower_elementwise.bitwise_not),
+    "bitwise_not": Elementwise("integer_or_bool", numpy=np.invert, lower=lower_elementwise.bitwise_not,
+                               fold=involution),
     "logical_not": Elementwise("any", numpy=widen_half(np.logical_not), lower=lower_elementwise.logical_not,
-                               result="bool"),
+                               result="bool", fold=involution),
     "square": Elementwise("number", numpy=widen_half(np.square), lower=lower_arithmetic.square,
                           derivative=lambda g, x, y: g * x * 2),
     "reciprocal": Elementwise("inexact", numpy=_reciprocal, lower=lower_math.reciprocal,
@@ -298,19 +304,19 @@ UNARY = {
 
 BINARY = {
     "add": Elementwise("any", numpy=widen_half(np.add), lower=lower_arithmetic.add,
-                       derivative=lambda g, a, b, y: (g, g)),
+                       derivative=lambda g, a, b, y: (g, g), fold=neutral(additive_zero, BOTH)),
     "subtract": Elementwise("number", numpy=widen_half(np.subtract), lower=lower_arithmetic.subtract,
-                            derivative=lambda g, a, b, y: (g, -g)),
+                            derivative=lambda g, a, b, y: (g, -g), fold=neutral(subtractive_zero, RIGHT)),
     "multiply": Elementwise("any", numpy=widen_half(np.multiply), lower=lower_arithmetic.multiply,
-                            derivative=lambda g, a, b, y: (g * b, g * a)),
+                            derivative=lambda g, a, b, y: (g * b, g * a), fold=neutral(ones, BOTH)),
     "divide": Elementwise("inexact", numpy=widen_half(np.true_divide), lower=lower_arithmetic.divide,
-                          derivative=lambda g, a, b, y: (g / b, -g * y / b)),
+                          derivative=lambda g, a, b, y: (g / b, -g * y / b), fold=neutral(ones, RIGHT)),
     # floor division, NumPy's `//` (floats too)
     "quotient": Elementwise("real_number", numpy=widen_half(np.floor_divide), lower=lower_arithmetic.quotient),
     # NumPy's `%`: the sign of the divisor; a - b * floor(a / b).
     "remainder": Elementwise("real_number", numpy=widen_half(np.remainder), lower=lower_arithmetic.remainder,
                              derivative=lambda g, a, b, y: (g, -g * alg.floor(a / b))),
-    "pow": Elementwise("number", numpy=_power, lower=lower_math.power, derivative=_d_pow),
+    "pow": Elementwise("number", numpy=_power, lower=lower_math.power, derivative=_d_pow, fold=neutral(ones, RIGHT)),
     "atan2": Elementwise("float", numpy=widen_half(np.arctan2), lower=lower_math.atan2, derivative=_d_atan2),
     "hypot": Elementwise("float", numpy=widen_half(np.hypot), lower=lower_math.hypot, derivative=_d_hypot),
     # elementwise maximum (NaN-propagating)
@@ -323,19 +329,19 @@ BINARY = {
     "logaddexp": Elementwise("float", numpy=widen_half(np.logaddexp), lower=lower_math.logaddexp,
                              derivative=lambda g, a, b, y: (g * alg.exp(a - y), g * alg.exp(b - y))),
     "bitwise_and": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_and),
-                               lower=lower_elementwise.bitwise("stablehlo.and")),
+                               lower=lower_elementwise.bitwise("stablehlo.and"), fold=neutral(all_bits, BOTH)),
     "bitwise_or": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_or),
-                              lower=lower_elementwise.bitwise("stablehlo.or")),
+                              lower=lower_elementwise.bitwise("stablehlo.or"), fold=neutral(zeros, BOTH)),
     "bitwise_xor": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_xor),
-                               lower=lower_elementwise.bitwise("stablehlo.xor")),
+                               lower=lower_elementwise.bitwise("stablehlo.xor"), fold=neutral(zeros, BOTH)),
     "left_shift": Elementwise("integer", numpy=_left_shift, lower=lower_elementwise.shift),
     "right_shift": Elementwise("integer", numpy=_right_shift, lower=lower_elementwise.shift),
     "logical_and": Elementwise("any", numpy=widen_half(np.logical_and), lower=lower_elementwise.logical_and,
-                               result="bool"),
-    "logical_or": Elementwise("any", numpy=widen_half(np.logical_or), lower=lower_elementwise.logical_or,
-                              result="bool"),
+                               result="bool", fold=neutral(nonzero, BOTH)),
+    "logical_or": Elementwise("any", numpy=widen_half(np.logical_or), lower=lower_elementwise.logical_or, result="bool",
+                              fold=neutral(zeros, BOTH)),
     "logical_xor": Elementwise("any", numpy=widen_half(np.logical_xor), lower=lower_elementwise.logical_xor,
-                               result="bool"),
+                               result="bool", fold=neutral(zeros, BOTH)),
     "equal": Elementwise("any", numpy=widen_half(np.equal), lower=lower_elementwise.comparison("EQ"), result="bool"),
     "not_equal": Elementwise("any", numpy=widen_half(np.not_equal), lower=lower_elementwise.comparison("NE"),
                              result="bool"),
@@ -371,7 +377,8 @@ def _vjp(arity, derivative):
 
 def _declare(name, arity, op):
     define(name, arity, lambda types, _name=name: _infer(op.accepts, op.result)(types, _name),
-           differentiable=op.derivative is not None, numpy=op.numpy, vjp=_vjp(arity, op.derivative), lower=op.lower)
+           differentiable=op.derivative is not None, numpy=op.numpy, vjp=_vjp(arity, op.derivative), lower=op.lower,
+           fold=op.fold)
 
 
 for _name, _op in UNARY.items():
@@ -398,7 +405,7 @@ def _d_select(cotangents, operands, results):
 
 
 define("select", 3, _infer_select, numpy=lambda pred, on_true, on_false: np.where(pred, on_true, on_false),
-       vjp=_d_select, lower=lower_elementwise.select)
+       vjp=_d_select, lower=lower_elementwise.select, fold=select_on_constant)
 
 
 def _as_type(x, type):
@@ -425,7 +432,7 @@ def _d_as_type(cotangents, operands, results, type):
 
 
 define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"}, numpy=_as_type,
-       vjp=_d_as_type, lower=lower_elementwise.as_type)
+       vjp=_d_as_type, lower=lower_elementwise.as_type, fold=unchanged)
 
 
 def _infer_bitcast(types, type):

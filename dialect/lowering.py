@@ -1,13 +1,12 @@
 """The table of nx -> StableHLO lowerings and the builder they emit through.
 
-One entry per nx op: `@lowers("name")` registers `fn(b, node) -> Value or list of Values`, where `b` is a Builder
-(it emits at the op's place, with the op's location) and `node` gives the lowered operands and the op's nx types
-and attributes. Values carry *storage* types: unsigned integers are signless (IREE rejects `ui` types in most ops),
-so a lowering reads signedness from `node.types`, never from a value, and picks unsigned ops itself (arith's
-divui/cmpi ult, zero extension, ...). Ops that are eager-only by design are listed in EAGER_ONLY with the reason."""
-from typing import NamedTuple
-
+One entry per nx op, from its declaration (rules.define's `lower`): `fn(b, node) -> Value or list of Values`, where `b`
+is a Builder (it emits at the op's place, with the op's location) and `node` gives the lowered operands and the op's nx
+types and attributes. Values carry *storage* types: unsigned integers are signless (IREE rejects `ui` types in most
+ops), so a lowering reads signedness from `node.types`, never from a value, and picks unsigned ops itself (arith's
+divui/cmpi ult, zero extension, ...). Ops that never reach the lowering are listed in NOT_LOWERED with the reason."""
 import math
+from typing import NamedTuple
 
 import numpy as np
 from iree.compiler import ir
@@ -23,16 +22,6 @@ NOT_LOWERED = {
     "fusion": "nx-fusion-to-linalg lowers each fusion to a linalg.generic; run it first",
     "yield": "it ends an nx.fusion's region, which nx-fusion-to-linalg lowers",
 }
-
-
-def lowers(*names):
-    def register(fn):
-        for name in names:
-            if name in LOWERINGS:
-                raise ValueError(f"nx.{name} has two lowerings")
-            LOWERINGS[name] = fn
-        return fn
-    return register
 
 
 class Node(NamedTuple):

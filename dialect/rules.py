@@ -1,7 +1,7 @@
 """An op's declaration, `define`, and the tables it fills, keyed by op name: SCHEMAS (operands, attributes, type
-inference), NUMPY (how an op computes on NumPy arrays), VJP (how cotangents flow back through it) and LOWERINGS
-(dialect/lowering.py: its StableHLO code). Each family declares its ops in its own module, every rule of an op in
-its one `define`; the passes, the evaluator and the frontend read the tables.
+inference), NUMPY (how an op computes on NumPy arrays), VJP (how cotangents flow back through it), LOWERINGS
+(dialect/lowering.py: its StableHLO code) and FOLDS (an exact identity nx-fold applies). Each family declares its ops in
+its own module, every rule of an op in its one `define`; the passes, the evaluator and the frontend read the tables.
 
 A NumPy rule is `NUMPY[name](*arrays, **attrs) -> array or tuple of arrays`. It computes eager operations, the
 reference evaluator interprets traced programs with it, and nx-fold folds constants with it, so an op's NumPy meaning
@@ -26,41 +26,35 @@ from .schema import SCHEMAS, OpSchema
 
 NUMPY = {}
 VJP = {}
+FOLDS = {}
 
 
-def define(name, operands, infer, attrs=None, differentiable=True, results=1, numpy=None, vjp=None, lower=None):
+def define(name, operands, infer, attrs=None, differentiable=True, results=1, numpy=None, vjp=None, lower=None,
+           fold=None):
     """Declares nx op `name`: `operands` (a count, None for one or more), `infer(operand types, **attrs)` giving the
     result TensorType(s) while checking them, its attribute kinds, whether it is differentiable, and its rules:
-    `numpy(*arrays, **attrs)`, `vjp(cotangents, operands, results, **attrs)` and `lower(builder, node)`."""
+    `numpy(*arrays, **attrs)`, `vjp(cotangents, operands, results, **attrs)`, `lower(builder, node)` and the exact
+    identity nx-fold may apply, `fold(op) -> value or None` (identities.py)."""
     if name in SCHEMAS:
         raise ValueError(f"nx.{name} is defined twice")
     if vjp is not None and not differentiable:
         raise ValueError(f"nx.{name} has a VJP rule but is declared not differentiable")
     SCHEMAS[name] = OpSchema(name, operands, dict(attrs or {}), infer, differentiable, results)
-    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower)):
+    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower), (FOLDS, fold)):
         if rule is not None:
             table[name] = rule
     return SCHEMAS[name]
 
 
-def _register(table, what, names, fn):
-    for name in names:
-        if name in table:
-            raise ValueError(f"{what} for nx.{name} is defined twice")
-        if name not in SCHEMAS:
-            raise ValueError(f"{what} for unknown op nx.{name}")
-        table[name] = fn
-    return fn
-
-
-def numpy_rule(*names):
-    """Registers `fn(*arrays, **attrs)` as the NumPy rule of each named op."""
-    return lambda fn: _register(NUMPY, "NumPy rule", names, fn)
-
-
-def vjp_rule(*names):
-    """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of each named op."""
-    return lambda fn: _register(VJP, "VJP rule", names, fn)
+def vjp_rule(name):
+    """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of a declared op whose rule belongs to a
+    pass, not to the dialect (custom_grad's replays functions of the module: passes/grad.py)."""
+    def register(fn):
+        if name in VJP or name not in SCHEMAS:
+            raise ValueError(f"VJP rule for nx.{name}: the op is unknown or has one")
+        VJP[name] = fn
+        return fn
+    return register
 
 
 def widen_half(fn):

@@ -8,6 +8,7 @@ import numpy as np
 from numerix.dialect import ir as nxir
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 from . import algebra as alg
+from .identities import identity_permutation, unchanged
 from .lower_shape import pad
 from .rules import define
 from .schema import TensorType, check_axes, merge_names
@@ -57,7 +58,7 @@ def _lower_broadcast(b, node):
 
 
 define("broadcast", 1, _infer_broadcast, attrs={"shape": "shape", "axes": "ints"}, numpy=_numpy_broadcast,
-       vjp=_vjp_broadcast, lower=_lower_broadcast)
+       vjp=_vjp_broadcast, lower=_lower_broadcast, fold=unchanged)
 
 
 # ---- reshape ----
@@ -86,7 +87,7 @@ def _lower_reshape(b, node):
 
 
 define("reshape", 1, _infer_reshape, attrs={"shape": "shape", "names": "names"}, numpy=_numpy_reshape,
-       vjp=_vjp_reshape, lower=_lower_reshape)
+       vjp=_vjp_reshape, lower=_lower_reshape, fold=unchanged)
 
 
 # ---- transpose ----
@@ -112,7 +113,7 @@ def _lower_transpose(b, node):
 
 
 define("transpose", 1, _infer_transpose, attrs={"axes": "ints"}, numpy=_numpy_transpose, vjp=_vjp_transpose,
-       lower=_lower_transpose)
+       lower=_lower_transpose, fold=identity_permutation)
 
 
 # ---- reverse ----

@@ -18,8 +18,9 @@ from iree.compiler import ir
 from . import algebra as alg
 from .dtypes import bool_, s64
 from .errors import NxShapeError, NxValueError
+from .ir import ints
 from .lower_convert import convert
-from .lower_matrices import Matrices, conjugate, ints, on_wide, sum_over
+from .lower_matrices import Matrices, conjugate, on_wide, sum_over
 from .lower_reduction import arg_extreme, reduce
 from .matrices import H, as_column, check_matrices, conj, eye, lapack, lower_read, mT, or_zeros, solve, with_shape
 from .rules import define

@@ -22,6 +22,7 @@ from iree.compiler import ir
 from . import algebra as alg
 from . import dtypes
 from .errors import NxTypeError, NxValueError
+from .ir import ints
 from .rules import define
 from .schema import TensorType
 
@@ -94,10 +95,6 @@ def _vjp_fft(cotangents, operands, results, kind, lengths):
 
 # ---- the lowering ----
 
-def _ints(values):
-    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
-
-
 _DIRECT = 16
 
 
@@ -132,7 +129,7 @@ def _dft_last(b, z, n, sign, t):
     n1, n2 = factor, n // factor
     lead = b.shape(z[0])[:-1]
     rank = len(lead) + 2
-    swap = _ints(list(range(len(lead))) + [rank - 1, rank - 2])
+    swap = ints(list(range(len(lead))) + [rank - 1, rank - 2])
     # x[n2 t1 + t2] as (t1, t2); transform t1 (moved last and back).
     z = tuple(b.emit("stablehlo.reshape", [p], b.tensor(lead + [n1, n2], t)) for p in z)
     z = tuple(b.emit("stablehlo.transpose", [p], b.tensor(lead + [n2, n1], t), permutation=swap) for p in z)
@@ -143,7 +140,7 @@ def _dft_last(b, z, n, sign, t):
     for values in (np.cos(angle), np.sin(angle)):
         constant = b.array(values, t)
         twiddle.append(b.emit("stablehlo.broadcast_in_dim", [constant], b.tensor(lead + [n1, n2], t),
-                              broadcast_dimensions=_ints([rank - 2, rank - 1])))
+                              broadcast_dimensions=ints([rank - 2, rank - 1])))
     z = _complex_times(b, z, *twiddle, b.mul)
     z = _dft_last(b, z, n2, sign, t)  # (k1, k2), and the output index is k1 + n1 k2
     z = tuple(b.emit("stablehlo.transpose", [p], b.tensor(lead + [n2, n1], t), permutation=swap) for p in z)
@@ -161,7 +158,7 @@ def _along(b, z, axis, fn, t):
     def moved(p, permutation):
         shape = b.shape(p)
         return b.emit("stablehlo.transpose", [p], b.tensor([shape[i] for i in permutation], t),
-                      permutation=_ints(permutation))
+                      permutation=ints(permutation))
     out = fn(tuple(moved(p, order) for p in z))
     return tuple(moved(p, back) for p in out)
 
@@ -174,15 +171,15 @@ def _fit_pair(b, z, axis, length, t):
     if shape[axis] > length:
         limits = list(shape)
         limits[axis] = length
-        return tuple(b.emit("stablehlo.slice", [p], b.tensor(limits, t), start_indices=_ints([0] * len(shape)),
-                            limit_indices=_ints(limits), strides=_ints([1] * len(shape))) for p in z)
+        return tuple(b.emit("stablehlo.slice", [p], b.tensor(limits, t), start_indices=ints([0] * len(shape)),
+                            limit_indices=ints(limits), strides=ints([1] * len(shape))) for p in z)
     high = [0] * len(shape)
     high[axis] = length - shape[axis]
     padded = list(shape)
     padded[axis] = length
     zero = b.constant(0, (), t)
-    return tuple(b.emit("stablehlo.pad", [p, zero], b.tensor(padded, t), edge_padding_low=_ints([0] * len(shape)),
-                        edge_padding_high=_ints(high), interior_padding=_ints([0] * len(shape))) for p in z)
+    return tuple(b.emit("stablehlo.pad", [p, zero], b.tensor(padded, t), edge_padding_low=ints([0] * len(shape)),
+                        edge_padding_high=ints(high), interior_padding=ints([0] * len(shape))) for p in z)
 
 
 def _transform(b, z, axis, n, inverse, t):
@@ -203,9 +200,9 @@ def _hermitian(b, z, n, t):
     parts = []
     for index, p in enumerate(z):
         tail = b.emit("stablehlo.slice", [p], b.tensor(lead + [mirrored], t),
-                      start_indices=_ints([0] * (rank - 1) + [1]), limit_indices=_ints(lead + [mirrored + 1]),
-                      strides=_ints([1] * rank))
-        tail = b.emit("stablehlo.reverse", [tail], tail.type, dimensions=_ints([rank - 1]))
+                      start_indices=ints([0] * (rank - 1) + [1]), limit_indices=ints(lead + [mirrored + 1]),
+                      strides=ints([1] * rank))
+        tail = b.emit("stablehlo.reverse", [tail], tail.type, dimensions=ints([rank - 1]))
         if index == 1:
             tail = b.unary("stablehlo.negate", tail)
         parts.append(b.emit("stablehlo.concatenate", [p, tail], b.tensor(lead + [n], t),

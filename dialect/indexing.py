@@ -181,10 +181,10 @@ def _clamped_starts(b, indices, index_type, operand_shape, attrs):
     bound = b.array(np.array(upper), index_type)
     if vector_dim < len(shape):
         bound = b.emit("stablehlo.broadcast_in_dim", [bound], b.tensor(shape, index_type),
-                       broadcast_dimensions=nxir.attr("ints", [vector_dim]))
+                       broadcast_dimensions=nxir.ints([vector_dim]))
     else:
         bound = b.emit("stablehlo.broadcast_in_dim", [b.emit("stablehlo.reshape", [bound], b.tensor((), index_type))],
-                       b.tensor(shape, index_type), broadcast_dimensions=nxir.attr("ints", []))
+                       b.tensor(shape, index_type), broadcast_dimensions=nxir.ints([]))
     return b.emit("stablehlo.clamp", [b.full_like(indices, 0, index_type), indices, bound], indices.type)
 
 
@@ -198,7 +198,7 @@ def _emit_gather(b, x, indices, index_dtype, operand_shape, attrs, out_shape, ou
         f"collapsed_slice_dims = {list(attrs['collapsed_slice_dims'])}, "
         f"start_index_map = {list(attrs['start_index_map'])}, index_vector_dim = {attrs['index_vector_dim']}>")
     return b.emit("stablehlo.gather", [x, indices], b.tensor(out_shape, out_dtype), dimension_numbers=numbers,
-                  slice_sizes=nxir.attr("ints", attrs["slice_sizes"]), indices_are_sorted=ir.BoolAttr.get(False))
+                  slice_sizes=nxir.ints(attrs["slice_sizes"]), indices_are_sorted=ir.BoolAttr.get(False))
 
 
 def _lower_gather(b, node):

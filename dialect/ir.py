@@ -75,12 +75,17 @@ def to_tensor_type(mlir_type):
     return TensorType.of(t.shape, dtype_of(t.element_type))
 
 
+def ints(values):
+    """An array<i64: ...> attribute (StableHLO's dimension lists)."""
+    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
+
+
 def attr(kind, value):
     """The MLIR attribute of an nx attribute value of `kind`."""
     if kind == "int":
         return ir.IntegerAttr.get(ir.IntegerType.get_signless(64), int(value))
     if kind in ("ints", "shape"):
-        return ir.DenseI64ArrayAttr.get([int(v) for v in value])
+        return ints(value)
     if kind == "float":
         return ir.FloatAttr.get(ir.F64Type.get(), float(value))
     if kind == "bool":

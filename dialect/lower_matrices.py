@@ -3,12 +3,9 @@ of matrices, conjugation, sums along an axis, and computing f16/bf16 in f32. A l
 from iree.compiler import ir
 
 from .dtypes import bf16, f16, f32, s64
+from .ir import ints
 from .lower_convert import convert
 from .lower_reduction import reduce
-
-
-def ints(values):
-    return ir.DenseI64ArrayAttr.get([int(v) for v in values])
 
 
 def wide(dtype):

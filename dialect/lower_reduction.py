@@ -63,7 +63,7 @@ def reduce(b, values, inits, axes, body):
         results.append(ir.RankedTensorType.get([d for i, d in enumerate(shape) if i not in axes],
                                                ir.RankedTensorType(v.type).element_type))
     return b.with_region("stablehlo.reduce", list(values) + list(inits), results, _scalar_types(values) * 2, body,
-                         dimensions=nxir.attr("ints", axes))
+                         dimensions=nxir.ints(axes))
 
 
 def _iota(b, like, axis):
@@ -100,14 +100,14 @@ def _shift(b, x, axis, distance, fill, dtype):
 def scan(b, x, axis, combine, identity, dtype, reverse=False):
     """Inclusive scan along `axis` in log2(n) steps: x[i] = combine(x[i - d], x[i]) for d = 1, 2, 4, ..."""
     if reverse:
-        x = b.emit("stablehlo.reverse", [x], x.type, dimensions=nxir.attr("ints", [axis]))
+        x = b.emit("stablehlo.reverse", [x], x.type, dimensions=nxir.ints([axis]))
     n = b.shape(x)[axis]
     distance = 1
     while distance < n:
         x = combine(_shift(b, x, axis, distance, identity, dtype), x)
         distance *= 2
     if reverse:
-        x = b.emit("stablehlo.reverse", [x], x.type, dimensions=nxir.attr("ints", [axis]))
+        x = b.emit("stablehlo.reverse", [x], x.type, dimensions=nxir.ints([axis]))
     return x
 
 

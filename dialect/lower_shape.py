@@ -28,7 +28,7 @@ def pad(b, x, fill, pads, dtype):
 
 def _block(b, fill, shape, dtype):
     return b.emit("stablehlo.broadcast_in_dim", [fill], b.tensor(shape, dtype),
-                  broadcast_dimensions=nxir.attr("ints", []))
+                  broadcast_dimensions=nxir.ints([]))
 
 
 def _concat(b, values, axis, dtype):
@@ -43,8 +43,8 @@ def _cut(b, x, axis, start, stop, dtype):
     starts[axis], limits[axis] = start, stop
     out = list(shape)
     out[axis] = stop - start
-    return b.emit("stablehlo.slice", [x], b.tensor(out, dtype), start_indices=nxir.attr("ints", starts),
-                  limit_indices=nxir.attr("ints", limits), strides=nxir.attr("ints", [1] * len(shape)))
+    return b.emit("stablehlo.slice", [x], b.tensor(out, dtype), start_indices=nxir.ints(starts),
+                  limit_indices=nxir.ints(limits), strides=nxir.ints([1] * len(shape)))
 
 
 def _edge(b, x, fill, axis, amount, dtype, at_end):

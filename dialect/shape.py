@@ -54,7 +54,7 @@ def _vjp_broadcast(cotangents, operands, results, shape, axes):
 
 def _lower_broadcast(b, node):
     return b.emit("stablehlo.broadcast_in_dim", node.args, _out(b, node),
-                  broadcast_dimensions=nxir.attr("ints", node.attrs["axes"]))
+                  broadcast_dimensions=nxir.ints(node.attrs["axes"]))
 
 
 define("broadcast", 1, _infer_broadcast, attrs={"shape": "shape", "axes": "ints"}, numpy=_numpy_broadcast,
@@ -109,7 +109,7 @@ def _vjp_transpose(cotangents, operands, results, axes):
 
 
 def _lower_transpose(b, node):
-    return b.emit("stablehlo.transpose", node.args, _out(b, node), permutation=nxir.attr("ints", node.attrs["axes"]))
+    return b.emit("stablehlo.transpose", node.args, _out(b, node), permutation=nxir.ints(node.attrs["axes"]))
 
 
 define("transpose", 1, _infer_transpose, attrs={"axes": "ints"}, numpy=_numpy_transpose, vjp=_vjp_transpose,
@@ -133,7 +133,7 @@ def _vjp_reverse(cotangents, operands, results, axes):
 
 
 def _lower_reverse(b, node):
-    return b.emit("stablehlo.reverse", node.args, _out(b, node), dimensions=nxir.attr("ints", node.attrs["axes"]))
+    return b.emit("stablehlo.reverse", node.args, _out(b, node), dimensions=nxir.ints(node.attrs["axes"]))
 
 
 define("reverse", 1, _infer_reverse, attrs={"axes": "ints"}, numpy=_numpy_reverse, vjp=_vjp_reverse,
@@ -214,9 +214,9 @@ def _vjp_slice(cotangents, operands, results, start_indices, limit_indices, stri
 
 def _lower_slice(b, node):
     return b.emit("stablehlo.slice", node.args, _out(b, node),
-                  start_indices=nxir.attr("ints", node.attrs["start_indices"]),
-                  limit_indices=nxir.attr("ints", node.attrs["limit_indices"]),
-                  strides=nxir.attr("ints", node.attrs["strides"]))
+                  start_indices=nxir.ints(node.attrs["start_indices"]),
+                  limit_indices=nxir.ints(node.attrs["limit_indices"]),
+                  strides=nxir.ints(node.attrs["strides"]))
 
 
 define("slice", 1, _infer_slice, attrs={"start_indices": "ints", "limit_indices": "ints", "strides": "ints"},

@@ -118,8 +118,8 @@ def _lower_top_k(b, node):
     values_type, indices_type = node.out
     limits = list(values_type.shape)
     zeros, ones = [0] * len(limits), [1] * len(limits)
-    return [b.emit("stablehlo.slice", [v], b.tensor(limits, t.type), start_indices=nxir.attr("ints", zeros),
-                   limit_indices=nxir.attr("ints", limits), strides=nxir.attr("ints", ones))
+    return [b.emit("stablehlo.slice", [v], b.tensor(limits, t.type), start_indices=nxir.ints(zeros),
+                   limit_indices=nxir.ints(limits), strides=nxir.ints(ones))
             for v, t in ((values, values_type), (indices, indices_type))]
 
 

@@ -15,8 +15,9 @@ from . import algebra as alg
 from .dtypes import bool_, s64
 from .errors import NxValueError
 from .factorize import householder_qr
+from .ir import ints
 from .lower_convert import convert
-from .lower_matrices import Matrices, conjugate, ints, on_wide, sum_over
+from .lower_matrices import Matrices, conjugate, on_wide, sum_over
 from .lower_reduction import reduce, sort
 from .matrices import H, as_column, as_row, check_matrices, conj, eye, lapack, lower_read, mT, or_zeros, with_shape
 from .rules import define

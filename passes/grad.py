@@ -21,7 +21,7 @@ from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import vjp_rule
 
 from .registry import register_pass
-from .vjp import Node, backpropagate
+from .vjp import Step, backpropagate
 
 GRAD_OPS = ("nx.grad", "nx.value_and_grad")
 
@@ -85,12 +85,12 @@ def _expand(module, op):
     builder = FunctionBuilder(module, f"{callee.name}_vjp", location if location != nx_ops.UNKNOWN_LOCATION else None,
                               private=True)
     arguments = [Term(builder.argument(t), t, builder) for t in nx_ops.operand_types(op)]
-    nodes = []
-    outputs = replay(builder, callee.name, arguments, nodes)
+    steps = []
+    outputs = replay(builder, callee.name, arguments, steps)
     with builder.at(op.location):
         seed = algebra.scalar(outputs[0], 1)
-    cotangents = backpropagate(nodes, {outputs[0]: seed},
-                               around=lambda node: builder.at(nx_ops.mlir_location(node.location)))
+    cotangents = backpropagate(steps, {outputs[0]: seed},
+                               around=lambda step: builder.at(nx_ops.mlir_location(step.location)))
     with builder.at(op.location):
         gradients = [cotangents[arguments[i]] if arguments[i] in cotangents else algebra.zeros_like(arguments[i])
                      for i in wrt]
@@ -99,9 +99,9 @@ def _expand(module, op):
     return builder.symbol
 
 
-def replay(builder, name, arguments, nodes=None):
+def replay(builder, name, arguments, steps=None):
     """Emits the ops of function @name on `arguments` (Terms) through `builder`, inlining the functions it calls;
-    returns its results. With `nodes`, appends each op as a Node for the adjoint sweep."""
+    returns its results. With `steps`, appends each op as a Step for the adjoint sweep."""
     function = nx_ops.functions(builder.module.operation)[name]
     block = function.regions[0].blocks[0]
     values = dict(zip(block.arguments, arguments))
@@ -111,9 +111,9 @@ def replay(builder, name, arguments, nodes=None):
         if op.name == "func.return":
             return operands
         if op.name == "func.call":
-            results = replay(builder, _called(op)[0], operands, nodes)
+            results = replay(builder, _called(op)[0], operands, steps)
         elif nx_ops.is_nx(op) and op.name not in GRAD_OPS:
-            results = _replay_nx(builder, op, operands, nodes)
+            results = _replay_nx(builder, op, operands, steps)
         else:
             raise NxValueError(f"cannot differentiate through {op.name}: nx-grad differentiates nx ops (each by its "
                                "VJP rule) and calls of functions made of them", op="nx-grad",
@@ -122,29 +122,29 @@ def replay(builder, name, arguments, nodes=None):
     raise NxValueError(f"@{name} has no func.return", op="nx-grad", location=nx_ops.location(function))
 
 
-def _replay_nx(builder, op, operands, nodes):
+def _replay_nx(builder, op, operands, steps):
     name = nx_ops.schema_name(op)
     attrs = nx_ops.read_attrs(op)
     with builder.at(op.location):
         if name == "custom_grad":
-            # The forward function's ops are not differentiated: the node's rule runs the user's backward one.
-            # Fresh Terms for the results, so that the node's cotangents stay apart from its operands' even
+            # The forward function's ops are not differentiated: the step's rule runs the user's backward one.
+            # Fresh Terms for the results, so that the step's cotangents stay apart from its operands' even
             # where the forward function returns an argument as it is.
             recorded = [Term(t.value, t.ttype, builder) for t in replay(builder, attrs["forward"].name, operands)]
             results = recorded[:len(op.results)]
         else:
             out = algebra.emit(builder, name, operands, attrs)
             results = recorded = list(out) if isinstance(out, tuple) else [out]
-    if nodes is not None:
+    if steps is not None:
         location = nx_ops.location(op)
-        nodes.append(Node(name, tuple(operands), tuple(recorded), attrs,
+        steps.append(Step(name, tuple(operands), tuple(recorded), attrs,
                           None if location == nx_ops.UNKNOWN_LOCATION else location))
     return results
 
 
 @vjp_rule("custom_grad")
 def _custom_grad(cotangents, operands, results, callee, forward, backward):
-    # The node's results are the function's, then the forward function's residuals (see _replay_nx).
+    # The step's results are the function's, then the forward function's residuals (see _replay_nx).
     count = len(callee.results)
     outputs, residuals = results[:count], results[count:]
     filled = [c if c is not None else algebra.zeros_like(o) for c, o in zip(cotangents, outputs)]

@@ -9,23 +9,23 @@ from numerix.dialect.algebra import Term
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dispatch import NUMPY, using_backend
 from numerix.dialect.rules import VJP, run_numpy
-from numerix.passes.vjp import Node, backpropagate
+from numerix.passes.vjp import Step, backpropagate
 from numerix.tensor import Tensor
 
 from vjp_cases import CASES, differentiable_ops
 
 
 class Recorder:
-    """An eager backend that computes with NumPy and records each op as a Node of Tensors."""
+    """An eager backend that computes with NumPy and records each op as a Step of Tensors."""
     name = "recorder"
     priority = 1
 
     def __init__(self):
-        self.nodes = []
+        self.steps = []
 
     def run(self, name, operands, attrs, out_types):
         results = tuple(Tensor(t.data, t.ttype, self) for t in NUMPY.run(name, operands, attrs, out_types))
-        self.nodes.append(Node(name, tuple(operands), results, dict(attrs)))
+        self.steps.append(Step(name, tuple(operands), results, dict(attrs)))
         return results
 
     def from_numpy(self, array, ttype):
@@ -66,8 +66,8 @@ class Emitter:
             self.terms[cell] = Term(cell, cell.ttype, self)
         return self.terms[cell]
 
-    def nodes(self):
-        return [Node(name, tuple(map(self.term, operands)), tuple(map(self.term, results)), attrs)
+    def steps(self):
+        return [Step(name, tuple(map(self.term, operands)), tuple(map(self.term, results)), attrs)
                 for name, operands, results, attrs in self.ops]
 
 
@@ -103,11 +103,11 @@ def _recorded_gradient(fn, arrays, rng):
             cells[id(tensor)] = Cell(tensor.data, tensor.ttype)
         return emitter.term(cells[id(tensor)])
     inputs = [term(t) for t in tensors]
-    nodes = [Node(n.name, tuple(map(term, n.operands)), tuple(map(term, n.results)), n.attrs) for n in recorder.nodes]
-    emitter.ops = [(n.name, [t.value for t in n.operands], [t.value for t in n.results], n.attrs) for n in nodes]
+    steps = [Step(n.name, tuple(map(term, n.operands)), tuple(map(term, n.results)), n.attrs) for n in recorder.steps]
+    emitter.ops = [(n.name, [t.value for t in n.operands], [t.value for t in n.results], n.attrs) for n in steps]
     outputs = [term(o) for o in outputs]
     seeds = _seeds(outputs, rng, emitter)
-    cotangents = backpropagate(nodes, seeds)
+    cotangents = backpropagate(steps, seeds)
     gradients = [emitter.term(cotangents[x].value) if x in cotangents else x for x in inputs]
     gradients = [g if x in cotangents else None for g, x in zip(gradients, inputs)]
     return emitter, inputs, outputs, seeds, gradients
@@ -211,7 +211,7 @@ def test_second_order(op, index, type_name):
     emitter, inputs, _, _, gradients = _recorded_gradient(case.fn, arrays, np.random.default_rng(7))
     reached = [g for g in gradients if g is not None]
     second_seeds = _seeds(reached, np.random.default_rng(11), emitter)
-    second = backpropagate(emitter.nodes(), second_seeds)
+    second = backpropagate(emitter.steps(), second_seeds)
     seed_values = {k: _wide(_array(second_seeds[g])) for k, g in enumerate(gradients) if g in second_seeds}
 
     def scalar(moved):

@@ -1,15 +1,19 @@
-"""Shared test helpers: sample data per type and dtype-aware comparison with NumPy."""
+"""Shared test helpers: sample data per type and dtype-aware comparison with NumPy; nx IR text parsed and run on
+the evaluator, with results compared bit for bit."""
 import os
 import tempfile
 
 import ml_dtypes
 import numpy as np
 import pytest
+from iree.compiler import ir
 
 # The suite uses its own disk cache, kept between runs, so compiled modules are reused (DESIGN: ~0.4 s a compile).
 os.environ.setdefault("NUMERIX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "numerix-test-cache"))
 
 import numerix as nx  # noqa: E402
+from numerix.dialect import ir as nx_ir  # noqa: E402
+from numerix.runtime.compilers import get_compiler  # noqa: E402
 
 ALL_TYPES = ["bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32", "f64", "c64",
              "c128"]
@@ -47,6 +51,21 @@ def assert_close(actual, expected, type=None, rtol=None, atol=None):
     as_wide = (lambda a: a.astype(np.complex128)) if t.is_complex else (lambda a: a.astype(np.float64))
     a, e = as_wide(actual), as_wide(expected)
     np.testing.assert_allclose(a, e, rtol=rtol, atol=rtol if atol is None else atol, equal_nan=True)
+
+
+def parse(text):
+    with nx_ir.new_context():
+        return ir.Module.parse(text)
+
+
+def run(module, *arrays, entry="f"):
+    return get_compiler("evaluator").compile(module, entry, {})(*arrays)
+
+
+def assert_same(actual, expected):
+    actual, expected = np.ascontiguousarray(actual), np.ascontiguousarray(expected)
+    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape)
+    assert actual.tobytes() == expected.tobytes(), f"\n{actual}\n!=\n{expected}"
 
 
 @pytest.fixture

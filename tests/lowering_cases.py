@@ -107,7 +107,7 @@ def tensor_type(array):
     return TensorType.of(array.shape, dtypes.of_numpy(array.dtype))
 
 
-# ---- the elementwise sweep: cases, references and comparison (tests/test_lowering.py, tests/test_fusion.py) ----
+# ---- the elementwise sweep: cases, references and comparison (dialect/test_lowering.py, passes/test_fusion.py) ----
 
 # Complex functions follow the textbook formulas (see dialect/lower_complex.py), not C99 Annex G as NumPy does, so
 # they are compared where no part of the formula overflows: finite operands with parts of magnitude up to 20.

@@ -1,6 +1,6 @@
-"""One or more test functions per differentiable nx op, shared by the eager VJP tests (test_vjp.py) and the
-gradient tests through the nx-grad pass (test_grad.py). A case builds the op with `apply` from float inputs drawn
-from a domain where the op is smooth; integer operands (indices, predicates) are fixed inside the function."""
+"""One or more test functions per differentiable nx op, shared by the eager VJP tests (dialect/test_vjp.py) and the
+gradient tests through the nx-grad pass (frontend/test_grad.py). A case builds the op with `apply` from float inputs
+drawn from a domain where the op is smooth; integer operands (indices, predicates) are fixed inside the function."""
 from typing import Callable, NamedTuple
 
 import numpy as np

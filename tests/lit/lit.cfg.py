@@ -1,5 +1,5 @@
 """lit configuration for the pass tests: each .mlir file runs nx-opt and checks its output with FileCheck
-(the `filecheck` package). Run with `lit tests/lit` or through tests/test_lit.py."""
+(the `filecheck` package). Run with `lit tests/lit` or through tests/tools/test_lit.py."""
 import os
 import sys
 import tempfile

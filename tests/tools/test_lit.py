@@ -9,7 +9,7 @@ import pytest
 
 from numerix.passes.pipeline import load_passes
 
-LIT_DIR = pathlib.Path(__file__).parent / "lit"
+LIT_DIR = pathlib.Path(__file__).parents[1] / "lit"
 LIT_FILES = sorted(LIT_DIR.glob("*.mlir"))
 
 

@@ -109,14 +109,15 @@ for _table, _arity in ((UNARY, 1), (BINARY, 2)):
         EXAMPLES[_name] = [([sample(t, seed=i) for i in range(_arity)], {}) for t in CLASS_TYPES[_op.accepts]]
 
 
-# Ops naming a callee (nx.grad ...) cannot run eagerly: the nx-grad pass rewrites them; tests/test_grad.py has them.
-# nx.fusion and nx.yield are made by nx-fuse, never traced; tests/test_fusion.py has them.
+# Ops naming a callee (nx.grad ...) cannot run eagerly: the nx-grad pass rewrites them; tests/frontend/test_grad.py
+# has them.
+# nx.fusion and nx.yield are made by nx-fuse, never traced; tests/passes/test_fusion.py has them.
 SWEPT = sorted(set(SCHEMAS) - CALLS - {"fusion", "yield"})
 
 
 def test_every_op_has_a_sweep_example():
     missing = sorted(set(SWEPT) - set(EXAMPLES))
-    assert not missing, f"ops without an example in tests/test_defn.py EXAMPLES: {missing}"
+    assert not missing, f"ops without an example in tests/frontend/test_defn.py EXAMPLES: {missing}"
 
 
 def _sweep_cases():

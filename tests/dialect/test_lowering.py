@@ -25,7 +25,7 @@ def test_lowerings_name_real_ops():
     assert not set(NOT_LOWERED) & set(LOWERINGS)
 
 
-# ---- the elementwise sweep (its helpers are in lowering_cases.py, shared with test_fusion.py) ----
+# ---- the elementwise sweep (its helpers are in lowering_cases.py, shared with tests/passes/test_fusion.py) ----
 
 @pytest.mark.parametrize("type_name", ALL_TYPES)
 def test_elementwise_ops_match_numpy(type_name):

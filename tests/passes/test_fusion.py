@@ -102,7 +102,7 @@ def _complex(case, arg_types):
 @pytest.mark.parametrize("type_name", ["c64", "c128"])
 def test_complex_values_are_left_to_stablehlo(type_name):
     """IREE 3.13 miscompiles some linalg.generics that build complex numbers, so no op that reads or makes a complex
-    value fuses (test_lowering.py covers them)."""
+    value fuses (tests/dialect/test_lowering.py covers them)."""
     z = TensorType.of((4,), dtypes.TYPES[type_name])
     pred = TensorType.of((4,), dtypes.bool_)
     real = TensorType.of((4,), z.type.real_type)

@@ -1,6 +1,7 @@
 """The nx passes from Python: the verifier's located errors, the exactness of every fold identity on special values
 (NaN, infinities, -0.0, subnormals, integer extremes), folds that must not happen, CSE/DCE keeping meaning, and the
-evaluator's calls and refusals. tests/lit holds the textual (FileCheck) tests of the same passes."""
+default pipeline keeping the meaning of random programs. tests/lit holds the textual (FileCheck) tests of the same
+passes."""
 import re
 
 import numpy as np
@@ -10,27 +11,12 @@ from hypothesis import strategies as st
 from iree.compiler import ir
 
 import numerix as nx
+from conftest import assert_same, parse, run
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.rules import FOLDS
 from numerix.passes import fold as fold_module
 from numerix.passes import pipeline
 from numerix.passes.registry import PASSES
-from numerix.runtime.compilers import get_compiler
-
-
-def parse(text):
-    with nx_ir.new_context():
-        return ir.Module.parse(text)
-
-
-def run(module, *arrays, entry="f"):
-    return get_compiler("evaluator").compile(module, entry, {})(*arrays)
-
-
-def assert_same(actual, expected):
-    actual, expected = np.ascontiguousarray(actual), np.ascontiguousarray(expected)
-    assert (actual.dtype, actual.shape) == (expected.dtype, expected.shape)
-    assert actual.tobytes() == expected.tobytes(), f"\n{actual}\n!=\n{expected}"
 
 
 # ---- nx-verify ----
@@ -232,51 +218,6 @@ def test_passes_are_registered_and_loaded_by_name():
     passes = pipeline.load_passes()
     assert {"nx-verify", "nx-cse", "nx-dce", "nx-fold"} <= set(passes)
     assert pipeline.DEFAULT_PIPELINE[0] == "nx-verify"
-
-
-# ---- the evaluator ----
-
-CALLS = """
-func.func private @square(%x: tensor<2xf32>) -> tensor<2xf32> {
-  %r = "nx.multiply"(%x, %x) : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
-  return %r : tensor<2xf32>
-}
-func.func @f(%x: tensor<2xf32>) -> (tensor<2xf32>, tensor<2xf32>) {
-  %s = func.call @square(%x) : (tensor<2xf32>) -> tensor<2xf32>
-  %t = func.call @square(%s) : (tensor<2xf32>) -> tensor<2xf32>
-  return %s, %t : tensor<2xf32>, tensor<2xf32>
-}
-"""
-
-
-def test_evaluator_runs_calls_to_private_functions():
-    s, t = run(parse(CALLS), np.array([2.0, -3.0], np.float32))
-    assert_same(s, np.array([4.0, 9.0], np.float32))
-    assert_same(t, np.array([16.0, 81.0], np.float32))
-
-
-def test_evaluator_refuses_recursion_and_foreign_ops():
-    recursive = ("func.func @f(%x: tensor<2xf32>) -> tensor<2xf32> {\n"
-                 "  %r = func.call @f(%x) : (tensor<2xf32>) -> tensor<2xf32>\n"
-                 "  return %r : tensor<2xf32>\n}\n")
-    with pytest.raises(nx.NxValueError, match="cannot recurse"):
-        run(parse(recursive), np.zeros(2, np.float32))
-    foreign = ("func.func @f() -> tensor<2xf32> {\n"
-               "  %r = arith.constant dense<1.0> : tensor<2xf32> loc(\"m.py\":4:2)\n"
-               "  return %r : tensor<2xf32>\n}\n")
-    with pytest.raises(nx.NxValueError, match="cannot run arith.constant") as info:
-        run(parse(foreign))
-    assert info.value.location == ("m.py", 4, 2)
-
-
-def test_evaluator_checks_its_inputs():
-    executable = get_compiler("evaluator").compile(parse(CALLS), "f", {})
-    with pytest.raises(nx.NxValueError, match="takes 1 arrays, got 2"):
-        executable(np.zeros(2, np.float32), np.zeros(2, np.float32))
-    with pytest.raises(nx.NxTypeError, match="expects f32\\[2\\]"):
-        executable(np.zeros(2, np.float64))
-    with pytest.raises(nx.NxValueError, match="no function @g"):
-        get_compiler("evaluator").compile(parse(CALLS), "g", {})
 
 
 # ---- a property: the default pipeline never changes what a program computes ----

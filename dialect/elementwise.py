@@ -128,6 +128,15 @@ def _power(x, y):
     return out
 
 
+def _truncated_quotient(x, y):
+    """Division rounding toward zero (C's, Elixir's div); a zero divisor gives 0, as numerix's floor division does,
+    and INT_MIN / -1 wraps to INT_MIN."""
+    safe = np.where(y == 0, 1, y)
+    floor = np.floor_divide(x, safe)
+    inexact_and_negative = (floor * safe != x) & ((x < 0) != (safe < 0))
+    return np.where(y == 0, 0, floor + inexact_and_negative.astype(x.dtype))
+
+
 def _shift_count_ok(x, y):
     return (y >= 0) & (y < x.dtype.itemsize * 8)
 
@@ -311,8 +320,11 @@ BINARY = {
                             derivative=lambda g, a, b, y: (g * b, g * a), fold=neutral(ones, BOTH)),
     "divide": Elementwise("inexact", numpy=widen_half(np.true_divide), lower=lower_arithmetic.divide,
                           derivative=lambda g, a, b, y: (g / b, -g * y / b), fold=neutral(ones, RIGHT)),
-    # floor division, NumPy's `//` (floats too)
-    "quotient": Elementwise("real_number", numpy=widen_half(np.floor_divide), lower=lower_arithmetic.quotient),
+    # NumPy's `//`, floats too: the floor of the quotient
+    "floor_divide": Elementwise("real_number", numpy=widen_half(np.floor_divide), lower=lower_arithmetic.floor_divide),
+    # Nx's quotient: integer division truncating toward zero
+    "quotient": Elementwise("integer", numpy=_truncated_quotient, lower=lower_arithmetic.quotient,
+                            fold=neutral(ones, RIGHT)),
     # NumPy's `%`: the sign of the divisor; a - b * floor(a / b).
     "remainder": Elementwise("real_number", numpy=widen_half(np.remainder), lower=lower_arithmetic.remainder,
                              derivative=lambda g, a, b, y: (g, -g * alg.floor(a / b))),

@@ -104,10 +104,15 @@ maximum = _extremum("max")
 minimum = _extremum("min")
 
 
-# ---- floor division and remainder ----
+# ---- integer division, floor division and remainder ----
 
 
 def quotient(b, node):
+    """Integer division rounding toward zero (Nx's quotient)."""
+    return _integer_divmod(b, *node.args, node.types[0].type, floor=False)[0]
+
+
+def floor_divide(b, node):
     if node.types[0].type.is_integer:
         return _integer_divmod(b, *node.args, node.types[0].type)[0]
     return widened(b, node, lambda args, t: _float_divmod(b, *args, t)[0])
@@ -119,9 +124,10 @@ def remainder(b, node):
     return widened(b, node, lambda args, t: _float_divmod(b, *args, t)[1])
 
 
-def _integer_divmod(b, x, y, dtype):
-    """Floor division and the remainder with the divisor's sign; a zero divisor gives 0 and 0 (NumPy). Divisors 0
-    and -1 never reach the hardware divide (they trap on x86: x/0, INT_MIN/-1)."""
+def _integer_divmod(b, x, y, dtype, floor=True):
+    """Floor division and the remainder with the divisor's sign (or, not `floor`, the quotient rounded toward zero and
+    the remainder with x's sign); a zero divisor gives 0 and 0 (NumPy). Divisors 0 and -1 never reach the hardware
+    divide (they trap on x86: x/0, INT_MIN/-1)."""
     zero = b.compare_zero("EQ", y, dtype)
     one = b.full_like(y, 1, dtype)
     if dtype.is_unsigned:
@@ -133,10 +139,11 @@ def _integer_divmod(b, x, y, dtype):
     safe = b.select(b.or_(zero, minus_one), one, y)
     quotient = b.div(x, safe)
     remainder = b.binary("stablehlo.remainder", x, safe)  # 0 where y was 0 or -1
-    adjust = b.and_(b.compare_zero("NE", remainder, dtype),
-                    b.xor(b.compare_zero("LT", remainder, dtype), b.compare_zero("LT", safe, dtype)))
-    quotient = b.select(adjust, b.sub(quotient, one), quotient)
-    remainder = b.select(adjust, b.add(remainder, safe), remainder)
+    if floor:
+        adjust = b.and_(b.compare_zero("NE", remainder, dtype),
+                        b.xor(b.compare_zero("LT", remainder, dtype), b.compare_zero("LT", safe, dtype)))
+        quotient = b.select(adjust, b.sub(quotient, one), quotient)
+        remainder = b.select(adjust, b.add(remainder, safe), remainder)
     quotient = b.select(minus_one, b.unary("stablehlo.negate", x), quotient)  # wraps at INT_MIN as NumPy does
     return b.select(zero, b.full_like(x, 0, dtype), quotient), remainder
 

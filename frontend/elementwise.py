@@ -14,7 +14,7 @@ __all__ = [
     "negate", "positive", "abs", "square", "sign", "floor", "ceil", "round", "trunc",
     "conjugate", "real", "imag", "angle", "is_nan", "is_infinity", "is_finite", "signbit",
     "logical_not", "bitwise_not", "count_leading_zeros", "population_count",
-    "add", "subtract", "multiply", "divide", "floor_divide", "remainder", "pow", "maximum", "minimum",
+    "add", "subtract", "multiply", "divide", "floor_divide", "quotient", "remainder", "pow", "maximum", "minimum",
     "atan2", "hypot", "copysign", "nextafter", "logaddexp",
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
     "logical_and", "logical_or", "logical_xor",
@@ -417,6 +417,15 @@ def floor_divide(x, y, /):
     a, b = operands("floor_divide", x, y)
     if a.type.is_complex or a.type.is_bool:
         raise NxTypeError(f"does not support type {a.type.name}", op="floor_divide")
+    return apply("floor_divide", [a, b])
+
+
+def quotient(x, y, /):
+    """Nx's quotient: integer division rounding toward zero (x // y floors instead); integer operands only."""
+    a, b = operands("quotient", x, y)
+    if not a.type.is_integer:
+        raise NxTypeError(f"expects integer tensors as inputs and outputs an integer tensor, got {a.type.name}",
+                          op="quotient")
     return apply("quotient", [a, b])
 
 

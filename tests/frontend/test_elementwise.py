@@ -30,7 +30,8 @@ UNARY_REF = {
 }
 BINARY_REF = {
     "add": np.add, "subtract": np.subtract, "multiply": np.multiply, "divide": np.true_divide,
-    "quotient": np.floor_divide, "remainder": np.remainder, "pow": np.power, "atan2": np.arctan2,
+    "floor_divide": np.floor_divide, "quotient": lambda x, y: np.abs(x) // np.abs(y) * np.sign(x) * np.sign(y),
+    "remainder": np.remainder, "pow": np.power, "atan2": np.arctan2,
     "hypot": np.hypot, "max": np.maximum, "min": np.minimum, "copysign": np.copysign,
     "nextafter": np.nextafter, "logaddexp": np.logaddexp, "bitwise_and": np.bitwise_and,
     "bitwise_or": np.bitwise_or, "bitwise_xor": np.bitwise_xor, "left_shift": np.left_shift,
@@ -38,13 +39,13 @@ BINARY_REF = {
     "logical_xor": np.logical_xor, "equal": np.equal, "not_equal": np.not_equal, "less": np.less,
     "less_equal": np.less_equal, "greater": np.greater, "greater_equal": np.greater_equal,
 }
-PUBLIC = {"max": "maximum", "min": "minimum", "quotient": "floor_divide", "left_shift": "bitwise_left_shift",
+PUBLIC = {"max": "maximum", "min": "minimum", "left_shift": "bitwise_left_shift",
           "right_shift": "bitwise_right_shift"}
 # Inputs inside each function's domain, so that NaNs do not hide differences.
 DOMAIN = {"log": (0.1, 3), "log1p": (-0.5, 3), "log2": (0.1, 3), "log10": (0.1, 3), "sqrt": (0, 3),
           "rsqrt": (0.1, 3), "asin": (-0.9, 0.9), "acos": (-0.9, 0.9), "acosh": (1.1, 3), "atanh": (-0.9, 0.9),
           "erf_inv": (-0.9, 0.9), "reciprocal": (0.5, 3), "pow": (0, 3), "left_shift": (0, 5),
-          "right_shift": (0, 5), "quotient": (1, 9), "remainder": (1, 9), "divide": (1, 3)}
+          "right_shift": (0, 5), "floor_divide": (1, 9), "quotient": (1, 9), "remainder": (1, 9), "divide": (1, 3)}
 
 
 def test_every_elementwise_op_has_a_reference():
@@ -217,3 +218,31 @@ def test_complex_from_parts(compiled):
 def test_complex_refuses_complex_parts():
     with pytest.raises(nx.NxTypeError, match="complex: takes real parts, got c64"):
         nx.complex(nx.tensor(1j), 1)
+
+
+# ---- Nx's quotient: integer division rounding toward zero ----
+
+def test_quotient_nx_examples():
+    assert nx.quotient(11, 2).type is nx.s64 and int(nx.quotient(11, 2)) == 5
+    assert nx.quotient(nx.tensor([2, 4, 5]), 2).tolist() == [1, 2, 2]
+    assert nx.quotient(10, nx.tensor([1, 2, 3])).tolist() == [10, 5, 3]
+    left, right = nx.tensor([[10, 20]], type=nx.s8), nx.tensor([[1], [2]], type=nx.s8)
+    out = nx.quotient(left, right)
+    assert out.type is nx.s8 and out.tolist() == [[10, 20], [5, 10]]
+    out = nx.quotient(nx.tensor([[10, 20]], type=nx.u8), nx.tensor([[1], [2]], type=nx.u32))
+    assert out.type is nx.u32 and out.tolist() == [[10, 20], [5, 10]]
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_quotient_truncates_toward_zero(compiled):
+    fn = nx.defn(lambda x, y: nx.quotient(x, y)) if compiled else nx.quotient
+    x = nx.tensor([7, -7, 7, -7, 6, 0, 5, -128, -128], type=nx.s8)
+    y = nx.tensor([2, 2, -2, -2, -3, 3, 0, -1, 3], type=nx.s8)
+    # A zero divisor gives 0 and -128 / -1 wraps, as numerix's floor division does.
+    assert fn(x, y).tolist() == [3, -3, -3, 3, -2, 0, 0, -128, -42]
+
+
+def test_quotient_refuses_floats():
+    with pytest.raises(nx.NxTypeError, match="quotient: expects integer tensors"):
+        nx.quotient(nx.tensor([1.0]), 2)
+

@@ -31,7 +31,7 @@ func.func @bool_add(%p: tensor<4xi1>, %q: tensor<4xi1>) -> tensor<4xi1> {
 // CHECK: %[[LESS:.*]] = arith.cmpi ult, %[[A]], %[[B]]
 // CHECK: return %[[OUT]], %[[LESS]]
 func.func @unsigned(%a: tensor<3xui32>, %b: tensor<3xui32>) -> (tensor<3xui32>, tensor<3xi1>) {
-  %0 = "nx.quotient"(%a, %b) : (tensor<3xui32>, tensor<3xui32>) -> tensor<3xui32>
+  %0 = "nx.floor_divide"(%a, %b) : (tensor<3xui32>, tensor<3xui32>) -> tensor<3xui32>
   %1 = "nx.less"(%a, %b) : (tensor<3xui32>, tensor<3xui32>) -> tensor<3xi1>
   return %0, %1 : tensor<3xui32>, tensor<3xi1>
 }

@@ -108,6 +108,7 @@ IDENTITY_CASES = {
     "int*1": _binary_case("multiply", "s8", "1", "right"), "bool*true": _binary_case("multiply", "bool", True, "left"),
     "x/1": _binary_case("divide", "f16", "1.0", "right"), "x**1": _binary_case("pow", "f32", "1.0", "right"),
     "int**1": _binary_case("pow", "s32", "1", "right"),
+    "quotient-1": _binary_case("quotient", "s16", "1", "right"),
     "x+-0.0": _binary_case("add", "f32", "-0.0", "right"), "-0.0+x": _binary_case("add", "bf16", "-0.0", "left"),
     "int+0": _binary_case("add", "u8", "0", "right"), "bool+false": _binary_case("add", "bool", False, "right"),
     "x-0.0": _binary_case("subtract", "f64", "0.0", "right"), "int-0": _binary_case("subtract", "s64", "0", "right"),

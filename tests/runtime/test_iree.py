@@ -79,7 +79,7 @@ def test_unsigned_integers_are_unsigned(name):
     top = np.iinfo(t.np).max
     x = np.array([top, top - 1, 5, 0, 1 << (t.bits - 1)], t.np)
     y = np.array([2, top, 3, 7, 3], t.np)
-    spec = [("less", [0, 1], {}), ("quotient", [0, 1], {}), ("remainder", [0, 1], {}), ("max", [0, 1], {}),
+    spec = [("less", [0, 1], {}), ("floor_divide", [0, 1], {}), ("remainder", [0, 1], {}), ("max", [0, 1], {}),
             ("right_shift", [0, 1], {}), ("as_type", [0], {"type": dtypes.f64}), ("as_type", [0], {"type": dtypes.s64})]
     less, quotient, remainder, biggest, shifted, wide, signed = _run(spec, [x, y])
     np.testing.assert_array_equal(less, x < y)
@@ -94,7 +94,7 @@ def test_unsigned_integers_are_unsigned(name):
 def test_integer_division_and_remainder_follow_numpy_signs():
     x = np.array([7, -7, 7, -7, 0, 5, -128, -128, 3], np.int8)
     y = np.array([2, 2, -2, -2, 3, 0, -1, 3, -128], np.int8)
-    quotient, remainder = _run([("quotient", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
+    quotient, remainder = _run([("floor_divide", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(quotient, np.floor_divide(x, y))  # x // 0 is 0; -128 // -1 wraps to -128
         np.testing.assert_array_equal(remainder, np.remainder(x, y))  # the divisor's sign; x % 0 is 0
@@ -103,7 +103,7 @@ def test_integer_division_and_remainder_follow_numpy_signs():
 def test_float_floor_division_and_remainder_follow_numpy():
     x = np.array([7.5, -7.5, 7.5, -7.5, 1.0, -1.0, 0.0, np.inf, 5.0, 1e300])
     y = np.array([2.0, 2.0, -2.0, -2.0, 0.0, 0.0, -3.0, 2.0, np.inf, 1e-300])
-    quotient, remainder = _run([("quotient", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
+    quotient, remainder = _run([("floor_divide", [0, 1], {}), ("remainder", [0, 1], {})], [x, y])
     with np.errstate(all="ignore"):
         np.testing.assert_array_equal(quotient, np.floor_divide(x, y))
         np.testing.assert_array_equal(remainder, np.remainder(x, y))

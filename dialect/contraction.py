@@ -12,7 +12,6 @@ from . import algebra as alg
 from .dtypes import f32, f64
 from .errors import NxShapeError, NxValueError
 from .lower_convert import convert
-from .lower_matrices import wide
 from .lowering import storage_element
 from .rules import define, widen_half
 from .schema import TensorType, check_axes, require, same_types
@@ -102,7 +101,7 @@ def _vjp_dot(cotangents, operands, results, contract_axes_a, batch_axes_a, contr
 def _lower_dot(b, node):
     a, c = node.args
     dtype = node.types[0].type
-    wide_type = wide(dtype)
+    wide_type = dtype.compute_type
     attrs = node.attrs
     if dtype in (f32, f64) and \
             dot_flops(node.types[0].shape, attrs["contract_axes_a"], node.out[0].shape) >= b.data_tiling_flops:

@@ -77,6 +77,13 @@ class DType:
         """The real counterpart of a complex type (c64 -> f32); other types are their own."""
         return {"c64": f32, "c128": f64}.get(self.name, self)
 
+    @property
+    def compute_type(self):
+        """The type a value of this type is computed in, the result rounded to this type once: f32 for f16 and bf16,
+        as XLA does (NumPy's f16 loops are slow, ml_dtypes' bf16 lacks most ufuncs, LAPACK and BLAS have no 16-bit
+        types, and an f32 result rounds correctly to 16 bits for +-*/ and sqrt); every other type is its own."""
+        return f32 if self.is_float and self.bits == 16 else self
+
 
 _TABLE = [
     ("bool", "bool", 8, np.bool_, "bool"),

@@ -6,7 +6,7 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
-from numerix.dialect.dtypes import bf16, f16, f32, s64
+from numerix.dialect.dtypes import s64
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 from . import algebra as alg
 from .lower_convert import convert
@@ -251,7 +251,7 @@ def _lower_scatter_add(b, node):
                         b.tensor(shape, s64))
     positions = _emit_gather(b, flat_index, indices, node.types[1].type, shape, node.attrs, update_shape, s64)
     positions = b.emit("stablehlo.reshape", [positions], b.tensor((count, 1), s64))
-    wide = f32 if dtype in (f16, bf16) else dtype
+    wide = dtype.compute_type
     flat_x = b.emit("stablehlo.reshape", [convert(b, x, dtype, wide)], b.tensor((size,), wide))
     flat_updates = b.emit("stablehlo.reshape", [convert(b, updates, dtype, wide)], b.tensor((count,), wide))
     numbers = ir.Attribute.parse("#stablehlo.scatter<inserted_window_dims = [0], scatter_dims_to_operand_dims = [0], "

@@ -3,7 +3,7 @@ tests != 0 (NaN is true, so is 1j), complex to another real type drops the imagi
 truncates and saturates with NaN -> 0, unsigned sources extend with zeros."""
 import numpy as np
 
-from numerix.dialect.dtypes import TYPES, bf16, f16, f32
+from numerix.dialect.dtypes import TYPES
 
 
 def convert(b, x, source, target):
@@ -44,8 +44,8 @@ def convert(b, x, source, target):
 def _float_to_integer(b, x, source, target):
     """Truncation toward zero, saturating at the target's range, NaN -> 0. The conversion proper only sees
     in-range values (out-of-range ones are undefined in LLVM and selected away)."""
-    if source.bits < 32:
-        x, source = b.convert(x, f32), f32  # exact
+    if source.compute_type is not source:
+        x, source = b.convert(x, source.compute_type), source.compute_type  # exact
     info = np.iinfo(target.np)
     top = b.full_like(x, float(info.max), source)  # rounds up to a power of two when not representable
     bottom = b.full_like(x, float(info.min), source)
@@ -74,7 +74,8 @@ def unsigned_twin(dtype):
 def widened(b, node, compute):
     """compute(args, dtype) on the operands, in f32 when they are f16/bf16; the result has the op's type."""
     dtype = node.types[0].type
-    if dtype not in (f16, bf16):
+    wide = dtype.compute_type
+    if wide is dtype:
         return compute(node.args, dtype)
-    out = compute([convert(b, a, dtype, f32) for a in node.args], f32)
-    return convert(b, out, f32, node.out[0].type)
+    out = compute([convert(b, a, dtype, wide) for a in node.args], wide)
+    return convert(b, out, wide, node.out[0].type)

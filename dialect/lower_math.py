@@ -16,7 +16,7 @@ its f32 math is vectorized (docs/iree.md). So:
 - complex functions work on the parts (lower_complex.py)."""
 import numpy as np
 
-from numerix.dialect.dtypes import bf16, bool_, f16, f32, f64, s64
+from numerix.dialect.dtypes import bool_, f64, s64
 
 from . import lower_complex as cplx
 from . import lower_real as real
@@ -28,7 +28,7 @@ def precise(b, node, fn, through_f64=False):
     """fn(args, dtype) on real float operands: f64 as is; f32 and narrower in f64 when `through_f64`, else f16/bf16 in
     f32; the result is rounded to the op's type once."""
     dtype = node.types[0].type
-    wide = f64 if through_f64 else f32 if dtype in (f16, bf16) else dtype
+    wide = f64 if through_f64 else dtype.compute_type
     if wide is dtype:
         return fn(node.args, dtype)
     return convert(b, fn([convert(b, a, dtype, wide) for a in node.args], wide), wide, node.out[0].type)

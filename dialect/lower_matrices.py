@@ -2,24 +2,19 @@
 of matrices, conjugation, sums along an axis, and computing f16/bf16 in f32. A library: it lowers no op itself."""
 from iree.compiler import ir
 
-from .dtypes import bf16, f16, f32, s64
+from .dtypes import s64
 from .ir import ints
 from .lower_convert import convert
 from .lower_reduction import reduce
-
-
-def wide(dtype):
-    """The type a matrix op computes `dtype` in: f32 for f16 and bf16 (LAPACK and BLAS have no half types)."""
-    return f32 if dtype in (f16, bf16) else dtype
 
 
 def on_wide(fn):
     """Computes f16/bf16 in f32 and rounds the results once."""
     def lower(b, node):
         dtype = node.types[0].type
-        wide_type = wide(dtype)
+        wide_type = dtype.compute_type
         results = fn(b, [convert(b, a, t.type, wide_type) for a, t in zip(node.args, node.types)], wide_type, node)
-        return [convert(b, r, wide(o.type), o.type) for r, o in zip(results, node.out)]
+        return [convert(b, r, o.type.compute_type, o.type) for r, o in zip(results, node.out)]
     return lower
 
 

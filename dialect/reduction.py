@@ -73,11 +73,6 @@ def _keep(b, value, node):
 
 # ---- the reductions' algebra ----
 
-def accumulator_type(dtype):
-    """Halves accumulate in f32 and are rounded once at the end, as the NumPy rules do."""
-    return dtypes.f32 if dtype in (dtypes.f16, dtypes.bf16) else dtype
-
-
 class Reduction(NamedTuple):
     """A reduction: the type class it accepts, NumPy's ufunc for its fold, `combine(b, accumulator, element, nx
     type)`, `identity(nx type)`, whether it is an extremum, and its VJP (None: not differentiable).
@@ -97,7 +92,7 @@ class Reduction(NamedTuple):
         """(x as the values the reduction combines, their nx type)."""
         if self.extremum:
             return order_key(b, x, dtype)
-        work = accumulator_type(dtype)
+        work = dtype.compute_type
         return convert(b, x, dtype, work), work
 
     def from_work(self, b, x, work, dtype):

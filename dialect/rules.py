@@ -20,7 +20,7 @@ a holomorphic op's rule multiplies by its derivative without conjugation, and th
 z = x + iy is df/dx - i df/dy (conjugate it for a step of gradient descent)."""
 import numpy as np
 
-from .dtypes import bf16, f16
+from .dtypes import TYPES
 from .lowering import LOWERINGS
 from .schema import SCHEMAS, OpSchema
 
@@ -57,14 +57,15 @@ def vjp_rule(name):
     return register
 
 
-def widen_half(fn):
-    """Computes f16/bf16 in f32, then rounds back, as XLA does: NumPy's f16 paths are slow and ml_dtypes' bf16 lacks
-    many ufuncs; an f32 result rounds correctly to 16 bits for +-*/ and sqrt."""
-    half = (f16.np, bf16.np)
+_WIDENED = {t.np: t.compute_type.np for t in TYPES.values() if t.compute_type is not t}
 
+
+def widen_half(fn):
+    """Computes each operand in its type's compute_type (f16/bf16 in f32: dtypes.DType.compute_type says why);
+    run_numpy rounds the result back to the op's type."""
     def wrapped(*arrays, **attrs):
-        if any(a.dtype in half for a in arrays):
-            return fn(*(a.astype(np.float32) if a.dtype in half else a for a in arrays), **attrs)
+        if any(a.dtype in _WIDENED for a in arrays):
+            return fn(*(a.astype(_WIDENED[a.dtype]) if a.dtype in _WIDENED else a for a in arrays), **attrs)
         return fn(*arrays, **attrs)
     wrapped.__name__ = fn.__name__
     return wrapped

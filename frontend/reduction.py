@@ -78,7 +78,7 @@ def _float_types(op, t, allow_complex=True):
     if t.type.is_complex and not allow_complex:
         raise NxTypeError(f"does not support type {t.type.name} (operand {t.ttype}); expects a real type", op=op)
     out = dtypes.to_float(t.type)
-    return (dtypes.f32 if out in (dtypes.f16, dtypes.bf16) else out), out
+    return out.compute_type, out
 
 
 def _require_real(op, t):

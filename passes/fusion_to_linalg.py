@@ -26,7 +26,7 @@ from numerix.dialect import fusion as nx_fusion
 from numerix.dialect.elementwise import FUSIBLE
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
-from numerix.dialect.reduction import REDUCTIONS, accumulator_type
+from numerix.dialect.reduction import REDUCTIONS
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxValueError
 
@@ -229,7 +229,7 @@ class _Generic:
         nx_out = [nx_ops.tensor_type_of(v.type, "yielded value") for v in self.yielded]
         if self.reductions:
             out_shape = [d for i, d in enumerate(self.shape) if i not in self.axes]
-            accumulators = [accumulator_type(nx_ops.operand_types(op)[0].type) for op in self.reductions]
+            accumulators = [nx_ops.operand_types(op)[0].type.compute_type for op in self.reductions]
             inits = [self.tensor_builder.constant(REDUCTIONS[nx_ops.schema_name(op)].identity(t), out_shape, t)
                      for op, t in zip(self.reductions, accumulators)]
             out_maps = [self._output_map()] * len(inits)
@@ -325,7 +325,7 @@ class _Generic:
             types, out = nx_ops.operand_types(op), nx_ops.result_types(op)
             with op.location:
                 if name in REDUCTIONS:
-                    dtype = accumulator_type(types[0].type)
+                    dtype = types[0].type.compute_type
                     value = b.convert(scalar(op.operands[0]), dtype) if dtype is not types[0].type else \
                         scalar(op.operands[0])
                     scalars[op.result] = REDUCTIONS[name].combine(b, accumulators[op.result], value, dtype)

@@ -82,7 +82,7 @@ def _infer_custom_grad(types, callee, forward, backward):
 def _lower_custom_grad(b, node):
     """func.call @callee: the call takes and gives nx types (unsigned ones included), the lowering storage ones."""
     operands = [b.to_nx(value, nx_ir.tensor_type(t)) for value, t in zip(node.args, node.types)]
-    call = func.CallOp([nx_ir.tensor_type(t) for t in node.out], ir.FlatSymbolRefAttr.get(node.attrs["callee"]),
+    call = func.CallOp([nx_ir.tensor_type(t) for t in node.out], ir.FlatSymbolRefAttr.get(node.attrs["callee"].name),
                        operands)
     return [b.to_storage(result, t) for result, t in zip(call.results, node.out)]
 

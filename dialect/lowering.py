@@ -26,7 +26,7 @@ NOT_LOWERED = {
 
 class Node(NamedTuple):
     """An nx op being lowered: `args` are the lowered operand values, `types` and `out` the nx TensorTypes of its
-    operands and results, `attrs` its decoded attributes."""
+    operands and results, `attrs` its attributes as dialect/ops.py's read_attrs gives them."""
     name: str
     args: list
     types: list
@@ -225,8 +225,3 @@ class Builder:
     def convert(self, x, dtype):
         """stablehlo.convert to nx type `dtype` (signed and float sources; see lower_convert for the rest)."""
         return self.unary("stablehlo.convert", x, self.like(x, dtype))
-
-
-def decode_attrs(schema, op):
-    """The Python values of an nx op's attributes, by the kinds its schema gives."""
-    return {name: nxir.value(kind, op.attributes[name]) for name, kind in schema.attrs.items()}

@@ -27,10 +27,9 @@ from numerix.dialect.elementwise import FUSIBLE
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.reduction import REDUCTIONS
-from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxValueError
 
-from numerix.dialect.lowering import LOWERINGS, Builder, Node, decode_attrs, storage_element
+from numerix.dialect.lowering import LOWERINGS, Builder, Node, storage_element
 from numerix.dialect.scalar_builder import ScalarBuilder
 
 from .registry import register_pass
@@ -64,7 +63,7 @@ def can_emit(op):
         return False
     if name in REDUCTIONS:
         return True
-    return name in SCALAR_EMITTERS and has_scalar_code(name, types, out, decode_attrs(SCHEMAS[name], op))
+    return name in SCALAR_EMITTERS and has_scalar_code(name, types, out, nx_ops.read_attrs(op))
 
 
 _SCALAR_CODE = {}  # (op name, operand types, result types, attributes) -> whether its scalar code exists
@@ -330,7 +329,7 @@ class _Generic:
                         scalar(op.operands[0])
                     scalars[op.result] = REDUCTIONS[name].combine(b, accumulators[op.result], value, dtype)
                 else:
-                    node = Node(name, [scalar(v) for v in op.operands], types, out, decode_attrs(SCHEMAS[name], op))
+                    node = Node(name, [scalar(v) for v in op.operands], types, out, nx_ops.read_attrs(op))
                     scalars[op.result] = SCALAR_EMITTERS[name](b, node)
         return [scalar(v) for v in self.yielded]
 

@@ -12,7 +12,7 @@ from numerix.dialect import ops as nx_ops
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxValueError
 
-from numerix.dialect.lowering import LOWERINGS, NOT_LOWERED, Builder, Node, decode_attrs
+from numerix.dialect.lowering import LOWERINGS, NOT_LOWERED, Builder, Node
 
 from .iree_policy import DATA_TILING_HINT_FLOPS
 from .registry import register_pass
@@ -33,7 +33,7 @@ def _rule(op):
     if name not in LOWERINGS:
         raise NxValueError(f"nx.{name} has no StableHLO lowering: numerix cannot compile it yet",
                            op="nx-to-stablehlo", location=where)
-    return SCHEMAS[name], LOWERINGS[name]
+    return LOWERINGS[name]
 
 
 class _Lowerer:
@@ -58,9 +58,9 @@ class _Lowerer:
                     for inner in region.blocks:
                         self.block(inner)
                 continue
-            schema, lower = _rule(op)
+            lower = _rule(op)
             node = Node(name, None, [nxir.to_tensor_type(v.type) for v in op.operands],
-                        [nxir.to_tensor_type(r.type) for r in op.results], decode_attrs(schema, op))
+                        [nxir.to_tensor_type(r.type) for r in op.results], nx_ops.read_attrs(op))
             with op.location, ir.InsertionPoint(op):
                 node = node._replace(args=[self.value(v) for v in op.operands])
                 results = lower(self.builder, node)

@@ -3,14 +3,11 @@ return. The tracer writes the user's functions with it, the nx-grad pass the rev
 emitter of dialect/algebra.py, so the VJP rules emit through it."""
 import contextlib
 
-import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
-from . import dtypes
 from . import ir as nx_ir
 from . import ops as nx_ops
-from .schema import SCHEMAS, TensorType
 
 
 class FunctionBuilder:
@@ -53,14 +50,10 @@ class FunctionBuilder:
             return nx_ops.build(name, values, attrs, out_types, location).results
 
     def constant(self, array):
-        """The value of a NumPy array of an nx type. Complex arrays are nx.complex of two real constants: a complex
-        dense attribute cannot be read back by these bindings."""
-        if array.dtype.kind == "c":
-            parts = [self.constant(np.array(part, order="C")) for part in (array.real, array.imag)]
-            part_types = [TensorType.of(array.shape, dtypes.of_numpy(array.real.dtype))] * 2
-            return self.emit("complex", parts, {}, SCHEMAS["complex"].check(part_types, {}))[0]
-        attrs = {"value": array}
-        return self.emit("constant", [], attrs, SCHEMAS["constant"].check([], attrs))[0]
+        """The value of a NumPy array of an nx type (complex ones as dialect/ops.py's build_constant builds them)."""
+        location = self.op_location or self.location
+        with self.context, location, self.insertion_point:
+            return nx_ops.build_constant(array, location)
 
     def finish(self, values):
         """Returns `values` from the function and sets its type."""

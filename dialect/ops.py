@@ -3,12 +3,14 @@ verifier, the evaluator, the passes). An nx op is a generic-form operation "nx.<
 spelled by dialect/ir.py according to the schema's attribute kinds."""
 import re
 
+import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect.errors import NxTypeError, NxValueError
 
+from . import dtypes
 from . import ir as nx_ir
-from .schema import SCHEMAS, Callee
+from .schema import SCHEMAS, Callee, TensorType
 
 PREFIX = "nx."
 UNKNOWN_LOCATION = ("<unknown>", 0, 0)
@@ -31,6 +33,17 @@ def build(name, operands, attrs, out_types, location):
         PREFIX + name, results=[nx_ir.tensor_type(t) for t in out_types], operands=list(operands),
         attributes={key: nx_ir.attr(kinds[key], value) for key, value in attrs.items()},
         loc=location)
+
+
+def build_constant(array, location):
+    """The value of a NumPy array of an nx type, built at the current insertion point. Complex arrays are nx.complex
+    of two real constants: a complex dense attribute cannot be read back by these bindings."""
+    if array.dtype.kind == "c":
+        parts = [build_constant(np.array(part, order="C"), location) for part in (array.real, array.imag)]
+        part_types = [TensorType.of(array.shape, dtypes.of_numpy(array.real.dtype))] * 2
+        return build("complex", parts, {}, SCHEMAS["complex"].check(part_types, {}), location).result
+    attrs = {"value": array}
+    return build("constant", [], attrs, SCHEMAS["constant"].check([], attrs), location).result
 
 
 def mlir_location(location):

@@ -18,10 +18,8 @@ from iree.compiler import ir
 
 import numerix as nx
 from numerix.defn import Defn
-from numerix.dialect import dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxError
-from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.passes import pipeline
 from numerix.runtime import iree
 
@@ -75,27 +73,13 @@ def embed_captured(lowered):
         first = len(block.arguments) - len(lowered.captured)
         with ir.InsertionPoint.at_block_begin(block):
             for argument, array in zip(list(block.arguments)[first:], lowered.captured):
-                argument.replace_all_uses_with(_constant(array))
+                argument.replace_all_uses_with(nx_ops.build_constant(array, ir.Location.unknown()))
         for index in reversed(range(first, len(block.arguments))):
             block.erase_argument(index)
         function_type = ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value)
         function.attributes["function_type"] = ir.TypeAttr.get(
             ir.FunctionType.get(list(function_type.inputs)[:first], list(function_type.results)))
     return module
-
-
-def _constant(array):
-    location = ir.Location.unknown()
-    if array.dtype.kind == "c":  # complex constants are nx.complex of two real ones
-        parts = [_constant(part.copy()) for part in (array.real, array.imag)]
-        types = SCHEMAS["complex"].check([_type_of(array.real)] * 2, {})
-        return nx_ops.build("complex", parts, {}, types, location).result
-    attrs = {"value": array}
-    return nx_ops.build("constant", [], attrs, SCHEMAS["constant"].check([], attrs), location).result
-
-
-def _type_of(array):
-    return TensorType.of(array.shape, dtypes.of_numpy(array.dtype))
 
 
 def compile_to(fn, templates, emit, target, host, flags=()):

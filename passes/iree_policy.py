@@ -1,7 +1,7 @@
 """What numerix asks of IREE for a module, decided from its nx IR: the iree-compile flags, the runtime driver, the
 FLOP counts both are decided by, and which contractions IREE packs (data tiling). Every such threshold is here,
-beside the others, with its reason. The module sits in passes/, below runtime/, because the lowering reads one of
-its decisions (lower_linalg marks the contractions to pack); runtime/iree.py applies the rest.
+beside the others, with its reason. The module sits in passes/, below runtime/, because nx-to-stablehlo reads one of
+its decisions (which contractions dialect/contraction.py marks to pack); runtime/iree.py applies the rest.
 
 Flags always given: f64 stays f64 (IREE demotes it to f32 unless told not to). For llvm-cpu the code is built for
 this machine's CPU and, where a system linker exists, linked by it against the system's libm: f64 sin, cos, tan,
@@ -78,9 +78,9 @@ DATA_TILING = "--iree-opt-data-tiling"
 # module gets the flag only when its contractions reach DATA_TILING_FLOPS in all ...
 DATA_TILING_FLOPS = 1 << 28  # 2 * 512^3
 # ... and with it IREE packs every contraction, unless some are marked iree.opt.data_tiling: then only those. A real
-# float contraction of DATA_TILING_HINT_FLOPS or more is lowered to a marked linalg.generic (lower_linalg.py), so the
-# small ones beside it (an MLP's 10-wide output layer and its gradients) stay unpacked: each packed contraction adds
-# compile time, and a small one runs no faster packed. It is below DATA_TILING_FLOPS because the two answer
+# float contraction of DATA_TILING_HINT_FLOPS or more is lowered to a marked linalg.generic (dialect/contraction.py),
+# so the small ones beside it (an MLP's 10-wide output layer and its gradients) stay unpacked: each packed contraction
+# adds compile time, and a small one runs no faster packed. It is below DATA_TILING_FLOPS because the two answer
 # different questions: that one whether a module gains from packing at all, this one which of its contractions to
 # pack once it does (the MLP step's two of 2^27.6 flops each, which make it faster packed; docs/iree.md). Where data
 # tiling is off, the mark does nothing: IREE compiles the generic as the matmul it is.

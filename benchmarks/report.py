@@ -1,4 +1,4 @@
-"""BENCHMARKS.md from the measurements run.py collected: tables, then issue 5's goals, met or by how much not."""
+"""BENCHMARKS.md from the measurements run.py collected: tables, then the goals, met or by how much not."""
 import numpy as np
 
 from .workloads import WORKLOADS
@@ -53,8 +53,8 @@ TRIED = {
     "and lowering add ~130 ms. JAX's XLA compiles about a dozen fusions",
 }
 SPEED_TRIED = {"matmul": "matmul speed", "mlp": "MLP speed", "tiny": "tiny call speed"}  # workload -> TRIED key
-PHASES = ("lazy import of IREE", "trace", "nx passes", "lower to StableHLO", "iree-compile or disk cache read",
-          "load module", "trace and lower", "XLA compile")
+PHASES = ("trace", "nx passes", "lower to StableHLO", "iree-compile or disk cache read", "load module",
+          "trace and lower", "XLA compile")
 
 
 def seconds(value):
@@ -238,6 +238,7 @@ def compile_section(results):
     lines = ["## Compile: the MLP step", "",
              f"Medians of {len(results)} rounds, each in fresh processes: numerix's first call with an empty "
              "NUMERIX_CACHE_DIR, then a new process on that cache, then JAX (no persistent cache, its default). "
+             "numerix's import includes IREE's compiler and runtime. "
              "The first call includes tracing and one run; phases are parts of it (numerix: nested inside its "
              "compile; JAX: `lower()` and `compile()` in the same process before the first call of a fresh "
              "jit).", "",
@@ -298,7 +299,7 @@ def _why_slow(t):
 
 
 def goals_section(timings, compile_columns, memory, bandwidth):
-    lines = ["## Goals (issue 5)", "", "| goal | measured | met |", "| --- | --- | --- |"]
+    lines = ["## Goals", "", "| goal | measured | met |", "| --- | --- | --- |"]
     verdicts, notes = [], []
 
     def goal(text, measured, met, why=None, tried=None):

@@ -43,16 +43,18 @@ class FunctionBuilder:
         with self.context, self.location:
             return self.block.add_argument(nx_ir.tensor_type(ttype), self.location)
 
-    def emit(self, name, values, attrs, out_types):
-        """nx op `name` on `values`; returns its results."""
-        location = self.op_location or self.location
-        with self.context, location, self.insertion_point:
+    def emit(self, name, values, attrs, out_types, at=None):
+        """nx op `name` on `values`; returns its results. `at`: the op's (file, line, col), else the location set by
+        `at()` or the function's."""
+        with self.context, self.location, self.insertion_point:
+            location = nx_ops.mlir_location(at) if at is not None else self.op_location or self.location
             return nx_ops.build(name, values, attrs, out_types, location).results
 
-    def constant(self, array):
-        """The value of a NumPy array of an nx type (complex ones as dialect/ops.py's build_constant builds them)."""
-        location = self.op_location or self.location
-        with self.context, location, self.insertion_point:
+    def constant(self, array, at=None):
+        """The value of a NumPy array of an nx type (complex ones as dialect/ops.py's build_constant builds them);
+        `at` as for `emit`."""
+        with self.context, self.location, self.insertion_point:
+            location = nx_ops.mlir_location(at) if at is not None else self.op_location or self.location
             return nx_ops.build_constant(array, location)
 
     def finish(self, values):

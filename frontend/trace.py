@@ -5,8 +5,6 @@ result types from dispatch, as the NumPy backend does, and spells them through t
 Tensors from outside the trace (closed over, or made inside from Python and NumPy data) enter once each: as an
 nx.constant (complex ones as nx.complex of two real constants), or as an extra argument when larger than
 LARGE_CONSTANT elements, so the program text stays small; their values are then fixed at trace time, as in JAX."""
-import contextlib
-
 from iree.compiler import ir
 
 from numerix.dialect import dtypes
@@ -68,25 +66,18 @@ class TraceBackend:
         return self.module
 
     def _emit(self, name, values, attrs, out_types):
-        """Emits nx op `name`; returns its result values."""
-        with self._at(name, user_location()):
-            return self.function.emit(name, values, attrs, out_types)
+        """Emits nx op `name` at the user's source line; returns its result values."""
+        self._check_open(name)
+        return self.function.emit(name, values, attrs, out_types, at=user_location() or nx_ops.UNKNOWN_LOCATION)
 
     def _constant(self, array):
-        with self._at("constant", user_location()):
-            return self.function.constant(array)
+        self._check_open("constant")
+        return self.function.constant(array, at=user_location() or nx_ops.UNKNOWN_LOCATION)
 
-    @contextlib.contextmanager
-    def _at(self, name, location):
-        """Ops emitted inside get the user's `location`, unless the function builder was given one (`at`)."""
+    def _check_open(self, name):
         if self._finished:
             raise NxTraceError(f"nx.{name} uses a tensor traced by a defn call that has returned (a traced tensor "
                                "leaked out of its function, e.g. into a global)", op="defn")
-        if self.function.op_location is not None:
-            yield
-            return
-        with self.module.context, self.function.at(nx_ops.mlir_location(location)):
-            yield
 
     def _value(self, tensor):
         """The MLIR value of an operand: a traced tensor's own, or an outside tensor's entry into the trace."""

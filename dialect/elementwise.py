@@ -36,6 +36,7 @@ class Elementwise(NamedTuple):
     derivative: Optional[Callable] = None
     result: Optional[str] = None  # None: the operands' type; "bool"; "real": the real type of a complex
     fold: Optional[Callable] = None  # an exact identity (identities.py)
+    fusion: str = "elementwise"  # or "cheap": nx-fuse computes it again where it is read (rules.define)
 
 
 def _special(name):
@@ -274,36 +275,41 @@ UNARY = {
     "sigmoid": Elementwise("inexact", numpy=_sigmoid, lower=transcendental(hlo("stablehlo.logistic"), cplx.sigmoid),
                            derivative=lambda g, x, y: g * y * (1 - y)),
     "negate": Elementwise("number", numpy=widen_half(np.negative), lower=lower_arithmetic.negate,
-                          derivative=lambda g, x, y: -g, fold=involution),
+                          derivative=lambda g, x, y: -g, fold=involution, fusion="cheap"),
     "abs": Elementwise("number", numpy=widen_half(np.abs), lower=lower_arithmetic.absolute, derivative=_d_abs,
-                       result="real"),
-    "sign": Elementwise("number", numpy=_sign, lower=lower_arithmetic.sign),
-    "floor": Elementwise("real_number", numpy=widen_half(np.floor),
-                         lower=lower_elementwise.rounding("stablehlo.floor")),
-    "ceil": Elementwise("real_number", numpy=widen_half(np.ceil), lower=lower_elementwise.rounding("stablehlo.ceil")),
+                       result="real", fusion="cheap"),
+    "sign": Elementwise("number", numpy=_sign, lower=lower_arithmetic.sign, fusion="cheap"),
+    "floor": Elementwise("real_number", numpy=widen_half(np.floor), lower=lower_elementwise.rounding("stablehlo.floor"),
+                         fusion="cheap"),
+    "ceil": Elementwise("real_number", numpy=widen_half(np.ceil), lower=lower_elementwise.rounding("stablehlo.ceil"),
+                        fusion="cheap"),
     "round": Elementwise("number", numpy=widen_half(np.round),
-                         lower=lower_elementwise.rounding("stablehlo.round_nearest_even")),
-    "trunc": Elementwise("real_number", numpy=widen_half(np.trunc), lower=lower_elementwise.rounding("math.trunc")),
+                         lower=lower_elementwise.rounding("stablehlo.round_nearest_even"), fusion="cheap"),
+    "trunc": Elementwise("real_number", numpy=widen_half(np.trunc), lower=lower_elementwise.rounding("math.trunc"),
+                         fusion="cheap"),
     "conjugate": Elementwise("number", numpy=widen_half(np.conjugate), lower=lower_elementwise.conjugate,
-                             derivative=lambda g, x, y: alg.conjugate(g), fold=involution),
+                             derivative=lambda g, x, y: alg.conjugate(g), fold=involution, fusion="cheap"),
     # real(z) pairs its real cotangent with Re(dz); on a real operand it is the identity.
     "real": Elementwise("number", numpy=widen_half(np.real), lower=lower_elementwise.real,
-                        derivative=lambda g, x, y: alg.as_type(g, x.type), result="real"),
+                        derivative=lambda g, x, y: alg.as_type(g, x.type), result="real", fusion="cheap"),
     "imag": Elementwise("number", numpy=widen_half(np.imag), lower=lower_elementwise.imag, derivative=_d_imag,
-                        result="real"),
+                        result="real", fusion="cheap"),
     "angle": Elementwise("number", numpy=widen_half(np.angle), lower=lower_elementwise.angle, derivative=_d_angle,
                          result="real"),
-    "is_nan": Elementwise("number", numpy=widen_half(np.isnan), lower=lower_elementwise.is_nan, result="bool"),
+    "is_nan": Elementwise("number", numpy=widen_half(np.isnan), lower=lower_elementwise.is_nan, result="bool",
+                          fusion="cheap"),
     "is_infinity": Elementwise("number", numpy=widen_half(np.isinf), lower=lower_elementwise.is_infinity,
-                               result="bool"),
-    "is_finite": Elementwise("number", numpy=widen_half(np.isfinite), lower=lower_elementwise.is_finite, result="bool"),
-    "signbit": Elementwise("real_number", numpy=widen_half(np.signbit), lower=lower_elementwise.signbit, result="bool"),
+                               result="bool", fusion="cheap"),
+    "is_finite": Elementwise("number", numpy=widen_half(np.isfinite), lower=lower_elementwise.is_finite, result="bool",
+                             fusion="cheap"),
+    "signbit": Elementwise("real_number", numpy=widen_half(np.signbit), lower=lower_elementwise.signbit, result="bool",
+                           fusion="cheap"),
     "bitwise_not": Elementwise("integer_or_bool", numpy=np.invert, lower=lower_elementwise.bitwise_not,
-                               fold=involution),
+                               fold=involution, fusion="cheap"),
     "logical_not": Elementwise("any", numpy=widen_half(np.logical_not), lower=lower_elementwise.logical_not,
-                               result="bool", fold=involution),
+                               result="bool", fold=involution, fusion="cheap"),
     "square": Elementwise("number", numpy=widen_half(np.square), lower=lower_arithmetic.square,
-                          derivative=lambda g, x, y: g * x * 2),
+                          derivative=lambda g, x, y: g * x * 2, fusion="cheap"),
     "reciprocal": Elementwise("inexact", numpy=_reciprocal, lower=lower_math.reciprocal,
                               derivative=lambda g, x, y: -g * y * y),
     "count_leading_zeros": Elementwise("integer", numpy=_count_leading_zeros,
@@ -313,11 +319,12 @@ UNARY = {
 
 BINARY = {
     "add": Elementwise("any", numpy=widen_half(np.add), lower=lower_arithmetic.add,
-                       derivative=lambda g, a, b, y: (g, g), fold=neutral(additive_zero, BOTH)),
+                       derivative=lambda g, a, b, y: (g, g), fold=neutral(additive_zero, BOTH), fusion="cheap"),
     "subtract": Elementwise("number", numpy=widen_half(np.subtract), lower=lower_arithmetic.subtract,
-                            derivative=lambda g, a, b, y: (g, -g), fold=neutral(subtractive_zero, RIGHT)),
+                            derivative=lambda g, a, b, y: (g, -g), fold=neutral(subtractive_zero, RIGHT),
+                            fusion="cheap"),
     "multiply": Elementwise("any", numpy=widen_half(np.multiply), lower=lower_arithmetic.multiply,
-                            derivative=lambda g, a, b, y: (g * b, g * a), fold=neutral(ones, BOTH)),
+                            derivative=lambda g, a, b, y: (g * b, g * a), fold=neutral(ones, BOTH), fusion="cheap"),
     "divide": Elementwise("inexact", numpy=widen_half(np.true_divide), lower=lower_arithmetic.divide,
                           derivative=lambda g, a, b, y: (g / b, -g * y / b), fold=neutral(ones, RIGHT)),
     # NumPy's `//`, floats too: the floor of the quotient
@@ -332,38 +339,46 @@ BINARY = {
     "atan2": Elementwise("float", numpy=widen_half(np.arctan2), lower=lower_math.atan2, derivative=_d_atan2),
     "hypot": Elementwise("float", numpy=widen_half(np.hypot), lower=lower_math.hypot, derivative=_d_hypot),
     # elementwise maximum (NaN-propagating)
-    "max": Elementwise("any", numpy=widen_half(np.maximum), lower=lower_arithmetic.maximum, derivative=_d_max_min),
-    "min": Elementwise("any", numpy=widen_half(np.minimum), lower=lower_arithmetic.minimum, derivative=_d_max_min),
+    "max": Elementwise("any", numpy=widen_half(np.maximum), lower=lower_arithmetic.maximum, derivative=_d_max_min,
+                       fusion="cheap"),
+    "min": Elementwise("any", numpy=widen_half(np.minimum), lower=lower_arithmetic.minimum, derivative=_d_max_min,
+                       fusion="cheap"),
     # |a| with b's sign: d/da = sign(a) * (+1 or -1 by b's sign bit); nothing flows to b.
     "copysign": Elementwise("float", numpy=widen_half(np.copysign), lower=lower_arithmetic.copysign,
-                            derivative=lambda g, a, b, y: (g * alg.sign(a) * alg.copysign(alg.ones_like(b), b), None)),
+                            derivative=lambda g, a, b, y: (g * alg.sign(a) * alg.copysign(alg.ones_like(b), b), None),
+                            fusion="cheap"),
     "nextafter": Elementwise("float", numpy=_nextafter, lower=lower_arithmetic.nextafter),
     "logaddexp": Elementwise("float", numpy=widen_half(np.logaddexp), lower=lower_math.logaddexp,
                              derivative=lambda g, a, b, y: (g * alg.exp(a - y), g * alg.exp(b - y))),
     "bitwise_and": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_and),
-                               lower=lower_elementwise.bitwise("stablehlo.and"), fold=neutral(all_bits, BOTH)),
+                               lower=lower_elementwise.bitwise("stablehlo.and"), fold=neutral(all_bits, BOTH),
+                               fusion="cheap"),
     "bitwise_or": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_or),
-                              lower=lower_elementwise.bitwise("stablehlo.or"), fold=neutral(zeros, BOTH)),
+                              lower=lower_elementwise.bitwise("stablehlo.or"), fold=neutral(zeros, BOTH),
+                              fusion="cheap"),
     "bitwise_xor": Elementwise("integer_or_bool", numpy=widen_half(np.bitwise_xor),
-                               lower=lower_elementwise.bitwise("stablehlo.xor"), fold=neutral(zeros, BOTH)),
+                               lower=lower_elementwise.bitwise("stablehlo.xor"), fold=neutral(zeros, BOTH),
+                               fusion="cheap"),
     "left_shift": Elementwise("integer", numpy=_left_shift, lower=lower_elementwise.shift),
     "right_shift": Elementwise("integer", numpy=_right_shift, lower=lower_elementwise.shift),
     "logical_and": Elementwise("any", numpy=widen_half(np.logical_and), lower=lower_elementwise.logical_and,
-                               result="bool", fold=neutral(nonzero, BOTH)),
+                               result="bool", fold=neutral(nonzero, BOTH), fusion="cheap"),
     "logical_or": Elementwise("any", numpy=widen_half(np.logical_or), lower=lower_elementwise.logical_or, result="bool",
-                              fold=neutral(zeros, BOTH)),
+                              fold=neutral(zeros, BOTH), fusion="cheap"),
     "logical_xor": Elementwise("any", numpy=widen_half(np.logical_xor), lower=lower_elementwise.logical_xor,
-                               result="bool", fold=neutral(zeros, BOTH)),
-    "equal": Elementwise("any", numpy=widen_half(np.equal), lower=lower_elementwise.comparison("EQ"), result="bool"),
+                               result="bool", fold=neutral(zeros, BOTH), fusion="cheap"),
+    "equal": Elementwise("any", numpy=widen_half(np.equal), lower=lower_elementwise.comparison("EQ"), result="bool",
+                         fusion="cheap"),
     "not_equal": Elementwise("any", numpy=widen_half(np.not_equal), lower=lower_elementwise.comparison("NE"),
-                             result="bool"),
-    "less": Elementwise("real", numpy=widen_half(np.less), lower=lower_elementwise.comparison("LT"), result="bool"),
+                             result="bool", fusion="cheap"),
+    "less": Elementwise("real", numpy=widen_half(np.less), lower=lower_elementwise.comparison("LT"), result="bool",
+                        fusion="cheap"),
     "less_equal": Elementwise("real", numpy=widen_half(np.less_equal), lower=lower_elementwise.comparison("LE"),
-                              result="bool"),
+                              result="bool", fusion="cheap"),
     "greater": Elementwise("real", numpy=widen_half(np.greater), lower=lower_elementwise.comparison("GT"),
-                           result="bool"),
+                           result="bool", fusion="cheap"),
     "greater_equal": Elementwise("real", numpy=widen_half(np.greater_equal), lower=lower_elementwise.comparison("GE"),
-                                 result="bool"),
+                                 result="bool", fusion="cheap"),
 }
 
 
@@ -390,7 +405,7 @@ def _vjp(arity, derivative):
 def _declare(name, arity, op):
     define(name, arity, lambda types, _name=name: _infer(op.accepts, op.result)(types, _name),
            differentiable=op.derivative is not None, numpy=op.numpy, vjp=_vjp(arity, op.derivative), lower=op.lower,
-           fold=op.fold)
+           fold=op.fold, fusion=op.fusion)
 
 
 for _name, _op in UNARY.items():
@@ -417,7 +432,7 @@ def _d_select(cotangents, operands, results):
 
 
 define("select", 3, _infer_select, numpy=lambda pred, on_true, on_false: np.where(pred, on_true, on_false),
-       vjp=_d_select, lower=lower_elementwise.select, fold=select_on_constant)
+       vjp=_d_select, lower=lower_elementwise.select, fold=select_on_constant, fusion="cheap")
 
 
 def _as_type(x, type):
@@ -444,7 +459,7 @@ def _d_as_type(cotangents, operands, results, type):
 
 
 define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"}, numpy=_as_type,
-       vjp=_d_as_type, lower=lower_elementwise.as_type, fold=unchanged)
+       vjp=_d_as_type, lower=lower_elementwise.as_type, fold=unchanged, fusion="cheap")
 
 
 def _infer_bitcast(types, type):
@@ -455,7 +470,7 @@ def _infer_bitcast(types, type):
 
 
 define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False,
-       numpy=lambda x, type: x.view(type.np), lower=lower_elementwise.bitcast)
+       numpy=lambda x, type: x.view(type.np), lower=lower_elementwise.bitcast, fusion="cheap")
 
 
 def _infer_complex(types):
@@ -473,11 +488,9 @@ def _d_complex(cotangents, operands, results):
     return [alg.real(g), -alg.imag(g)]  # Re(g (da + i db)) = Re(g) da - Im(g) db
 
 
-# Nx's complex(re, im); also how complex constants reach the IR.
+# Nx's complex(re, im); also how complex constants reach the IR. It makes complex values, which do not fuse.
 define("complex", 2, _infer_complex, numpy=lambda re, im: re + 1j * im.astype(np.result_type(im.dtype, np.complex64)),
        vjp=_d_complex, lower=lower_elementwise.make_complex)
 
 
 ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}
-# The ones nx-fuse fuses: nx.complex makes complex values, which do not fuse.
-FUSIBLE = ELEMENTWISE - {"complex"}

@@ -231,7 +231,7 @@ REDUCTIONS = {
 for _name, _reduction in REDUCTIONS.items():
     define(_name, 1, _infer_reduction(_name, _reduction), attrs={"axes": "ints", "keep_axes": "bool"},
            differentiable=_reduction.vjp is not None, numpy=_numpy_reduction(_reduction.ufunc), vjp=_reduction.vjp,
-           lower=_lower_reduction(_reduction))
+           lower=_lower_reduction(_reduction), fusion="reduction")
 
 
 # ---- argmax, argmin ----

@@ -1,7 +1,8 @@
 """An op's declaration, `define`, and the tables it fills, keyed by op name: SCHEMAS (operands, attributes, type
 inference), NUMPY (how an op computes on NumPy arrays), VJP (how cotangents flow back through it), LOWERINGS
-(dialect/lowering.py: its StableHLO code) and FOLDS (an exact identity nx-fold applies). Each family declares its ops in
-its own module, every rule of an op in its one `define`; the passes, the evaluator and the frontend read the tables.
+(dialect/lowering.py: its StableHLO code), FOLDS (an exact identity nx-fold applies) and FUSION (how nx-fuse treats it).
+Each family declares its ops in its own module, every rule of an op in its one `define`; the passes, the evaluator and
+the frontend read the tables.
 
 A NumPy rule is `NUMPY[name](*arrays, **attrs) -> array or tuple of arrays`. It computes eager operations, the
 reference evaluator interprets traced programs with it, and nx-fold folds constants with it, so an op's NumPy meaning
@@ -27,20 +28,25 @@ from .schema import SCHEMAS, OpSchema
 NUMPY = {}
 VJP = {}
 FOLDS = {}
+FUSION = {}
 
 
 def define(name, operands, infer, attrs=None, differentiable=True, results=1, numpy=None, vjp=None, lower=None,
-           fold=None):
+           fold=None, fusion=None):
     """Declares nx op `name`: `operands` (a count, None for one or more), `infer(operand types, **attrs)` giving the
     result TensorType(s) while checking them, its attribute kinds, whether it is differentiable, and its rules:
     `numpy(*arrays, **attrs)`, `vjp(cotangents, operands, results, **attrs)`, `lower(builder, node)` and the exact
-    identity nx-fold may apply, `fold(op) -> value or None` (identities.py)."""
+    identity nx-fold may apply, `fold(op) -> value or None` (identities.py), and its fusion class for nx-fuse:
+    "elementwise" (fused, its lowering run on a ScalarBuilder writes the fused body), "cheap" (elementwise, and
+    cheap enough to compute again in each fusion that reads it, where its other operands are splat constants or
+    broadcasts: a few ALU instructions per element cost less than writing the value out and reading it back),
+    "reduction" (ends a fusion) or None (never fused)."""
     if name in SCHEMAS:
         raise ValueError(f"nx.{name} is defined twice")
     if vjp is not None and not differentiable:
         raise ValueError(f"nx.{name} has a VJP rule but is declared not differentiable")
     SCHEMAS[name] = OpSchema(name, operands, dict(attrs or {}), infer, differentiable, results)
-    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower), (FOLDS, fold)):
+    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower), (FOLDS, fold), (FUSION, fusion)):
         if rule is not None:
             table[name] = rule
     return SCHEMAS[name]

@@ -23,20 +23,10 @@ from iree.compiler import ir
 
 from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
-from numerix.dialect.reduction import REDUCTIONS
+from numerix.dialect.rules import FUSION
 
 from .fusion_to_linalg import MAX_BINDINGS, SCALAR_EMITTERS, can_emit, splat_value
 from .registry import register_pass
-
-# Elementwise ops cheap enough to compute again in each fusion that uses them (when their other operands are splat
-# constants or broadcasts): a few ALU instructions per element, less than writing the value out and reading it back.
-CHEAP = frozenset({
-    "as_type", "bitcast", "negate", "abs", "sign", "floor", "ceil", "trunc", "round", "real", "imag", "conjugate",
-    "square", "is_nan", "is_infinity", "is_finite", "signbit", "logical_not", "bitwise_not", "add", "subtract",
-    "multiply", "max", "min", "copysign", "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-    "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "select",
-})
-
 
 @register_pass("nx-fuse")
 def fuse(module):
@@ -75,7 +65,7 @@ class _Fuser:
             return None if nx_ops.result_types(op)[0].type.is_complex else "broadcast"
         if not can_emit(op):
             return None
-        return "reduction" if name in REDUCTIONS else "elementwise" if name in SCALAR_EMITTERS else None
+        return "reduction" if FUSION.get(name) == "reduction" else "elementwise" if name in SCALAR_EMITTERS else None
 
     def run(self):
         for op in reversed(self.ops):
@@ -144,7 +134,7 @@ class _Fuser:
         """A cheap op that reads at most one tensor of its own size: its other operands are splat constants or
         broadcasts of smaller tensors, read through an indexing map."""
         full_size = [v for v in op.operands if not self._small_read(v)]
-        return nx_ops.schema_name(op) in CHEAP and len(full_size) <= 1
+        return FUSION.get(nx_ops.schema_name(op)) == "cheap" and len(full_size) <= 1
 
     def _small_read(self, value):
         producer = nx_ops.defining_op(value)

@@ -23,10 +23,10 @@ from iree.compiler import ir
 from iree.compiler.dialects import func
 
 from numerix.dialect import fusion as nx_fusion
-from numerix.dialect.elementwise import FUSIBLE
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.reduction import REDUCTIONS
+from numerix.dialect.rules import FUSION
 from numerix.dialect.errors import NxError, NxValueError
 
 from numerix.dialect.lowering import LOWERINGS, Builder, Node, storage_element
@@ -36,7 +36,7 @@ from .registry import register_pass
 
 # The elementwise ops that fuse, each with its scalar emitter: its StableHLO lowering on a ScalarBuilder (for the types
 # where that lowering is elementwise, see `can_emit`).
-SCALAR_EMITTERS = {name: LOWERINGS[name] for name in sorted(FUSIBLE)}
+SCALAR_EMITTERS = {name: LOWERINGS[name] for name, kind in sorted(FUSION.items()) if kind in ("elementwise", "cheap")}
 # The most distinct tensors one dispatch may read and write. IREE gives a dispatch a buffer binding per tensor, and its
 # HAL refuses a dispatch of more than 32 when the module loads ("binding count 41 > 32"). Measured with IREE 3.13: a
 # generic of 31 inputs and 1 result loads, of 32 and 1 does not; IREE adds no bindings of its own (splat constants

@@ -49,8 +49,7 @@ def _evaluate(op):
     arrays = [nx_ops.constant_array(p) for p in producers]
     results = run_numpy(nx_ops.schema_name(op), arrays, nx_ops.read_attrs(op), out_types)
     with ir.InsertionPoint(op):
-        return [nx_ops.build("constant", [], {"value": a}, [t], op.location).result
-                for a, t in zip(results, out_types)]
+        return [nx_ops.build_constant(a, op.location) for a in results]
 
 
 def _identity(op):

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from iree.compiler import ir
 
-# The suite uses its own disk cache, kept between runs, so compiled modules are reused (DESIGN: ~0.4 s a compile).
+# The suite uses its own disk cache, kept between runs, so compiled modules are reused (each iree-compile takes a
+# good part of a second: docs/iree.md).
 os.environ.setdefault("NUMERIX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "numerix-test-cache"))
 
 import numerix as nx  # noqa: E402

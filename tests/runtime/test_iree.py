@@ -1,4 +1,4 @@
-"""The "iree" compiler on IREE's known pitfalls (DESIGN.md), each checked against NumPy: f64 stays f64 and its libm
+"""The "iree" compiler on IREE's known pitfalls (docs/iree.md), each checked against NumPy: f64 stays f64 and its libm
 functions are within a few ULP on 100k points; boolean add is OR; unsigned integers are unsigned; integer division
 and remainder follow NumPy's signs; NaN compares as NumPy does. Then the executable's interface."""
 import numpy as np

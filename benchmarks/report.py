@@ -4,8 +4,8 @@ import numpy as np
 from .workloads import WORKLOADS
 
 NAMES = {"numerix": "numerix", "numpy": "NumPy", "jax": "JAX jit"}
-# The machine's limits, measured on the development machine (docs/iree.md describes it): the low end of each measured range, so the
-# goal "within 10% of the limit" is judged against the least the machine was seen to do.
+# The machine's limits, measured on the development machine (docs/iree.md describes it): the low end of each
+# measured range, so the goal "within 10% of the limit" is judged against the least the machine was seen to do.
 PEAK_FLOPS = 205e9  # f32, OpenBLAS sgemm on both cores (205-215 GFLOP/s measured)
 LIMITS = {"chain": "bandwidth", "scale": "bandwidth", "softmax": "bandwidth", "matmul": "flops"}
 PROBE = "scale"  # memory-bound: how near the bandwidth a call can get, for the other bandwidth goals

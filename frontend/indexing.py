@@ -1,10 +1,12 @@
 """Indexing as NumPy does it (`t[...]`), and take, take_along_axis and Nx's gather, all built from the shape nx
 ops (slice, reverse, reshape, gather) so that the same code traces.
 
-Integer indices follow NumPy: negative ones count from the end, and out-of-range ones are an NxIndexError when the
-index data is known (Python and NumPy values, eager tensors). Inside defn a traced index cannot be checked: it is
-wrapped when negative and then clamped into range, as StableHLO's gather does. Boolean masks need their data (the
-result's shape depends on it), so a traced mask is an NxTraceError."""
+Integer indices follow NumPy: negative ones count from the end. One rule holds eagerly and inside defn alike, so that
+a function gives the same result both ways: indices given as Python or NumPy values are known when the op is written,
+and an out-of-range one is an NxIndexError; indices given as tensors are wrapped when negative and then clamped into
+range, as StableHLO's gather does (a traced index cannot be checked, and an eager tensor index behaves as the same
+index would under defn; JAX's rule). Boolean masks need their data (the result's shape depends on it), so a traced
+mask is an NxTraceError."""
 import builtins
 
 import numpy as np
@@ -65,8 +67,6 @@ def _normalized(op, index, dims, axes):
         _check_range(op, index, dims_array, axes)
         wrapped = np.where(index < 0, index.astype(np.int64) + dims_array, index.astype(np.int64))
         return tensor(np.asarray(wrapped, np.int64))
-    if not _traced(index):
-        _check_range(op, index.numpy(), dims_array, axes)
     if index.type.is_unsigned:  # never negative; u64 values past s64's range are out of range anyway: clamp them
         if index.type is dtypes.u64:
             index = minimum(index, np.uint64(np.iinfo(np.int64).max))

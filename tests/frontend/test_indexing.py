@@ -168,7 +168,6 @@ def test_random_index_expressions_match_numpy(case):
     (2, r"^getitem: index 2 is out of bounds for axis 0 with size 2"),
     ((0, -4), r"^getitem: index -4 is out of bounds for axis 1 with size 3"),
     ((slice(None), [0, 3]), r"^getitem: index 3 is out of bounds for axis 1 with size 3"),
-    (nx.tensor([0, 2]), r"^getitem: index 2 is out of bounds for axis 0 with size 2"),
     ((0, 0, 0, 0, 0), r"^getitem: too many indices for s64\[2, 3, 4, 5\]: it has 4 axes but 5 were indexed"),
     ((Ellipsis, 0, Ellipsis), r"^getitem: an index can only have a single ellipsis"),
     (1.5, r"^getitem: cannot index s64\[2, 3, 4, 5\] with float 1.5"),
@@ -246,3 +245,23 @@ def test_traced_data_dependent_shapes_are_trace_errors():
             x[traced(1):]
         with pytest.raises(nx.NxTraceError, match="^repeat: repeat counts given as a traced tensor"):
             nx.repeat(x, traced([1, 2, 0, 1]), axis=1)
+
+
+# ---- one rule for out-of-range indices, eagerly and under defn ----
+
+def test_tensor_indices_are_clamped_eagerly_and_under_defn_alike():
+    x = nx.arange(5)
+    index = nx.tensor([1, 7, -9])  # 7 clamps to 4; -9 wraps to -4, which clamps to 0
+    for fn in (lambda a, i: a[i], lambda a, i: nx.take(a, i), lambda a, i: nx.take_along_axis(a, i, axis=0)):
+        assert fn(x, index).tolist() == nx.defn(fn)(x, index).tolist() == [1, 4, 0]
+
+
+def test_python_indices_out_of_range_raise_eagerly_and_under_defn_alike():
+    x = nx.arange(5)
+    with pytest.raises(nx.NxIndexError, match="index 7 is out of bounds"):
+        x[7]
+    with pytest.raises(nx.NxIndexError, match="index 7 is out of bounds"):
+        nx.defn(lambda a: a[7])(x)
+    with pytest.raises(nx.NxIndexError, match="index 7 is out of bounds"):
+        nx.defn(lambda a: nx.take(a, [1, 7]))(x)
+

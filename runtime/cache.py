@@ -4,17 +4,20 @@ defn does not compile again.
 The key hashes the compiler's input text with the target, the flags and the compiler's version, so any change to
 what would be compiled makes a new entry. Disk entries are written whole or not at all (a temporary file renamed
 into place), and each carries a digest of its payload: a truncated or corrupt entry reads as missing and is
-compiled and written again. The directory is NUMERIX_CACHE_DIR, else $XDG_CACHE_HOME/numerix, else
-~/.cache/numerix. Each cache directory keeps at most NUMERIX_CACHE_MAX_BYTES (default 1 GiB): a write that takes it
-past that removes the least recently used entries (a read marks an entry used) until it holds 3/4 of it."""
+compiled and written again. Each entry also names its key, so a file copied or renamed under another key reads
+as missing too, rather than serving one program for another. The directory is NUMERIX_CACHE_DIR, else
+$XDG_CACHE_HOME/numerix, else ~/.cache/numerix. Each cache directory keeps at most NUMERIX_CACHE_MAX_BYTES (default
+1 GiB): a write that takes it past that removes the least recently used entries (a read marks an entry used) until
+it holds 3/4 of it."""
 import functools
 import hashlib
 import importlib
 import os
+import re
 import tempfile
 import warnings
 
-_MAGIC = b"numerix-cache-1\n"
+_MAGIC = b"numerix-cache-2\n"  # then the entry's key and a newline, the payload's digest, the payload
 _DIGEST = hashlib.sha256().digest_size
 
 
@@ -100,11 +103,11 @@ class CompileCache:
                 data = f.read()
         except OSError:
             return None
-        header = len(_MAGIC) + _DIGEST
-        if len(data) < header or not data.startswith(_MAGIC):
+        header = _header(entry_key)
+        if len(data) < len(header) + _DIGEST or not data.startswith(header):  # torn, garbage or another key's
             return None
-        payload = data[header:]
-        if hashlib.sha256(payload).digest() != data[len(_MAGIC):header]:
+        payload = data[len(header) + _DIGEST:]
+        if hashlib.sha256(payload).digest() != data[len(header):len(header) + _DIGEST]:
             return None
         try:
             os.utime(self.path(entry_key))  # used now: the last to be evicted
@@ -119,12 +122,12 @@ class CompileCache:
             handle, temporary = tempfile.mkstemp(dir=directory, prefix=".tmp-")
             try:
                 with os.fdopen(handle, "wb") as f:
-                    f.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                    f.write(_header(entry_key) + hashlib.sha256(payload).digest() + payload)
                 os.replace(temporary, self.path(entry_key))
-                self._evict(keep=entry_key + ".bin")
             except BaseException:
                 os.unlink(temporary)
                 raise
+            self._evict(keep=entry_key + ".bin")
         except OSError as error:  # a cache that cannot be written only costs a compile next time
             warnings.warn(f"numerix: cannot write the compile cache in {directory}: {error}", RuntimeWarning,
                           stacklevel=3)
@@ -153,5 +156,33 @@ class CompileCache:
             total -= size
 
 
+def _header(entry_key):
+    return _MAGIC + entry_key.encode() + b"\n"
+
+
+DEFAULT_MAX_BYTES = 1 << 30
+# Decimal and binary units as the IEC (and pip, for its download sizes) writes them: 1 GB = 10**9 bytes, 1 GiB = 2**30.
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "kib": 2**10, "mb": 10**6, "mib": 2**20, "gb": 10**9, "gib": 2**30,
+          "tb": 10**12, "tib": 2**40}
+_SIZE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)", re.IGNORECASE)
+
+
 def max_bytes():
-    return int(os.environ.get("NUMERIX_CACHE_MAX_BYTES", 1 << 30))
+    """NUMERIX_CACHE_MAX_BYTES in bytes: a number of bytes, or a number with a unit (`1GB`, `512 MiB`, `1.5GiB`)."""
+    return _parse_max_bytes(os.environ.get("NUMERIX_CACHE_MAX_BYTES", "").strip())
+
+
+@functools.cache  # a bad value warns once, not at every compile
+def _parse_max_bytes(text):
+    if not text:
+        return DEFAULT_MAX_BYTES
+    match = _SIZE.fullmatch(text)
+    unit = _UNITS.get(match[2].lower()) if match else None
+    if unit is None:
+        # A cache setting should not stop a program; the default keeps the cache bounded.
+        warnings.warn(f"numerix: NUMERIX_CACHE_MAX_BYTES={text!r} is not a size; expected a number of bytes, or a "
+                      f"number with one of the units B, KB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB "
+                      f"(powers of 1024), e.g. 4000000000, 4GB or 1.5GiB; using the default, 1 GiB", RuntimeWarning,
+                      stacklevel=2)
+        return DEFAULT_MAX_BYTES
+    return int(float(match[1]) * unit)

@@ -5,12 +5,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import numpy as np
 import pytest
 
 import numerix as nx
-from numerix.runtime.cache import CompileCache, key
+from numerix.runtime.cache import CompileCache, key, max_bytes
 
 
 class Compiler:
@@ -173,3 +174,72 @@ def test_the_disk_cache_keeps_within_its_size_by_evicting_the_least_recently_use
     fresh.get("d", Compiler(b"\x03" * 1000))  # past 4000 bytes: evict down to 3000, oldest first (b, then c)
     remaining = sorted(name[:-4] for name in os.listdir(cache.directory) if name.endswith(".bin"))
     assert remaining == ["a", "d"]
+
+
+@pytest.mark.parametrize("text, size", [("4000", 4000), ("512B", 512), ("4 KB", 4000), ("4KiB", 4096),
+                                        ("1GB", 10**9), ("1gib", 2**30), ("1.5MB", 1_500_000), ("2 MiB", 2 << 20),
+                                        ("", 1 << 30)])
+def test_the_cache_size_reads_units(monkeypatch, text, size):
+    monkeypatch.setenv("NUMERIX_CACHE_MAX_BYTES", text)
+    assert max_bytes() == size
+
+
+def test_a_cache_size_with_a_unit_still_evicts(tmp_path, monkeypatch):
+    monkeypatch.setenv("NUMERIX_CACHE_MAX_BYTES", "4KB")
+    cache = CompileCache(str(tmp_path))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name in "abcd":  # ~1050 bytes each: the fourth takes it past 4000 bytes
+            cache.get(name, Compiler(b"x" * 1000))
+    assert len(os.listdir(cache.directory)) < 4
+
+
+def test_a_cache_size_that_is_not_one_warns_once_and_keeps_the_default(tmp_path, monkeypatch):
+    value = f"lots {os.urandom(4).hex()}"  # a value no other test warned about
+    monkeypatch.setenv("NUMERIX_CACHE_MAX_BYTES", value)
+    cache = CompileCache(str(tmp_path))
+    with pytest.warns(RuntimeWarning) as caught:
+        for name in "abc":
+            cache.get(name, Compiler())
+        assert max_bytes() == 1 << 30
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert "NUMERIX_CACHE_MAX_BYTES" in message and repr(value) in message and "GiB" in message
+    assert "cannot write" not in message
+
+
+def test_an_entry_copied_under_another_key_is_compiled_again(tmp_path):
+    CompileCache(str(tmp_path)).get("a", Compiler(b"program a"))
+    CompileCache(str(tmp_path)).get("b", Compiler(b"program b"))
+    cache = CompileCache(str(tmp_path))
+    shutil.copyfile(cache.path("a"), cache.path("b"))
+    compile = Compiler(b"program b")
+    assert cache.get("b", compile) == b"program b"
+    assert compile.calls == 1 and cache.stats["compiled"] == 1
+    assert CompileCache(str(tmp_path)).get("b", Compiler(b"other")) == b"program b"  # rewritten under its key
+
+
+def test_a_defn_whose_module_entry_was_overwritten_by_another_compiles(tmp_path, monkeypatch):
+    """A .vmfb copied over another program's entry is not run in its place."""
+    from numerix.runtime import iree
+
+    def new_process():
+        monkeypatch.setattr(iree, "CACHE", CompileCache(str(tmp_path)))
+        monkeypatch.setattr(iree, "PROGRAMS", CompileCache(str(tmp_path), kind="iree-programs"))
+
+    def function(op):  # both named f, as the entry functions of their modules are
+        def f(a):
+            return op(a)
+        return f
+    sine, cosine = function(nx.sin), function(nx.cos)
+    x = nx.tensor([1.0, 2.0])
+    modules = tmp_path / "iree"
+    new_process()
+    nx.defn(sine)(x)
+    [sine_entry] = os.listdir(modules)
+    nx.defn(cosine)(x)
+    [cosine_entry] = set(os.listdir(modules)) - {sine_entry}
+    shutil.copyfile(modules / sine_entry, modules / cosine_entry)
+    new_process()
+    np.testing.assert_allclose(nx.defn(cosine)(x).numpy(), np.cos([1.0, 2.0]), rtol=1e-6)
+    assert iree.CACHE.stats == {"memory": 0, "disk": 0, "compiled": 1}

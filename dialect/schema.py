@@ -4,6 +4,7 @@ evaluator.
 An entry gives the op's operand count, its attributes and their kinds, a rule that infers the result types (shape,
 type and axis names) from the operand types and attributes while checking them, and whether it is differentiable.
 Ops see operands already broadcast and promoted by the frontend (as in StableHLO), so each rule stays simple."""
+import math
 from dataclasses import dataclass, field
 from typing import Callable, NamedTuple, Optional
 
@@ -75,10 +76,17 @@ class OpSchema:
         if extra:
             raise NxValueError(f"unknown attributes {sorted(extra)}", op=self.name)
         out = self.infer(operand_types, **attrs)
-        return out if isinstance(out, tuple) and not isinstance(out, TensorType) else (out,)
+        out = out if isinstance(out, tuple) and not isinstance(out, TensorType) else (out,)
+        for t in out:
+            if math.prod(t.shape) * t.type.itemsize > MAX_BYTES:
+                raise NxValueError(f"result {t} would take {math.prod(t.shape) * t.type.itemsize:,} bytes, more "
+                                   "than any device can address", op=self.name)
+        return out
 
 
 SCHEMAS = {}
+# The largest tensor in bytes: what a signed 64-bit size can count (NumPy's and IREE's byte offsets are int64).
+MAX_BYTES = (1 << 63) - 1
 
 
 # ---- helpers shared by the families' inference rules ----

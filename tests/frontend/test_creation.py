@@ -300,3 +300,13 @@ def test_float_ranges_trace_to_the_same_values():
     for traced, eager in zip(nx.defn(build, compiler="evaluator")(), build()):
         assert traced.ttype == eager.ttype
         assert_close(traced, eager, eager.type, rtol=0, atol=0)
+
+
+# ---- shapes no device can hold: a located error, eagerly and under defn, never NumPy's or IREE's ----
+
+@pytest.mark.parametrize("shape", [(10**10, 10**10), (2**62, 4)])
+def test_a_shape_past_any_address_space_is_a_value_error(shape):
+    with pytest.raises(nx.NxValueError, match=r"^broadcast: result f32\[.*\] would take .* bytes, more than any "):
+        nx.zeros(shape)
+    with pytest.raises(nx.NxValueError, match="more than any device can address"):
+        nx.defn(lambda: nx.zeros(shape))()

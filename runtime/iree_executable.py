@@ -15,9 +15,16 @@ behind these choices are in docs/iree.md.
 Work for local-task is compiled for IREE's async-external model: the call only queues the work, and the caller
 waits for a fence by sleeping, not in IREE's blocking wait. A synchronous call, or a blocking wait, leaves the
 calling thread busy-waiting while IREE's workers need both cores of a small machine, and timings turn bimodal
-(benchmarks/experiments/drivers.py; docs/iree.md)."""
+(benchmarks/experiments/drivers.py; docs/iree.md).
+
+A module linked by the system linker (passes/iree_policy.py) is loaded by IREE's system-library loader, which
+reserves a temporary name with mkstemp and never closes that file nor removes it: each load would keep one open file
+and leave an empty $TMPDIR/iree_dylib_XXXXXX, and a process ran out of descriptors after about 1,000 loads. Loading
+closes and removes them (_release_dylib_placeholders)."""
 import collections
 import math
+import os
+import re
 import threading
 import time
 from typing import NamedTuple
@@ -88,9 +95,11 @@ class Executable:
         self.driver = driver
         self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
         try:
-            self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])
+            self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])  # loads the executables
         except IndexError as error:  # IREE's OUT_OF_RANGE: loading records the dispatches, and checks their bindings
             raise _binding_error(error) from None
+        finally:
+            _release_dylib_placeholders()
         self._function = self._module.lookup_function(entry)
         if self._function is None:
             raise NxValueError(f"the compiled module has no function {entry!r}", op="iree")
@@ -215,6 +224,39 @@ class Executable:
             if array.shape != slot.shape or array.dtype != slot.dtype:
                 raise NxTypeError(f"argument {index} is {array.dtype}{list(array.shape)}; the function takes "
                                   f"{slot.dtype}{list(slot.shape)}", op="iree")
+
+
+# The name IREE's system-library loader reserves (runtime/src/iree/base/internal/dynamic_library_posix.c, IREE 3.13:
+# mkstemp("$TMPDIR/iree_dylib_XXXXXX"), whose descriptor it drops; the library itself is that name + "_mem_.so", which
+# IREE removes once loaded).
+_PLACEHOLDER = re.compile(r"/iree_dylib_[A-Za-z0-9]{6}( \(deleted\))?$")
+_PLACEHOLDER_LOCK = threading.Lock()  # two threads closing the same descriptor could close a reused one
+
+
+def _release_dylib_placeholders():
+    """Closes the descriptors of the names IREE's loader reserved and left open, and removes those empty files: IREE
+    never uses either once the library is loaded. Where IREE is asked to keep its temporary files
+    (IREE_PRESERVE_DYLIB_TEMP_FILES), the names stay reserved, so that a later load cannot overwrite a kept library.
+    Without /proc (not Linux) nothing is found."""
+    keep_files = bool(os.environ.get("IREE_PRESERVE_DYLIB_TEMP_FILES"))
+    with _PLACEHOLDER_LOCK:
+        try:
+            descriptors = os.listdir("/proc/self/fd")
+        except OSError:
+            return
+        for descriptor in descriptors:
+            try:
+                path = os.readlink(f"/proc/self/fd/{descriptor}")
+            except OSError:  # the listing's own descriptor, closed by now
+                continue
+            found = _PLACEHOLDER.search(path)
+            if found:
+                os.close(int(descriptor))
+                if not keep_files and not found.group(1):
+                    try:
+                        os.unlink(path)
+                    except FileNotFoundError:  # removed meanwhile
+                        pass
 
 
 def _binding_error(error):

@@ -2,7 +2,8 @@
 FLOP count (the IREE policy, passes/iree_policy.py, reads it too).
 
 It lowers to stablehlo.dot_general, or, when it is large, to a linalg.generic marked for IREE's data tiling (from
-`b.data_tiling_flops` flops, which passes/iree_policy.py sets). f16 and bf16 compute in f32 and round once."""
+`b.data_tiling_flops` flops, which passes/iree_policy.py sets); one of no flops (a sum over an empty axis, or no
+result elements) is a zero constant. f16 and bf16 compute in f32 and round once."""
 import math
 
 import numpy as np
@@ -103,15 +104,17 @@ def _lower_dot(b, node):
     dtype = node.types[0].type
     wide_type = dtype.compute_type
     attrs = node.attrs
-    if dtype in (f32, f64) and \
-            dot_flops(node.types[0].shape, attrs["contract_axes_a"], node.out[0].shape) >= b.data_tiling_flops:
+    out = node.out[0]
+    flops = dot_flops(node.types[0].shape, attrs["contract_axes_a"], out.shape)
+    if flops == 0:  # an empty result, or sums over an empty axis: IREE's code generation crashes on the latter
+        return b.constant(0, out.shape, dtype)
+    if dtype in (f32, f64) and flops >= b.data_tiling_flops:
         return _marked_contraction(b, node)
     numbers = ir.Attribute.parse(
         f"#stablehlo.dot<lhs_batching_dimensions = {list(attrs['batch_axes_a'])}, "
         f"rhs_batching_dimensions = {list(attrs['batch_axes_b'])}, "
         f"lhs_contracting_dimensions = {list(attrs['contract_axes_a'])}, "
         f"rhs_contracting_dimensions = {list(attrs['contract_axes_b'])}>")
-    out = node.out[0]
     product = b.emit("stablehlo.dot_general", [convert(b, a, dtype, wide_type), convert(b, c, dtype, wide_type)],
                      b.tensor(out.shape, wide_type), dot_dimension_numbers=numbers)
     return convert(b, product, wide_type, dtype)

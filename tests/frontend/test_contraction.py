@@ -272,3 +272,35 @@ def test_large_contractions_are_marked_for_data_tiling_and_match_numpy(fn, shape
     magnitudes = fn(nx.tensor(np.abs(a).astype(np.float64)), nx.tensor(np.abs(b).astype(np.float64))).numpy()
     bound = 2 * contracted * np.finfo(dtype).eps * magnitudes
     assert np.all(np.abs(f(a, b).numpy() - want) <= bound)
+
+
+# ---- contractions over empty axes: zeros, never a dot_general over an empty axis (IREE's code generation crashes) --
+
+EMPTY = [
+    (nx.matmul, np.matmul, (3, 0), (0, 2)),
+    (nx.matmul, np.matmul, (0, 3), (3, 2)),
+    (nx.matmul, np.matmul, (2, 3, 0), (2, 0, 4)),
+    (nx.dot, np.dot, (0,), (0,)),
+    (nx.dot, np.dot, (3, 0), (0, 2)),
+    (nx.vecdot, np.vecdot, (4, 0), (4, 0)),
+]
+
+
+@pytest.mark.parametrize("compiler", ["iree", "evaluator"])
+@pytest.mark.parametrize("type", ["s32", "f32", "f64"])
+@pytest.mark.parametrize("fn, numpy_fn, shape_a, shape_b", EMPTY,
+                         ids=["matmul", "empty free axis", "batched", "dot", "dot of matrices", "vecdot"])
+def test_contractions_over_empty_axes_match_numpy(fn, numpy_fn, shape_a, shape_b, type, compiler):
+    a, b = sample(type, shape_a, seed=1), sample(type, shape_b, seed=2)
+    out = nx.defn(fn, compiler=compiler)(a, b)
+    assert out.ttype == fn(nx.tensor(a), nx.tensor(b)).ttype
+    assert_close(out, reference(numpy_fn, type, a, b), type, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("shape_a, shape_b", [((3, 0), (0, 2)), ((0, 3), (3, 2))])
+def test_grad_through_a_contraction_over_an_empty_axis_is_zeros(shape_a, shape_b):
+    a, b = sample("f32", shape_a, seed=1), sample("f32", shape_b, seed=2)
+    grads = nx.defn(nx.grad(lambda x, y: nx.sum(x @ y), argnums=(0, 1)))(a, b)
+    for grad, shape in zip(grads, (shape_a, shape_b)):
+        assert grad.shape == shape and grad.type is nx.f32
+        np.testing.assert_array_equal(grad.numpy(), np.zeros(shape, np.float32))

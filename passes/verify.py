@@ -1,6 +1,10 @@
 """nx-verify: MLIR's own verifier, then every nx op checked against its schema. MLIR cannot check nx ops (they are
 unregistered), so this pass rejects unknown nx ops, wrong operand counts, missing, unknown or ill-typed attributes
-and result types other than the ones the schema infers, each as a numerix error at the op's location."""
+and result types other than the ones the schema infers, each as a numerix error at the op's location. The context
+accepts unregistered ops so that it can hold nx's; any other unregistered op (a typo, a dialect MLIR does not know)
+is rejected here, where MLIR would have. Ops of registered dialects pass (StableHLO is some passes' input). A
+gradient of a function that recurses, through calls or its own nx.grad, is rejected too: nx functions cannot recurse,
+and nx-grad could not expand it."""
 from iree.compiler import ir
 
 from numerix.dialect import fusion as nx_fusion
@@ -9,6 +13,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxTypeError, NxValueError
 
+from .grad import GRAD_OPS, _called
 from .registry import register_pass
 
 
@@ -21,9 +26,17 @@ def verify(module):
         notes = "".join(f"; note: {n.message}" for n in first.notes)
         location = nx_ops.location_of_text(str(first.location))
         raise NxValueError(first.message + notes, op="nx-verify", location=location) from None
+    grads = []
     for op in nx_ops.all_ops(module):
         if nx_ops.is_nx(op):
             verify_op(op)
+            if op.name in GRAD_OPS:
+                grads.append(op)
+        elif not op.context.is_registered_operation(op.name):
+            raise NxValueError(f"'{op.name}' op is unknown: neither an nx op nor one of a dialect MLIR registers",
+                               op="nx-verify", location=nx_ops.location(op))
+    if grads:
+        _check_no_recursion(module, grads)
 
 
 def verify_op(op):
@@ -48,3 +61,33 @@ def _check(op):
         if (got.shape, got.type) != (want.shape, want.type):
             raise NxTypeError(f"result {i} has type {nx_ir.tensor_type_str(got)}; the operands and attributes give "
                               f"{nx_ir.tensor_type_str(want)}")
+
+
+def _check_no_recursion(module, grads):
+    functions = nx_ops.functions(module.operation)
+    calls = {name: [c for op in nx_ops.all_ops(f) for c in _called(op) if c in functions]
+             for name, f in functions.items()}
+    for op in grads:
+        callee = nx_ops.read_attrs(op)["callee"].name
+        path = _recursion(calls, callee)
+        if path:
+            raise NxValueError(f"'{op.name}' op differentiates @{callee}, which recurses "
+                               f"({' -> '.join('@' + name for name in path)}); nx functions cannot recurse",
+                               op="nx-verify", location=nx_ops.location(op))
+
+
+def _recursion(calls, start):
+    """A call path from `start` that comes back to a function on it (ending with that function), or None."""
+    done = set()
+
+    def visit(name, path):
+        if name in path:
+            return path + [name]
+        if name not in done:
+            for callee in calls[name]:
+                found = visit(callee, path + [name])
+                if found:
+                    return found
+            done.add(name)
+        return None
+    return visit(start, [])

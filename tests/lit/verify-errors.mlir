@@ -107,6 +107,37 @@ func.func @traced_location(%a: tensor<2xf32>) -> tensor<2xf32> {
 
 // -----
 
+// The context takes unregistered ops only to hold nx's: another one is an error, not passed through.
+func.func @foreign_op(%a: tensor<2xf32>) -> tensor<2xf32> {
+  // CHECK: verify-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'foo.bar' op is unknown: neither an nx op nor one of a dialect MLIR registers
+  %0 = "foo.bar"(%a) : (tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// A gradient of the function it is in has no end.
+func.func @self_gradient(%a: tensor<f32>) -> tensor<f32> {
+  // CHECK: verify-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'nx.grad' op differentiates @self_gradient, which recurses (@self_gradient -> @self_gradient); nx functions cannot recurse
+  %0 = "nx.grad"(%a) {callee = @self_gradient, wrt = array<i64: 0>} : (tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+// Nor has one whose callee calls back the function it is in.
+func.func @calls_back(%a: tensor<f32>) -> tensor<f32> {
+  %0 = call @mutual_gradient(%a) : (tensor<f32>) -> tensor<f32>
+  return %0 : tensor<f32>
+}
+func.func @mutual_gradient(%a: tensor<f32>) -> tensor<f32> {
+  // CHECK: verify-errors.mlir:[[# @LINE + 1]]:10: error: nx-verify: 'nx.value_and_grad' op differentiates @calls_back, which recurses (@calls_back -> @mutual_gradient -> @calls_back); nx functions cannot recurse
+  %0:2 = "nx.value_and_grad"(%a) {callee = @calls_back, wrt = array<i64: 0>} : (tensor<f32>) -> (tensor<f32>, tensor<f32>)
+  return %0#1 : tensor<f32>
+}
+
+// -----
+
 // The chunks that verify still print.
 // CHECK: func.func @valid_chunk
 func.func @valid_chunk(%a: tensor<2xf32>) -> tensor<2xf32> {

@@ -11,7 +11,7 @@ from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .dispatch import apply
 from .elementwise import add, divide, equal, greater_equal, less_equal, multiply, select
-from .operands import as_type, rename, tensor, to_tensor
+from .operands import as_type, rename, shared_tensor, tensor, to_tensor
 from .tensor import Tensor
 
 __all__ = ["iota", "eye", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
@@ -275,8 +275,9 @@ def triu(x, /, *, k=0):
 
 def asarray(obj, /, *, dtype=None, device=None, copy=None):
     """The array API's asarray: a tensor of `obj` (a tensor, NumPy or DLPack array, Python scalar or nested
-    sequence). copy=True always copies; copy=False never does, and raises where a copy (or a cast) is needed;
-    None copies only when needed."""
+    sequence). copy=False never copies, and raises where a copy (or a cast) is needed: the tensor then reads the
+    array in place, and writing the array changes it. Otherwise an array is copied as nx.tensor copies it, unless
+    nothing can write its memory any more (the copy would be unobservable)."""
     check_device("asarray", device)
     type = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(obj, Tensor):
@@ -292,7 +293,7 @@ def asarray(obj, /, *, dtype=None, device=None, copy=None):
         if copy is False and type is not None and array.dtype != type.np:
             raise NxValueError(f"casting {array.dtype} data to {type.name} needs a copy, and copy=False",
                                op="asarray")
-        return tensor(np.array(array, copy=True) if copy else array, type)
+        return shared_tensor(array, type) if copy is False else tensor(array, type)
     if copy is False:
         raise NxValueError(f"making a tensor of Python {obj.__class__.__name__} data needs a copy, and copy=False",
                            op="asarray")

@@ -32,7 +32,19 @@ def _infer_type(data):
 
 def tensor(data, type=None, names=None, *, dtype=None, backend=None):
     """nx.tensor(data, type=None, names=None): a tensor from Python numbers, nested lists, NumPy arrays or another
-    tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says."""
+    tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says. An array
+    (NumPy, DLPack, __array__) is copied, as np.array copies, unless nothing can write its memory any more: a tensor
+    never changes when the caller's array does."""
+    return _tensor(data, type, names, dtype, backend, share=False)
+
+
+def shared_tensor(array, type=None):
+    """A tensor reading the array `array` in place: where the caller asked for no copy (asarray and from_dlpack with
+    copy=False; writing the array afterwards changes the tensor), or where the array is a copy of its own."""
+    return _tensor(array, type, None, None, None, share=True)
+
+
+def _tensor(data, type, names, dtype, backend, share):
     if dtype is not None:
         if type is not None:
             raise NxValueError("give type or dtype, not both", op="tensor")
@@ -49,34 +61,55 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
         type = dtypes.of_numpy(data.dtype)
     else:
         type = _infer_type(data)
-    array = np.asarray(data)
-    if array.dtype == object or array.dtype.kind in "US":
+    source = np.asarray(data)
+    if source.dtype == object or source.dtype.kind in "US":
         raise NxTypeError(f"cannot make a tensor of {data!r}", op="tensor")
-    if array.dtype.kind == "c" and not type.is_complex:
+    if source.dtype.kind == "c" and not type.is_complex:
         raise NxTypeError(f"complex data does not fit type {type.name}", op="tensor")
-    if array.dtype.kind in "iu" and type.is_integer and array.size and not isinstance(data, (np.ndarray, np.generic)):
+    if source.dtype.kind in "iu" and type.is_integer and source.size \
+            and not isinstance(data, (np.ndarray, np.generic)):
         # Python integers that do not fit are an error, not a silent wrap (u8 + 300).
         info = np.iinfo(type.np)
-        if int(array.min()) < info.min or int(array.max()) > info.max:
+        if int(source.min()) < info.min or int(source.max()) > info.max:
             raise NxValueError(f"{data!r} does not fit type {type.name} [{info.min}, {info.max}]", op="tensor")
     with np.errstate(all="ignore"):
-        array = np.array(array.astype(type.np, copy=False), order="C", copy=None)
+        array = np.array(source.astype(type.np, copy=False), order="C", copy=None)
     if names is not None:
         names = tuple(names)
         if len(names) != array.ndim:
             raise NxValueError(f"{len(names)} names given for a tensor of rank {array.ndim}", op="tensor")
     ttype = TensorType.of(array.shape, type, names)
-    return (backend or default_backend()).from_numpy(_aligned(array), ttype)
+    copy = not share and _borrowed(data, source, array)
+    return (backend or default_backend()).from_numpy(_aligned(array, copy), ttype)
+
+
+def _borrowed(data, source, array):
+    """Whether `array` is memory the caller can still write: `data` is an array (np.asarray made Python data and
+    NumPy scalars arrays of their own), not copied by a cast or a reordering, and not frozen."""
+    given = not isinstance(data, np.generic) and (hasattr(data, "__array__") or hasattr(data, "__dlpack__"))
+    return given and np.may_share_memory(array, source) and not _frozen(array)
+
+
+def _frozen(array):
+    """Whether no one can write `array`'s memory (short of setting a read-only owner's flag back): the array and
+    the arrays it views are read-only, down to a read-only owner or bytes (an IREE result, for one)."""
+    while isinstance(array, np.ndarray):
+        if array.flags.writeable:
+            return False
+        array = array.base
+    return array is None or isinstance(array, bytes)
 
 
 ALIGNMENT = 64  # bytes; the IREE runtime takes a large argument without a copy only if it starts on this boundary
 ALIGNED_BYTES = 64 << 10  # below this, copying into IREE costs less than the check (runtime/iree_executable.py)
 
 
-def _aligned(array):
-    """`array`, or a copy of it that starts on an ALIGNMENT boundary when it is large: NumPy aligns to 16 bytes
-    only, so every defn call would otherwise copy the tensor's data into IREE."""
-    if array.nbytes < ALIGNED_BYTES or array.ctypes.data % ALIGNMENT == 0:
+def _aligned(array, copy):
+    """`array` (a copy of it if `copy`), starting on an ALIGNMENT boundary when it is large: NumPy aligns to 16
+    bytes only, so every defn call would otherwise copy the tensor's data into IREE."""
+    if array.nbytes < ALIGNED_BYTES:
+        return array.copy() if copy else array
+    if not copy and array.ctypes.data % ALIGNMENT == 0:
         return array
     buffer = np.empty(array.nbytes + ALIGNMENT, np.uint8)
     offset = -buffer.ctypes.data % ALIGNMENT
@@ -87,8 +120,9 @@ def _aligned(array):
 
 def from_dlpack(x, /, *, device=None, copy=None):
     """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors)."""
-    array = np.from_dlpack(x) if copy is None else np.from_dlpack(x, copy=copy)
-    return tensor(array)
+    if copy is None:
+        return tensor(np.from_dlpack(x))  # copied unless nothing can write it
+    return shared_tensor(np.from_dlpack(x, copy=copy))  # the producer's copy, or its memory by request
 
 
 def to_tensor(value, type=None):

@@ -87,3 +87,33 @@ def test_large_tensors_start_on_a_64_byte_boundary():
         t = nx.tensor(raw)
         assert t.numpy().ctypes.data % 64 == 0
         np.testing.assert_array_equal(t.numpy(), raw)
+
+
+@pytest.mark.parametrize("make", [
+    nx.tensor, nx.asarray, lambda a: nx.asarray(a, copy=True), nx.from_dlpack,
+    lambda a: nx.from_dlpack(a, copy=True), lambda a: nx.tensor(a.view()), lambda a: nx.tensor(a, type="f64"),
+], ids=["tensor", "asarray", "asarray copy", "from_dlpack", "from_dlpack copy", "a view", "a cast"])
+@pytest.mark.parametrize("size", [4, 100_000], ids=["small", "large"])
+def test_a_tensor_does_not_change_when_its_source_array_does(make, size):
+    source = np.arange(size, dtype=np.float32)
+    t = make(source)
+    source[:] = -1
+    np.testing.assert_array_equal(t.numpy(), np.arange(size, dtype=np.float32))
+
+
+def test_a_read_only_view_of_a_writeable_array_is_copied_but_frozen_memory_is_read_in_place():
+    source = np.arange(4.0)
+    view = source.view()
+    view.flags.writeable = False
+    t = nx.tensor(view)
+    source[0] = -1
+    assert t.tolist() == [0.0, 1.0, 2.0, 3.0]
+    frozen = np.frombuffer(np.arange(4.0).tobytes(), np.float64)  # over bytes: no one can write it
+    assert np.shares_memory(nx.tensor(frozen).numpy(), frozen)
+
+
+def test_asarray_and_from_dlpack_without_copy_read_the_array_in_place():
+    source = np.arange(4.0)
+    shared, imported = nx.asarray(source, copy=False), nx.from_dlpack(source, copy=False)
+    source[0] = -1
+    assert shared.tolist() == imported.tolist() == [-1.0, 1.0, 2.0, 3.0]

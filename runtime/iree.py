@@ -18,7 +18,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxValueError
 from numerix.passes import pipeline
 from numerix.passes.iree_policy import (
-    DATA_TILING, DEFAULT_DRIVERS, choose_driver, contraction_flops, execution_flags, flags_for,
+    DATA_TILING, DEFAULT_DRIVERS, choose_driver, contraction_flops, execution_flags, flags_for, needs_libm,
 )
 
 from .cache import CompileCache, key, source_fingerprint
@@ -56,7 +56,7 @@ def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, art
         if not artifact:
             driver = driver or choose_driver(target, inputs, outputs, flops)
         text = pipeline.lower(module)
-    flags = flags_for(target, flops, host) + execution_flags(driver) + list(flags)
+    flags = flags_for(target, flops, host, needs_libm(text)) + execution_flags(driver) + list(flags)
     return Build(compile_stablehlo(text, target, flags), module_key(text, target, flags), inputs, outputs, driver)
 
 
@@ -122,8 +122,9 @@ class IreeCompiler:
     def compile_traced(self, module, entry, options, debug=False):
         """An Executable of the function `entry` of a module as traced (rewritten in place). A program built from the
         same traced text before, with the same options, by the same numerix (source_fingerprint) and IREE, for this
-        machine (the flags that depend on it), is loaded from PROGRAMS without running the passes, the lowering or
-        iree-compile (the passes and the lowering were most of a disk-cache load in a new process; docs/iree.md).
+        machine (the flags that depend on it, as a module that needs libm gets them), is loaded from PROGRAMS without
+        running the passes, the lowering or iree-compile (the passes and the lowering were most of a disk-cache load
+        in a new process; docs/iree.md). Which modules need libm is numerix's decision (its source is in the key).
         When debugging, the passes run whatever is cached, to show their IR."""
         target, flags, driver = _checked(options)
         if pipeline.dumps_enabled(debug):

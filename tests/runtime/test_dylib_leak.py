@@ -1,13 +1,19 @@
 """Loading executables keeps the process's open files and $TMPDIR flat. IREE's loader of system-linked modules
 (those linked against libm, passes/iree_policy.py) leaves one open file and one empty $TMPDIR/iree_dylib_XXXXXX per
-load, and a process died after about 1,000 loads; runtime/iree_executable.py releases them. Each check runs in a new
-process with its own TMPDIR, so that nothing else counts."""
+load, and a process died after about 1,000 loads; runtime/iree_executable.py releases them, and a module that does
+not compute in f64 links embedded, which writes no file. Each count runs in a new process with its own TMPDIR, so
+that nothing else counts."""
 import json
 import os
+import shutil
 import subprocess
 import sys
 
+import numpy as np
 import pytest
+
+import numerix as nx
+from numerix.runtime.iree import build
 
 LOADS = 300
 
@@ -39,3 +45,11 @@ def test_loading_many_executables_keeps_open_files_and_tmp_flat(dtype, tmp_path)
     counts = json.loads(done.stdout.splitlines()[-1])
     assert counts["after"] == counts["before"], counts
     assert counts["after"][1] == 0, counts
+
+
+@pytest.mark.skipif(shutil.which("ld") is None, reason="without a system linker every module links embedded")
+def test_only_modules_that_compute_in_f64_link_against_libm():
+    x = np.linspace(-2, 2, 8)
+    for dtype, linked in (("float32", b"embedded-elf-"), ("float64", b"system-elf-")):
+        lowered = nx.defn(lambda a: nx.tanh(a) * 2.0).lower(x.astype(dtype))
+        assert linked in build(lowered.module, lowered.entry).vmfb, dtype

@@ -29,28 +29,28 @@ GRAD_OPS = ("nx.grad", "nx.value_and_grad")
 @register_pass("nx-grad")
 def expand_grads(module):
     with module.context:
-        callees = set()
+        named = set()
         while True:
             op = _innermost_grad(module)
             if op is None:
                 break
-            callees.add(nx_ops.read_attrs(op)["callee"].name)
-            callees.add(_expand(module, op))
+            named.add(nx_ops.read_attrs(op)["callee"].name)
+            named.add(_expand(module, op))
         for op in _ops_named(module, "nx.custom_grad"):
             attrs = nx_ops.read_attrs(op)
-            callees.update(attrs[key].name for key in ("callee", "forward", "backward"))
+            named.update(attrs[key].name for key in ("callee", "forward", "backward"))
             _replace_with_call(op, attrs["callee"].name)
         for op in _ops_named(module, "nx.stop_grad"):
             op.results[0].replace_all_uses_with(op.operands[0])
             op.erase()
-        _erase_uncalled(module, callees)
+        _erase_uncalled(module, named)
 
 
 def _ops_named(module, *names):
     return [op for op in nx_ops.all_ops(module) if op.name in names]
 
 
-def _called(op):
+def callees(op):
     """The functions an op calls: a func.call's callee, an nx op's function attributes."""
     if op.name == "func.call":
         return [ir.FlatSymbolRefAttr(op.attributes["callee"]).value]
@@ -68,7 +68,7 @@ def _innermost_grad(module):
                                "recurse", op="nx-grad", location=nx_ops.location(functions[name]))
         if name not in holds:
             ops = nx_ops.all_ops(functions[name])
-            holds[name] = any(op.name in GRAD_OPS or any(holds_grad(c, visiting + (name,)) for c in _called(op)
+            holds[name] = any(op.name in GRAD_OPS or any(holds_grad(c, visiting + (name,)) for c in callees(op)
                                                          if c in functions) for op in ops)
         return holds[name]
     for op in _ops_named(module, *GRAD_OPS):
@@ -111,7 +111,7 @@ def replay(builder, name, arguments, steps=None):
         if op.name == "func.return":
             return operands
         if op.name == "func.call":
-            results = replay(builder, _called(op)[0], operands, steps)
+            results = replay(builder, callees(op)[0], operands, steps)
         elif nx_ops.is_nx(op) and op.name not in GRAD_OPS:
             results = _replay_nx(builder, op, operands, steps)
         else:
@@ -164,7 +164,7 @@ def _erase_uncalled(module, candidates):
     others uncalled in turn)."""
     while True:
         functions = nx_ops.functions(module.operation)
-        called = {name for op in nx_ops.all_ops(module) for name in _called(op)}
+        called = {name for op in nx_ops.all_ops(module) for name in callees(op)}
         dead = [functions[n] for n in candidates if n in functions and n not in called and
                 "sym_visibility" in functions[n].attributes]
         if not dead:

@@ -13,7 +13,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxTypeError, NxValueError
 
-from .grad import GRAD_OPS, _called
+from .grad import GRAD_OPS, callees
 from .registry import register_pass
 
 
@@ -65,7 +65,7 @@ def _check(op):
 
 def _check_no_recursion(module, grads):
     functions = nx_ops.functions(module.operation)
-    calls = {name: [c for op in nx_ops.all_ops(f) for c in _called(op) if c in functions]
+    calls = {name: [c for op in nx_ops.all_ops(f) for c in callees(op) if c in functions]
              for name, f in functions.items()}
     for op in grads:
         callee = nx_ops.read_attrs(op)["callee"].name

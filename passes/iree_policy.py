@@ -99,8 +99,8 @@ _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 def needs_libm(text):
     """Whether a module, as lowered StableHLO text, may call libm: whether it computes in f64 (f64 or complex<f64>;
     a name that merely contains "f64" only costs the system linking below). Every other module links embedded: IREE's
-    system-linked modules load three times slower (460 against 160 us, each written to a temporary file and
-    dlopen'ed) and its loader leaves a file behind (runtime/iree_executable.py); the same code runs either way."""
+    system-linked modules load several times slower (each is written to a temporary file and dlopen'ed; docs/iree.md)
+    and its loader leaves a file behind (runtime/iree_executable.py); the same code runs either way."""
     return "f64" in text
 
 

@@ -30,7 +30,8 @@ def numerix_program(name):
     module, flops = optimized(compiled.lowered)
     with module.context:
         text = pipeline.lower(module)
-    flags = iree_policy.flags_for("llvm-cpu", flops)  # without the execution model's: each experiment calls its own way
+    # Without the execution model's flags: each experiment calls its own way.
+    flags = iree_policy.flags_for("llvm-cpu", flops, libm=iree_policy.needs_libm(text))
     arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
     return Program(text, flags, fn.entry, arrays, compiled, call)
 

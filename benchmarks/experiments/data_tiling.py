@@ -36,7 +36,8 @@ def program(fn, args):
 
 def compare(title, fn, args, samples):
     text, entry, inputs, outputs, driver, arrays = program(fn, args)
-    flags = iree_policy.flags_for("llvm-cpu", flops=0) + execution_flags(driver)  # flops=0: no data tiling
+    # flops=0: no data tiling
+    flags = iree_policy.flags_for("llvm-cpu", flops=0, libm=iree_policy.needs_libm(text)) + execution_flags(driver)
     variants, compile_times = {}, {}
     for name, extra in (("data tiling", [iree_policy.DATA_TILING]), ("no data tiling", [])):
         start = time.perf_counter()

@@ -61,5 +61,9 @@ class NxTraceError(NxError, TypeError):
     """Something a traced value cannot do, such as Python control flow on it inside defn."""
 
 
+class NxMemoryError(NxError, MemoryError):
+    """More memory than the device can allocate, with the sizes asked for."""
+
+
 class NxIndexError(NxValueError, IndexError):
     """An index out of range, or an index of a kind that cannot index (NumPy raises IndexError for these)."""

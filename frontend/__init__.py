@@ -5,7 +5,9 @@ from numerix.dialect.dtypes import (
     u32, u64,
 )
 from numerix.dialect.dtypes import bool_ as bool  # noqa: A001  (the array API's name)
-from numerix.dialect.errors import NxError, NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.errors import (
+    NxError, NxIndexError, NxMemoryError, NxShapeError, NxTraceError, NxTypeError, NxValueError,
+)
 
 # The families of functions, each with its __all__; imported before the star imports below, which rebind some
 # of these names (defn, grad) from the module to its function.
@@ -43,7 +45,7 @@ __all__ = [
     "bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32", "f64", "c64", "c128",
     "uint8", "uint16", "uint32", "uint64", "int8", "int16", "int32", "int64",
     "float16", "bfloat16", "float32", "float64", "complex64", "complex128",
-    "NxError", "NxIndexError", "NxShapeError", "NxTraceError", "NxTypeError", "NxValueError",
+    "NxError", "NxIndexError", "NxMemoryError", "NxShapeError", "NxTraceError", "NxTypeError", "NxValueError",
     "Tensor", "tensor", "from_dlpack", "as_type", "rename",
     *_elementwise.__all__, *_reduction.__all__, *_defn.__all__, *_grad.__all__, *_shape.__all__,
     *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,

@@ -32,7 +32,7 @@ from typing import NamedTuple
 import iree.runtime as rt
 import numpy as np
 
-from numerix.dialect.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxMemoryError, NxTypeError, NxValueError
 
 IMPORT_BYTES = 64 << 10  # an argument this large is imported without a copy where it can be
 _CPU_DRIVERS = ("local-sync", "local-task")
@@ -143,6 +143,17 @@ class Executable:
             return _unaliased(outputs, imported) if imported else outputs
         except IndexError as error:  # a dispatch in a conditional region is recorded when the call reaches it
             raise _binding_error(error) from None
+        except RuntimeError as error:
+            raise self._memory_error(error) from None
+
+    def _memory_error(self, error):
+        """IREE's RESOURCE_EXHAUSTED as an NxMemoryError that says what the results alone take; any other error as
+        it is."""
+        if "RESOURCE_EXHAUSTED" not in str(error):
+            return error
+        sizes = [math.prod(shape) * np.dtype(dtype).itemsize for shape, dtype, *_ in self._outputs]
+        return NxMemoryError(f"the compiled function needs more memory than the device can allocate: its results "
+                             f"alone take {sum(sizes):,} bytes ({', '.join(f'{s:,}' for s in sizes)})", op="iree")
 
     def _call_staged(self, staging, arrays):
         args = self.staged_arguments(staging, arrays)
@@ -212,6 +223,9 @@ class Executable:
             while semaphore.query() < 1:
                 time.sleep(step)
         except RuntimeError as error:  # the work failed: IREE fails its semaphore, and querying raises
+            memory = self._memory_error(error)
+            if memory is not error:
+                raise memory from None
             raise NxValueError(f"the IREE call failed while it ran: {str(error).splitlines()[0]}", op="iree") from None
         recent.append(time.perf_counter() - start)
 

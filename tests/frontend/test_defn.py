@@ -538,3 +538,11 @@ def test_scalars_of_every_kind_round_trip():
     assert [o.type for o in out] == [nx.bool, nx.s64, nx.f32, nx.c64, nx.f16]
     assert [o.item() for o in out] == [True, 3, 2.5, 1 + 2j, 1.5]
     assert math.isclose(float(nx.defn(lambda: 0.1, compiler="evaluator")()), np.float32(0.1))
+
+
+def test_an_allocation_past_the_device_is_a_memory_error():
+    """4 TiB of results: IREE's RESOURCE_EXHAUSTED becomes an NxMemoryError (a MemoryError) with the sizes."""
+    with pytest.raises(nx.NxMemoryError, match=r"^iree: the compiled function needs more memory than the device can "
+                                               r"allocate: its results alone take 4,398,046,511,104 bytes") as info:
+        nx.defn(lambda: nx.zeros((2**40,)))()
+    assert isinstance(info.value, MemoryError)

@@ -30,6 +30,7 @@ import time
 from typing import NamedTuple
 
 import iree.runtime as rt
+from iree.runtime import _binding
 import numpy as np
 
 from numerix.dialect.errors import NxMemoryError, NxTypeError, NxValueError
@@ -59,6 +60,27 @@ class _Runtime(NamedTuple):
 
 _RUNTIMES = {}
 _INSTANCE = []
+# A process forked from one that ran IREE has none of its worker threads: the parent's devices would wait on them
+# forever. In the child the runtimes are made anew and each executable loads its module again at its next call (its
+# generation is older); the parent's IREE objects are kept, never destroyed, as their destructors would wait too.
+_GENERATION = [0]
+_ABANDONED = []
+
+
+def _forget_runtimes_in_child():
+    _ABANDONED.append((dict(_RUNTIMES), list(_INSTANCE)))
+    _RUNTIMES.clear()
+    _INSTANCE.clear()
+    _GENERATION[0] += 1
+
+
+os.register_at_fork(after_in_child=_forget_runtimes_in_child)
+
+
+def _new_driver(name):
+    """A HAL driver made for this process: iree.runtime.get_driver keeps one per name for good, and in a forked child
+    that one's worker threads stayed in the parent (create_hal_driver is what get_driver calls, uncached)."""
+    return _binding.create_hal_driver(name)
 
 
 def _runtime(driver):
@@ -67,7 +89,7 @@ def _runtime(driver):
         if not _INSTANCE:
             _INSTANCE.append(rt.VmInstance())
         try:
-            device = rt.get_driver(driver).create_default_device(allocators=["caching"])
+            device = _new_driver(driver).create_default_device(allocators=["caching"])
         except (RuntimeError, ValueError) as error:
             raise NxValueError(f"IREE driver {driver!r} has no device here ({error}); available drivers: "
                                f"{', '.join(rt.query_available_drivers())}", op="iree") from None
@@ -92,6 +114,8 @@ class Executable:
 
     def __init__(self, vmfb, entry, inputs, outputs, driver):
         runtime = _runtime(driver)
+        self._generation = _GENERATION[0]
+        self._signature = (entry, inputs, outputs)
         self.driver = driver
         self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
         try:
@@ -121,6 +145,8 @@ class Executable:
             if small and driver in _CPU_DRIVERS and not self._fenced else None
 
     def __call__(self, *arrays):
+        if self._generation != _GENERATION[0]:
+            self._load_again()
         try:
             staging = self._staging
             if staging is not None and staging.lock.acquire(blocking=False):
@@ -145,6 +171,11 @@ class Executable:
             raise _binding_error(error) from None
         except RuntimeError as error:
             raise self._memory_error(error) from None
+
+    def _load_again(self):
+        """Loads the module anew in a forked child (see _GENERATION), keeping the parent's objects alive."""
+        _ABANDONED.append(self.__dict__.copy())
+        self.__init__(bytes(self._module.stashed_flatbuffer_blob), *self._signature, self.driver)
 
     def _memory_error(self, error):
         """IREE's RESOURCE_EXHAUSTED as an NxMemoryError that says what the results alone take; any other error as

@@ -49,6 +49,34 @@ def mul(b, x, y):
             b.emit("math.fma", [ar, bi, b.mul(ai, br)], ar.type))
 
 
+def c99_mul(b, x, y, t):
+    """C's complex product (C99 Annex G, __muldc3): NumPy's, except where both of its parts are NaN while a factor is
+    infinite (or a product overflowed); then each infinite part counts as +-1, each NaN beside it as a signed 0, and
+    the product is taken again times infinity, so (0.5 + 0i) (inf + NaN i) is inf + NaN i, not NaN + NaN i."""
+    (ar, ai), (br, bi) = x, y
+    re, im = mul(b, x, y)
+    zero, one, inf = (b.full_like(ar, v, t) for v in (0, 1, np.inf))
+
+    def unit(p):  # an infinite part as +-1, a finite one as +-0
+        return b.binary("math.copysign", b.select(_is_inf(b, p, t), one, zero), p)
+
+    def zero_if_nan(p):
+        return b.select(_is_nan(b, p, t), b.binary("math.copysign", zero, p), p)
+
+    x_inf = b.or_(_is_inf(b, ar, t), _is_inf(b, ai, t))
+    y_inf = b.or_(_is_inf(b, br, t), _is_inf(b, bi, t))
+    products = (b.mul(ar, br), b.mul(ai, bi), b.mul(ar, bi), b.mul(ai, br))
+    any_product_inf = b.or_(b.or_(_is_inf(b, products[0], t), _is_inf(b, products[1], t)),
+                            b.or_(_is_inf(b, products[2], t), _is_inf(b, products[3], t)))
+    overflowed = b.and_(b.not_(b.or_(x_inf, y_inf)), any_product_inf)
+    ar, ai = (b.select(x_inf, unit(p), b.select(b.or_(y_inf, overflowed), zero_if_nan(p), p)) for p in (ar, ai))
+    br, bi = (b.select(y_inf, unit(p), b.select(b.or_(x_inf, overflowed), zero_if_nan(p), p)) for p in (br, bi))
+    recovered = (b.mul(inf, b.sub(b.mul(ar, br), b.mul(ai, bi))), b.mul(inf, b.add(b.mul(ar, bi), b.mul(ai, br))))
+    both_nan = b.and_(_is_nan(b, re, t), _is_nan(b, im, t))
+    recover = b.and_(both_nan, b.or_(b.or_(x_inf, y_inf), overflowed))
+    return b.select(recover, recovered[0], re), b.select(recover, recovered[1], im)
+
+
 def div(b, x, y, t):
     """NumPy's complex division (Smith's algorithm, dividing by the larger part of y)."""
     (ar, ai), (br, bi) = x, y
@@ -433,5 +461,5 @@ def log_base(base):
 
 
 def general_pow(b, z, w, t):
-    """exp(w log z), glibc's cpow."""
-    return exp(b, mul(b, w, log(b, z, t)), t)
+    """exp(w log z), glibc's cpow (with C's product, which recovers infinities)."""
+    return exp(b, c99_mul(b, w, log(b, z, t), t), t)

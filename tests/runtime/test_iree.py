@@ -413,3 +413,22 @@ def test_complex_zero_to_a_power_follows_numpy():
     with np.errstate(all="ignore"):
         want = z ** w
     np.testing.assert_array_equal(nx.defn(lambda a, b: a ** b, compiler="iree")(z, w).numpy(), want)
+
+
+def test_complex_power_of_infinite_and_nan_bases_follows_numpy():
+    """exp(w log z) takes C's complex product, which recovers infinities: (inf + NaN i) ** 0.5 is inf + NaN i as
+    NumPy's (glibc's cpow) gives, not NaN + NaN i. Every pair of parts from {0, -0, 1, -1, 2.5, inf, -inf, NaN} to
+    six powers, in c128."""
+    import itertools
+
+    import numerix as nx
+    values = [0.0, -0.0, 1.0, -1.0, 2.5, np.inf, -np.inf, np.nan]
+    z = np.array([complex(a, b) for a, b in itertools.product(values, values)])
+    power = nx.defn(lambda a, b: a ** b, compiler="iree")
+    for w in (0, 1, 2, -1, 0.5, 2 + 1j):
+        w = np.full(z.shape, w, np.complex128)
+        with np.errstate(all="ignore"):
+            want = z ** w
+        got = power(z, w).numpy()
+        for part in ("real", "imag"):  # part by part: NumPy counts a complex number NaN when either part is
+            np.testing.assert_allclose(getattr(got, part), getattr(want, part), rtol=1e-12, err_msg=f"w = {w[0]}")

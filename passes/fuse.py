@@ -28,6 +28,12 @@ from numerix.dialect.rules import FUSION
 from .fusion_to_linalg import MAX_BINDINGS, SCALAR_EMITTERS, can_emit, splat_value
 from .registry import register_pass
 
+# The most ops one fusion computes. iree-compile's time grows faster than linearly with the size of one dispatch's
+# body (its executable configuration and CPU lowering passes), so a very long chain is cut into fusions of this many
+# ops, each one dispatch: the compile then grows linearly with the chain (docs/iree.md). Every fusion of the
+# benchmarks is far smaller.
+MAX_OPS = 64
+
 @register_pass("nx-fuse")
 def fuse(module):
     with module.context:
@@ -53,6 +59,7 @@ class _Fuser:
         self.groups = []  # root op of each fusion
         self.member_of = {}  # computing op -> indices of the fusions that compute it
         self.reads = []  # the tensors each fusion reads (its generic's inputs: bindings, with its results)
+        self.sizes = []  # the ops each fusion computes
 
     @staticmethod
     def _kind(op):
@@ -104,10 +111,12 @@ class _Fuser:
             # Joining, op's value is computed inside instead of read, and what op reads is read. (No member makes a
             # value op reads: ops join consumers first.)
             grown = {g: self.reads[g] - set(op.results) | self._reads(op) for g in groups}
-            if all(len(reads) + len(self.groups[g].results) <= MAX_BINDINGS for g, reads in grown.items()):
+            if all(len(reads) + len(self.groups[g].results) <= MAX_BINDINGS and self.sizes[g] < MAX_OPS
+                   for g, reads in grown.items()):
                 self.member_of[op] = groups
                 for g, reads in grown.items():
                     self.reads[g] = reads
+                    self.sizes[g] += 1
                 return
         self._new_group(op)
 
@@ -115,6 +124,7 @@ class _Fuser:
         self.groups.append(op)
         self.member_of[op] = {len(self.groups) - 1}
         self.reads.append(self._reads(op))
+        self.sizes.append(1)
 
     def _reads(self, op):
         """The tensors op makes its fusion read: its operands, seen through the splat constants (no tensor) and

@@ -319,14 +319,31 @@ def test_many_results_of_one_input_run():
 
 
 def test_a_dispatch_past_the_binding_limit_is_a_clear_error(monkeypatch):
-    """One fusion of the 40-argument chain (nx-fuse's limit lifted here) is one dispatch of 41 bindings, which IREE
+    """One fusion of the 40-argument chain (nx-fuse's limits lifted here) is one dispatch of 41 bindings, which IREE
     refuses to load: an NxValueError naming the cause, not IREE's IndexError."""
     monkeypatch.setattr(fuse, "MAX_BINDINGS", 41)
+    monkeypatch.setattr(fuse, "MAX_OPS", 1000)
     lowered = nx.defn(long_chain).lower(*[np.ones(8, np.float32)] * 40)
     module = fused(nx_ops.clone_module(lowered.module))
     assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"]
     with pytest.raises(nx.NxValueError, match="more tensors than the 32 buffer bindings"):
         compiled(module, lowered.entry)
+
+
+def test_a_very_long_chain_is_cut_into_fusions_of_at_most_max_ops():
+    """iree-compile's time grows faster than linearly with one dispatch's body, so nx-fuse cuts a chain of 3 * 70 ops
+    into fusions of at most MAX_OPS ops, and the result is the same."""
+    def chain(a):
+        for _ in range(70):
+            a = nx.sin(a) * 0.5 + 0.1
+        return a
+    x = np.linspace(-1, 1, 8, dtype=np.float32)
+    module = fused(nx_ops.clone_module(nx.defn(chain).lower(x).module))
+    copied = ("nx.fusion", "nx.yield", "nx.constant", "nx.broadcast")  # splats and broadcasts are copied in
+    sizes = [len([op for op in nx_ops.all_ops(fusion) if nx_ops.is_nx(op) and op.name not in copied])
+             for fusion in nx_ops.all_ops(module) if fusion.name == "nx.fusion"]
+    assert sorted(sizes) == [18, 64, 64, 64], sizes
+    np.testing.assert_allclose(nx.defn(chain)(x).numpy(), chain(nx.tensor(x)).numpy(), rtol=1e-6, atol=1e-6)
 
 
 # ---- property: fusing keeps meaning ----

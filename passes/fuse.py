@@ -30,8 +30,8 @@ from .registry import register_pass
 
 # The most ops one fusion computes. iree-compile's time grows faster than linearly with the size of one dispatch's
 # body (its executable configuration and CPU lowering passes), so a very long chain is cut into fusions of this many
-# ops, each one dispatch: the compile then grows linearly with the chain (docs/iree.md). Every fusion of the
-# benchmarks is far smaller.
+# ops, each one dispatch, which compiles several times faster (docs/iree.md). Every fusion of the benchmarks is far
+# smaller.
 MAX_OPS = 64
 
 @register_pass("nx-fuse")

@@ -71,10 +71,11 @@ def unsigned_twin(dtype):
     return TYPES[f"u{dtype.bits}"]
 
 
-def widened(b, node, compute):
-    """compute(args, dtype) on the operands, in f32 when they are f16/bf16; the result has the op's type."""
+def widened(b, node, compute, wide=None):
+    """compute(args, dtype) on the operands in `wide` (by default their compute_type: f32 for f16/bf16), the result
+    rounded once to the op's type."""
     dtype = node.types[0].type
-    wide = dtype.compute_type
+    wide = wide or dtype.compute_type
     if wide is dtype:
         return compute(node.args, dtype)
     out = compute([convert(b, a, dtype, wide) for a in node.args], wide)

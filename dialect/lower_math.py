@@ -21,17 +21,13 @@ from numerix.dialect.dtypes import bool_, f64, s64
 from . import lower_complex as cplx
 from . import lower_real as real
 from . import lower_trig as trig
-from .lower_convert import convert
+from .lower_convert import convert, widened
 
 
 def precise(b, node, fn, through_f64=False):
     """fn(args, dtype) on real float operands: f64 as is; f32 and narrower in f64 when `through_f64`, else f16/bf16 in
     f32; the result is rounded to the op's type once."""
-    dtype = node.types[0].type
-    wide = f64 if through_f64 else dtype.compute_type
-    if wide is dtype:
-        return fn(node.args, dtype)
-    return convert(b, fn([convert(b, a, dtype, wide) for a in node.args], wide), wide, node.out[0].type)
+    return widened(b, node, fn, f64 if through_f64 else None)
 
 
 def split(b, value, dtype, part):

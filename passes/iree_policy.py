@@ -90,18 +90,24 @@ DATA_TILING_HINT_FLOPS = 1 << 26
 
 # ---- iree-compile flags ----
 
-_KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
+KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: faster (softmax's row sums;
 # docs/iree.md), and no further from NumPy than in order.
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
 
-def needs_libm(text):
-    """Whether a module, as lowered StableHLO text, may call libm: whether it computes in f64 (f64 or complex<f64>;
-    a name that merely contains "f64" only costs the system linking below). Every other module links embedded: IREE's
-    system-linked modules load several times slower (each is written to a temporary file and dlopen'ed; docs/iree.md)
-    and its loader leaves a file behind (runtime/iree_executable.py); the same code runs either way."""
+def computes_in_f64(text):
+    """Whether a lowered module (StableHLO text) computes in f64 (f64 or complex<f64>; a name that merely contains
+    "f64" errs on the safe side)."""
     return "f64" in text
+
+
+def needs_libm(text):
+    """Whether a module, as lowered StableHLO text, may call libm: whether it computes in f64 (a false positive only
+    costs the system linking below). Every other module links embedded: IREE's system-linked modules load several
+    times slower (each is written to a temporary file and dlopen'ed; docs/iree.md) and its loader leaves a file behind
+    (runtime/iree_executable.py); the same code runs either way."""
+    return computes_in_f64(text)
 
 
 def flags_for(target, flops, host=True, libm=True):
@@ -109,7 +115,7 @@ def flags_for(target, flops, host=True, libm=True):
     that may call libm (needs_libm; True where it is not known): for running on this machine (its CPU, its libm), or
     for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
     then fail, saying so)."""
-    flags = [_KEEP_F64]
+    flags = [KEEP_F64]
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and libm and shutil.which("ld"):

@@ -10,15 +10,15 @@ from iree.compiler import ir, passmanager
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxError
-from numerix.passes import pipeline
+from numerix.passes import iree_policy, pipeline
 from numerix.passes.registry import PASSES
 from numerix.passes.verify import verify
 
 SPLIT_MARKER = "// -----"
 # Lowered output for iree-compile: by default it demotes f64 to f32, changing the function's signature and its
 # precision, so output that computes in f64 says which flag keeps it (nx-compile and defn pass it).
-_F64_NOTE = ("// iree-compile: this module computes in f64; pass --iree-input-demote-f64-to-f32=false, or IREE "
-             "computes it in f32 with f32 arguments and results\n")
+_F64_NOTE = (f"// iree-compile: this module computes in f64; pass {iree_policy.KEEP_F64}, or IREE computes it in f32 "
+             "with f32 arguments and results\n")
 
 
 class _Step(argparse.Action):
@@ -130,7 +130,7 @@ def _process(text, line_offset, display, steps, debug_info):
                     manager.run(module.operation)
                 verify(module)
             text = module.operation.get_asm(enable_debug_info=debug_info)
-            return _F64_NOTE + text if "stablehlo." in text and "f64" in text else text
+            return _F64_NOTE + text if "stablehlo." in text and iree_policy.computes_in_f64(text) else text
         except ir.MLIRError as e:
             for d in e.error_diagnostics:
                 report(nx_ops.location_of_text(str(d.location)), "error", d.message)

@@ -96,6 +96,10 @@ KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
 
+IEEE_SUBNORMALS = ("--iree-hal-preprocess-executables-with=sed -e "
+                   "'s/^ *func.func @[^ ]*() {$/& llvm.call_intrinsic \"llvm.reset.fpenv\"() : () -> ()/'")
+
+
 def computes_in_f64(text):
     """Whether a lowered module (StableHLO text) computes in f64 (f64 or complex<f64>; a name that merely contains
     "f64" errs on the safe side)."""
@@ -121,6 +125,7 @@ def flags_for(target, flops, host=True, libm=True):
         if host and libm and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
         flags.append(_REASSOCIATE)
+        flags.append(IEEE_SUBNORMALS)
         if flops >= DATA_TILING_FLOPS:
             flags.append(DATA_TILING)
     return flags

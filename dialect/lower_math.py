@@ -84,15 +84,19 @@ def reciprocal(b, node):
 
 def cbrt(b, node):
     """No CPU lowering of math.cbrt exists: exp(log|x| / 3) refined by one Newton step, the sign put back.
-    Zero, infinity and NaN pass through unchanged."""
+    Zero, infinity and NaN pass through unchanged. A subnormal |x| is scaled by 2^54 first (exact; the cube root then
+    scaled back by 2^-18): the Newton step's cube of y would underflow."""
     def fn(args, t):
         (x,) = args
         magnitude = b.unary("stablehlo.abs", x)
+        tiny = b.compare("LT", magnitude, b.full_like(x, float(np.finfo(t.np).tiny), t), t)
+        magnitude = b.select(tiny, b.mul(magnitude, b.full_like(x, 2.0 ** 54, t)), magnitude)
         y = b.unary("stablehlo.exponential", b.mul(b.unary("stablehlo.log", magnitude), b.full_like(x, 1 / 3, t)))
         y2 = b.mul(y, y)
         refined = b.sub(y, b.div(b.sub(b.mul(y2, y), magnitude), b.mul(b.full_like(y, 3, t), y2)))
         finite_nonzero = b.and_(b.unary("stablehlo.is_finite", y, b.like(y, bool_)), b.compare_zero("NE", y, t))
-        return b.binary("math.copysign", b.select(finite_nonzero, refined, y), x)
+        y = b.select(finite_nonzero, refined, y)
+        return b.binary("math.copysign", b.select(tiny, b.mul(y, b.full_like(y, 2.0 ** -18, t)), y), x)
     return precise(b, node, fn)
 
 

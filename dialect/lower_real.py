@@ -2,11 +2,12 @@
 and returns a value of that type. See lower_math.py for which IREE functions they replace and why."""
 import numpy as np
 
-from numerix.dialect.dtypes import bool_, f64
+from numerix.dialect.dtypes import bool_, f32, f64
 
 from .lower_convert import signed_twin
 
 LN2 = float(np.log(2.0))
+F32_TINY = float(np.finfo(np.float32).tiny)  # the smallest normal f32
 
 
 def is_(b, direction, x, value, dtype):
@@ -15,26 +16,65 @@ def is_(b, direction, x, value, dtype):
 
 # ---- exp and log family ----
 
+def _subnormal(b, x, t):
+    return is_(b, "LT", b.unary("stablehlo.abs", x), F32_TINY, t)
+
+
+def log_of(name, log_two):
+    """log, log2 or log10 (stablehlo.log, math.log2, math.log10; `log_two` is log 2 in its base). IREE's f32 ones read
+    the exponent from the float's bits, which a subnormal does not hold (log(1e-40) came out -87.3, log(2^-126)): a
+    subnormal x is scaled into the normal range by 2^24 first, exactly, and 24 * log 2 taken off. f64 is libm's."""
+    def fn(b, x, t):
+        if t is not f32:
+            return b.unary(name, x)
+        tiny = _subnormal(b, x, t)
+        out = b.unary(name, b.select(tiny, b.mul(x, b.full_like(x, 2.0 ** 24, t)), x))
+        return b.sub(out, b.select(tiny, b.full_like(x, 24 * log_two, t), b.full_like(x, 0, t)))
+    return fn
+
+
+# exp(x) = exp(x -+ H) * exp(+-H) for f32 |x| beyond 87: H is 64 log 2 rounded to a multiple of 2^-6, so that x -+ H
+# is exact (x, in [87, 104), is a multiple of 2^-17), and exp(+-H), a normal f32, is one constant.
+_EXP_SHIFT = 44.359375
+
+
+def exp(b, x, t):
+    """IREE's f32 exp builds 2^k from exponent bits: it returns 0 where the result is subnormal (exp(-100) is 3.7e-44)
+    and is 4 ULP off near overflow. Beyond |x| = 87 it takes exp(x -+ H) * exp(+-H) (above), the product rounded once.
+    f64 is IREE's own, which keeps subnormals."""
+    if t is not f32:
+        return b.unary("stablehlo.exponential", x)
+    low, high = is_(b, "LT", x, -87.0, t), is_(b, "GT", x, 87.0, t)
+
+    def by_side(below, above, otherwise):
+        return b.select(low, b.full_like(x, below, t), b.select(high, b.full_like(x, above, t),
+                                                                 b.full_like(x, otherwise, t)))
+    shifted = b.unary("stablehlo.exponential", b.add(x, by_side(_EXP_SHIFT, -_EXP_SHIFT, 0)))
+    scale = by_side(float(np.float32(np.exp(-_EXP_SHIFT))), float(np.float32(np.exp(_EXP_SHIFT))), 1)
+    return b.mul(shifted, scale)
+
 def expm1(b, x, t):
-    """Kahan: (u - 1) * x / log(u) with u = exp(x) cancels the rounding of u; tiny x gives x itself."""
+    """f64: u - 1 corrected by u (x - log u) with u = exp(x), since exp(x) = u exp(x - log u) (within 1 ULP, where
+    Kahan's (u - 1) x / log u is 2 off); tiny x gives x itself, and where u is 0 or inf u - 1 is the answer."""
     if t is not f64:
         return b.unary("stablehlo.exponential_minus_one", x)
     u = b.unary("stablehlo.exponential", x)
     um1 = b.sub(u, b.full_like(u, 1, t))
-    out = b.div(b.mul(um1, x), b.unary("stablehlo.log", u))
+    out = b.add(um1, b.mul(u, b.sub(x, b.unary("stablehlo.log", u))))
     out = b.select(is_(b, "EQ", u, 1, t), x, out)
-    # u == 0 (x below -745) and u == inf: u - 1 is exact.
     return b.select(b.or_(is_(b, "EQ", u, 0, t), is_(b, "EQ", u, np.inf, t)), um1, out)
 
 
 def log1p(b, x, t):
-    """Goldberg: log(u) * x / (u - 1) with u = 1 + x; tiny x gives x itself."""
+    """f64: log u corrected by (x - (u - 1)) / u with u = 1 + x, the part of x that 1 + x rounded away (within 1 ULP,
+    where Goldberg's log(u) x / (u - 1) is 2 off); tiny x gives x itself, u of 0 or inf log u."""
     if t is not f64:
         return b.unary("stablehlo.log_plus_one", x)
     u = b.add(b.full_like(x, 1, t), x)
     log_u = b.unary("stablehlo.log", u)
-    out = b.mul(log_u, b.div(x, b.sub(u, b.full_like(u, 1, t))))
-    return b.select(is_(b, "EQ", u, 1, t), x, b.select(is_(b, "EQ", u, np.inf, t), log_u, out))
+    out = b.add(log_u, b.div(b.sub(x, b.sub(u, b.full_like(u, 1, t))), u))
+    edge = b.or_(is_(b, "EQ", u, np.inf, t), is_(b, "EQ", u, 0, t))
+    return b.select(is_(b, "EQ", u, 1, t), x, b.select(edge, log_u, out))
 
 
 def _half_exp_squared(b, a, t):
@@ -44,9 +84,14 @@ def _half_exp_squared(b, a, t):
 
 
 def sinh(b, x, t):
+    """fdlibm: with e = expm1(|x|), (2e - e^2 / (e + 1)) / 2 below 1, (e + e / (e + 1)) / 2 below 22, exp(|x|) / 2
+    beyond; the sign of x put back."""
     a = b.unary("stablehlo.abs", x)
     em1 = expm1(b, a, t)
-    small = b.mul(b.full_like(a, 0.5, t), b.add(em1, b.div(em1, b.add(em1, b.full_like(em1, 1, t)))))
+    half = b.full_like(a, 0.5, t)
+    e_over = b.div(em1, b.add(em1, b.full_like(em1, 1, t)))
+    below_one = b.mul(half, b.sub(b.add(em1, em1), b.mul(em1, e_over)))
+    small = b.select(is_(b, "LT", a, 1, t), below_one, b.mul(half, b.add(em1, e_over)))
     out = b.select(is_(b, "LT", a, 22, t), small, _half_exp_squared(b, a, t))
     return b.binary("math.copysign", out, x)
 
@@ -59,6 +104,53 @@ def cosh(b, x, t):
     return b.select(is_(b, "LT", a, 22, t), small, _half_exp_squared(b, a, t))
 
 
+# float type -> (mantissa bits, exponent bias, the |x| past which 2^x is 0 or inf for certain)
+_BINARY_LAYOUT = {f32: (23, 127, 160), f64: (52, 1023, 1100)}
+
+
+def exp2(b, x, t):
+    """2^x = 2^r 2^n for n the integer nearest x and r = x - n (exact, |r| <= 1/2): 2^r is exp(r log 2), near 1 and
+    so within exp's ULP, and 2^n is exact: two factors built from exponent bits, multiplied in one at a time so that
+    the second product alone rounds, into the subnormal range too (exp(x log 2) would lose |x log 2| ULP)."""
+    mantissa, bias, limit = _BINARY_LAYOUT[t]
+    bits = signed_twin(t)
+    clamped = b.binary("stablehlo.minimum", b.binary("stablehlo.maximum", x, b.full_like(x, -limit, t)),
+                       b.full_like(x, limit, t))
+    shifter = b.full_like(x, 1.5 * 2.0 ** mantissa, t)  # adding it rounds |v| < 2^(mantissa - 1) to an integer
+    n = b.sub(b.add(clamped, shifter), shifter)
+    out = b.unary("stablehlo.exponential", b.mul(b.sub(clamped, n), b.full_like(x, LN2, t)))
+    k = b.convert(n, bits)
+    half = b.binary("stablehlo.shift_right_arithmetic", k, b.full_like(k, 1, bits))
+    for power in (half, b.sub(k, half)):
+        biased = b.binary("stablehlo.shift_left", b.add(power, b.full_like(k, bias, bits)),
+                          b.full_like(k, mantissa, bits))
+        out = b.mul(out, b.unary("stablehlo.bitcast_convert", biased, b.like(x, t)))
+    return b.select(b.compare("NE", x, x, t), x, out)  # NaN
+
+
+# (tanh(x) - x) / x^3 as a polynomial in x^2 on [0, 0.625^2], lowest power first: a least-squares fit to it, within
+# 5e-9 of it there (it is under a seventh of tanh, so well below an f32 ULP of the result).
+_TANH_SMALL = (-0.3333333317738538, 0.13333304250359543, -0.05395940143678802, 0.02176993165763678,
+               -0.008346897667587469, 0.0022957567834620747)
+
+
+def tanh(b, x, t):
+    """IREE's f32 tanh (a rational approximation) is 3 ULP off near 0.03 and 0.1: f32 takes x + x^3 P(x^2) below
+    0.625 (above) and e / (e + 2) with e = expm1(2|x|) beyond, the sign put back, 1 past 9 (where e overflows
+    later). f64 is libm's."""
+    if t is not f32:
+        return b.unary("stablehlo.tanh", x)
+    a = b.unary("stablehlo.abs", x)
+    x2 = b.mul(x, x)
+    poly = b.full_like(x, _TANH_SMALL[-1], t)
+    for c in reversed(_TANH_SMALL[:-1]):
+        poly = b.add(b.mul(poly, x2), b.full_like(x, c, t))
+    small = b.add(x, b.mul(b.mul(x, x2), poly))
+    e = b.unary("stablehlo.exponential_minus_one", b.add(a, a))
+    large = b.select(is_(b, "GT", a, 9, t), b.full_like(x, 1, t), b.div(e, b.add(e, b.full_like(x, 2, t))))
+    return b.select(is_(b, "LT", a, 0.625, t), small, b.binary("math.copysign", large, x))
+
+
 def asinh(b, x, t):
     """fdlibm: log(|x|) + log 2 beyond 2^28, log(2|x| + 1/(sqrt(x^2 + 1) + |x|)) beyond 2,
     else log1p(|x| + x^2 / (1 + sqrt(1 + x^2))); the sign of x put back."""
@@ -68,7 +160,11 @@ def asinh(b, x, t):
     root = b.unary("stablehlo.sqrt", b.add(a2, one))
     big = b.add(b.unary("stablehlo.log", a), b.full_like(a, LN2, t))
     middle = b.unary("stablehlo.log", b.add(b.add(a, a), b.div(one, b.add(root, a))))
-    small = log1p(b, b.add(a, b.div(a2, b.add(one, root))), t)
+    # log1p(w) with w = a + q rounded, plus the rounding (a - w) + q that it lost (Fast2Sum: a >= q), through the
+    # derivative 1 / (1 + w): f64 within 1 ULP where log1p(w) alone was 2 off.
+    q = b.div(a2, b.add(one, root))
+    w = b.add(a, q)
+    small = b.add(log1p(b, w, t), b.div(b.add(b.sub(a, w), q), b.add(one, w)))
     out = b.select(is_(b, "GT", a, 2.0 ** 28, t), big, b.select(is_(b, "GT", a, 2, t), middle, small))
     return b.binary("math.copysign", out, x)
 

@@ -8,7 +8,7 @@ from .dispatch import apply
 from .operands import as_type, broadcast_shapes, broadcast_to, operands, result_type, to_tensor
 
 __all__ = [
-    "exp", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt",
+    "exp", "exp2", "expm1", "log", "log1p", "log2", "log10", "sqrt", "rsqrt", "cbrt",
     "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh", "acosh", "atanh",
     "erf", "erfc", "erf_inv", "sigmoid", "reciprocal",
     "negate", "positive", "abs", "square", "sign", "floor", "ceil", "round", "trunc",
@@ -53,6 +53,11 @@ def _float_binary(name, x, y):
 def exp(x, /):
     """e to the power x."""
     return _float_unary("exp", x)
+
+
+def exp2(x, /):
+    """2 to the power x."""
+    return _float_unary("exp2", x)
 
 
 def expm1(x, /):

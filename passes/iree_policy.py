@@ -16,6 +16,7 @@ local-task spreads large work over the cores, and is compiled for IREE's async-e
 iree_executable.py says how it is called). The measurements behind each choice are in docs/iree.md."""
 import math
 import shutil
+import warnings
 
 from iree.compiler import ir
 
@@ -96,6 +97,13 @@ KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
 
+# IREE's CPU runtime runs dispatches with subnormals flushed to zero: local-task's worker threads set the flush
+# (x86's MXCSR FTZ and DAZ bits, AArch64's FPCR FZ) when they start, local-sync around each command buffer, and no
+# compiler or runtime option turns it off. NumPy keeps subnormals (1e-40 * 2 is 2e-40, log(1e-40) is -92.1), so
+# every dispatch function numerix builds starts by resetting its thread's floating-point environment to IEEE's
+# default (LLVM's llvm.reset.fpenv: on x86 a fldenv and an ldmxcsr, once per workgroup, well under a microsecond).
+# iree-compile hands each hal.executable, before code generation, to this command, which inserts the reset as the
+# first op of each dispatch function (sed: a process of about a millisecond per executable; docs/iree.md).
 IEEE_SUBNORMALS = ("--iree-hal-preprocess-executables-with=sed -e "
                    "'s/^ *func.func @[^ ]*() {$/& llvm.call_intrinsic \"llvm.reset.fpenv\"() : () -> ()/'")
 
@@ -125,7 +133,21 @@ def flags_for(target, flops, host=True, libm=True):
         if host and libm and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
         flags.append(_REASSOCIATE)
-        flags.append(IEEE_SUBNORMALS)
+        if _has_sed():
+            flags.append(IEEE_SUBNORMALS)
         if flops >= DATA_TILING_FLOPS:
             flags.append(DATA_TILING)
     return flags
+
+
+def _has_sed():
+    if shutil.which("sed"):
+        return True
+    if not _warned_no_sed:
+        _warned_no_sed.append(True)
+        warnings.warn("numerix: no 'sed' on the PATH, so compiled CPU code flushes subnormal floats to zero (IREE's "
+                      "default; numerix resets it with sed's help, see docs/iree.md)", RuntimeWarning, stacklevel=2)
+    return False
+
+
+_warned_no_sed = []

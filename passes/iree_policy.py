@@ -15,6 +15,7 @@ calling thread (for small work, local-task's hand-off to its worker threads woul
 local-task spreads large work over the cores, and is compiled for IREE's async-external model (runtime/
 iree_executable.py says how it is called). The measurements behind each choice are in docs/iree.md."""
 import math
+import platform
 import shutil
 import warnings
 
@@ -97,15 +98,41 @@ KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 
 
-# IREE's CPU runtime runs dispatches with subnormals flushed to zero: local-task's worker threads set the flush
-# (x86's MXCSR FTZ and DAZ bits, AArch64's FPCR FZ) when they start, local-sync around each command buffer, and no
-# compiler or runtime option turns it off. NumPy keeps subnormals (1e-40 * 2 is 2e-40, log(1e-40) is -92.1), so
-# every dispatch function numerix builds starts by resetting its thread's floating-point environment to IEEE's
-# default (LLVM's llvm.reset.fpenv: on x86 a fldenv and an ldmxcsr, once per workgroup, well under a microsecond).
-# iree-compile hands each hal.executable, before code generation, to this command, which inserts the reset as the
-# first op of each dispatch function (sed: a process of about a millisecond per executable; docs/iree.md).
-IEEE_SUBNORMALS = ("--iree-hal-preprocess-executables-with=sed -e "
-                   "'s/^ *func.func @[^ ]*() {$/& llvm.call_intrinsic \"llvm.reset.fpenv\"() : () -> ()/'")
+# IREE's CPU runtime runs dispatches with subnormals flushed to zero: local-task's worker threads set the flush when
+# they start, local-sync around each command buffer, and no compiler or runtime option turns it off. NumPy keeps
+# subnormals (1e-40 * 2 is 2e-40, log(1e-40) is -92.1), so every dispatch function numerix builds for the CPU starts by
+# clearing the flush bits of its thread's floating-point control register: once per workgroup, a few instructions.
+# iree-compile hands each hal.executable, before code generation, to a command that inserts these ops first in each
+# dispatch function: sed, a process of about a millisecond per executable (docs/iree.md). (LLVM's llvm.reset.fpenv
+# would do it too, but on x86 it also reloads the x87 state with every register marked in use, and local-sync runs on
+# the caller's thread: NumPy's long double math there then gave NaN.)
+_CLEAR_FLUSH = {
+    # MXCSR's FTZ (bit 15) and DAZ (bit 6) cleared: ~0x8040
+    "x86_64": ('%__nx_one = llvm.mlir.constant(1 : i32) : i32 '
+               '%__nx_slot = llvm.alloca %__nx_one x i32 : (i32) -> !llvm.ptr '
+               'llvm.call_intrinsic "llvm.x86.sse.stmxcsr"(%__nx_slot) : (!llvm.ptr) -> () '
+               '%__nx_csr = llvm.load %__nx_slot : !llvm.ptr -> i32 '
+               '%__nx_mask = llvm.mlir.constant(-32833 : i32) : i32 '
+               '%__nx_ieee = llvm.and %__nx_csr, %__nx_mask : i32 '
+               'llvm.store %__nx_ieee, %__nx_slot : i32, !llvm.ptr '
+               'llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"(%__nx_slot) : (!llvm.ptr) -> ()'),
+    # FPCR's FZ (bit 24) and FZ16 (bit 19) cleared
+    "aarch64": ('%__nx_fpcr = llvm.call_intrinsic "llvm.aarch64.get.fpcr"() : () -> i64 '
+                '%__nx_mask = llvm.mlir.constant(-17301505 : i64) : i64 '
+                '%__nx_ieee = llvm.and %__nx_fpcr, %__nx_mask : i64 '
+                'llvm.call_intrinsic "llvm.aarch64.set.fpcr"(%__nx_ieee) : (i64) -> ()'),
+}
+_ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
+
+
+def ieee_subnormals_flag(machine=None):
+    """The iree-compile flag that makes CPU dispatches keep subnormals on this machine's architecture (or
+    `machine`'s, as platform.machine() names it); None where IREE does not flush them (it sets the flush on x86 and
+    AArch64 only) or where no sed is found (with a warning: then they flush)."""
+    ops = _CLEAR_FLUSH.get(_ARCHITECTURES.get((machine or platform.machine()).lower()))
+    if ops is None or not _has_sed():
+        return None
+    return f"--iree-hal-preprocess-executables-with=sed -e 's/^ *func.func @[^ ]*() {{$/& {ops}/'"
 
 
 def computes_in_f64(text):
@@ -133,8 +160,9 @@ def flags_for(target, flops, host=True, libm=True):
         if host and libm and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
         flags.append(_REASSOCIATE)
-        if _has_sed():
-            flags.append(IEEE_SUBNORMALS)
+        ieee = ieee_subnormals_flag()
+        if ieee:
+            flags.append(ieee)
         if flops >= DATA_TILING_FLOPS:
             flags.append(DATA_TILING)
     return flags

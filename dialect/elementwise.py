@@ -222,7 +222,7 @@ def _d_atan2(g, a, b, result):
 UNARY = {
     "exp": Elementwise("inexact", numpy=widen_half(np.exp),
                        lower=transcendental(real.exp, cplx.exp), derivative=lambda g, x, y: g * y),
-    "exp2": Elementwise("inexact", numpy=widen_half(np.exp2), lower=transcendental(real.exp2, cplx.exp2),
+    "exp2": Elementwise("inexact", numpy=widen_half(np.exp2), lower=lower_math.exp2,
                         derivative=lambda g, x, y: g * y * math.log(2)),
     "expm1": Elementwise("inexact", numpy=widen_half(np.expm1), lower=transcendental(real.expm1, cplx.expm1),
                          derivative=lambda g, x, y: g * (y + 1)),

@@ -162,13 +162,6 @@ def exp(b, z, t):
     return (b.select(up, re, b.select(down, zero, out_re)), b.select(up, nan, b.select(down, zero, out_im)))
 
 
-
-def exp2(b, z, t):
-    """exp of z log 2, scaling each part by the real log 2 (NumPy's nc_exp2: (inf + 1j) gives inf + inf j, where a
-    complex product would make the imaginary part NaN)."""
-    ln2 = b.full_like(z[0], real.LN2, t)
-    return exp(b, (b.mul(z[0], ln2), b.mul(z[1], ln2)), t)
-
 def expm1(b, z, t):
     """NumPy's nc_expm1: (expm1(x) cos y - 2 sin^2(y/2), exp(x) sin y)."""
     re, im = z

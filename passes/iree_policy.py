@@ -108,36 +108,44 @@ _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
 # they start, local-sync around each command buffer, and no compiler or runtime option turns it off. NumPy keeps
 # subnormals (1e-40 * 2 is 2e-40, log(1e-40) is -92.1), so every dispatch function numerix builds for the CPU starts by
 # clearing the flush bits of its thread's floating-point control register: once per workgroup, a few instructions.
-# iree-compile hands each hal.executable, before code generation, to a command that inserts these ops first in each
-# dispatch function: sed, a process of about a millisecond per executable (docs/iree.md). (LLVM's llvm.reset.fpenv
-# would do it too, but on x86 it also reloads the x87 state with every register marked in use, and local-sync runs on
-# the caller's thread: NumPy's long double math there then gave NaN.)
-_CLEAR_FLUSH = {
-    # MXCSR's FTZ (bit 15) and DAZ (bit 6) cleared: ~0x8040
-    "x86_64": ('%__nx_one = llvm.mlir.constant(1 : i32) : i32 '
-               '%__nx_slot = llvm.alloca %__nx_one x i32 : (i32) -> !llvm.ptr '
+# Flushing stays an option (subnormals="flush": the prologue sets the bits instead, so a worker thread that ran a
+# keeping module flushes again): arithmetic on subnormals is slow in hardware (a chain over subnormal data ran 40x
+# slower kept than flushed; BENCHMARKS.md), which is why IREE and XLA flush. iree-compile hands each hal.executable,
+# before code generation, to a command that inserts the prologue first in each dispatch function: sed, a process of
+# about a millisecond per executable (docs/iree.md). (LLVM's llvm.reset.fpenv would clear the bits too, but on x86
+# it also reloads the x87 state with every register marked in use, and local-sync runs on the caller's thread:
+# NumPy's long double math there then gave NaN.)
+SUBNORMALS = ("keep", "flush")
+_FLUSH_BITS = {
+    # MXCSR's FTZ (bit 15) and DAZ (bit 6)
+    "x86_64": ("%__nx_one = llvm.mlir.constant(1 : i32) : i32 "
+               "%__nx_slot = llvm.alloca %__nx_one x i32 : (i32) -> !llvm.ptr "
                'llvm.call_intrinsic "llvm.x86.sse.stmxcsr"(%__nx_slot) : (!llvm.ptr) -> () '
-               '%__nx_csr = llvm.load %__nx_slot : !llvm.ptr -> i32 '
-               '%__nx_mask = llvm.mlir.constant(-32833 : i32) : i32 '
-               '%__nx_ieee = llvm.and %__nx_csr, %__nx_mask : i32 '
-               'llvm.store %__nx_ieee, %__nx_slot : i32, !llvm.ptr '
-               'llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"(%__nx_slot) : (!llvm.ptr) -> ()'),
-    # FPCR's FZ (bit 24) and FZ16 (bit 19) cleared
+               "%__nx_csr = llvm.load %__nx_slot : !llvm.ptr -> i32 "
+               "%__nx_bits = llvm.mlir.constant({bits} : i32) : i32 "
+               "%__nx_new = llvm.{op} %__nx_csr, %__nx_bits : i32 "
+               "llvm.store %__nx_new, %__nx_slot : i32, !llvm.ptr "
+               'llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"(%__nx_slot) : (!llvm.ptr) -> ()', 0x8040, 32),
+    # FPCR's FZ (bit 24) and FZ16 (bit 19)
     "aarch64": ('%__nx_fpcr = llvm.call_intrinsic "llvm.aarch64.get.fpcr"() : () -> i64 '
-                '%__nx_mask = llvm.mlir.constant(-17301505 : i64) : i64 '
-                '%__nx_ieee = llvm.and %__nx_fpcr, %__nx_mask : i64 '
-                'llvm.call_intrinsic "llvm.aarch64.set.fpcr"(%__nx_ieee) : (i64) -> ()'),
+                "%__nx_bits = llvm.mlir.constant({bits} : i64) : i64 "
+                "%__nx_new = llvm.{op} %__nx_fpcr, %__nx_bits : i64 "
+                'llvm.call_intrinsic "llvm.aarch64.set.fpcr"(%__nx_new) : (i64) -> ()', 0x1080000, 64),
 }
 _ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
 
 
-def ieee_subnormals_flag(machine=None):
-    """The iree-compile flag that makes CPU dispatches keep subnormals on this machine's architecture (or
+def subnormals_flag(subnormals="keep", machine=None):
+    """The iree-compile flag that makes CPU dispatches keep (or flush) subnormals on this machine's architecture (or
     `machine`'s, as platform.machine() names it); None where IREE does not flush them (it sets the flush on x86 and
-    AArch64 only) or where no sed is found (with a warning: then they flush)."""
-    ops = _CLEAR_FLUSH.get(_ARCHITECTURES.get((machine or platform.machine()).lower()))
-    if ops is None or not _has_sed():
+    AArch64 only), and where no sed is found (with a warning: then they flush)."""
+    found = _FLUSH_BITS.get(_ARCHITECTURES.get((machine or platform.machine()).lower()))
+    if found is None or not _has_sed():
         return None
+    ops, bits, width = found
+    mask = ~bits if subnormals == "keep" else bits  # as the register's signed integer: MLIR prints it so
+    ops = ops.format(op="and" if subnormals == "keep" else "or", bits=mask)
+    assert -(1 << (width - 1)) <= mask < 1 << (width - 1)
     return f"--iree-hal-preprocess-executables-with=sed -e 's/^ *func.func @[^ ]*() {{$/& {ops}/'"
 
 
@@ -155,20 +163,20 @@ def needs_libm(text):
     return computes_in_f64(text)
 
 
-def flags_for(target, flops, host=True, libm=True):
+def flags_for(target, flops, host=True, libm=True, subnormals="keep"):
     """iree-compile flags for a module whose contractions and factorizations take `flops` (contraction_flops) and
     that may call libm (needs_libm; True where it is not known): for running on this machine (its CPU, its libm), or
     for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
-    then fail, saying so)."""
+    then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS)."""
     flags = [KEEP_F64, NO_HOISTING]
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and libm and shutil.which("ld"):
             flags.append("--iree-llvmcpu-link-embedded=false")
         flags.append(_REASSOCIATE)
-        ieee = ieee_subnormals_flag()
-        if ieee:
-            flags.append(ieee)
+        prologue = subnormals_flag(subnormals)
+        if prologue:
+            flags.append(prologue)
         if flops >= DATA_TILING_FLOPS:
             flags.append(DATA_TILING)
     return flags

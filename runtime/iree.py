@@ -6,7 +6,8 @@ loads the .vmfb into an `Executable`.
 Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
 default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
 `driver` an IREE runtime driver (default: the target's; on CPU local-sync or local-task by the size of the work,
-see iree_policy.py); `flags` extra iree-compile flags."""
+see iree_policy.py); `flags` extra iree-compile flags; `subnormals` "keep" (the default, as NumPy) or "flush" (to
+zero, as IREE and XLA do: faster on subnormal data; see iree_policy.py)."""
 import json
 import re
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxValueError
 from numerix.passes import pipeline
 from numerix.passes.iree_policy import (
-    DATA_TILING, DEFAULT_DRIVERS, choose_driver, contraction_flops, execution_flags, flags_for, needs_libm,
+    DATA_TILING, DEFAULT_DRIVERS, SUBNORMALS, choose_driver, contraction_flops, execution_flags, flags_for, needs_libm,
 )
 
 from .cache import CompileCache, key, source_fingerprint
@@ -26,7 +27,7 @@ from .iree_executable import Executable
 
 CACHE = CompileCache()  # StableHLO text, target, flags -> .vmfb
 PROGRAMS = CompileCache(kind="iree-programs")  # traced nx text, options -> {"driver", "module": CACHE's key}
-OPTIONS = ("target", "driver", "flags")
+OPTIONS = ("target", "driver", "flags", "subnormals")
 
 
 class Build(NamedTuple):
@@ -38,17 +39,19 @@ class Build(NamedTuple):
     driver: str  # the driver it is built for; None for an artifact
 
 
-def build(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True, debug=False):
+def build(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True, debug=False,
+          subnormals="keep"):
     """The .vmfb of a module as traced (rewritten in place): defn's path (IreeCompiler loads it) and nx-compile's
     (it writes it). `flags` are extra iree-compile flags. Built for numerix to load here, on `driver` (None: the
     policy's choice), or as an `artifact` that other tools run: no driver is picked and it keeps IREE's synchronous
     calling convention. `host=False` builds for any machine of the target's kind instead of this one (its CPU, its
-    libm)."""
+    libm). CPU code keeps or flushes `subnormals`."""
     pipeline.optimize(module, debug=debug)
-    return build_optimized(module, entry, target, flags, driver, artifact, host)
+    return build_optimized(module, entry, target, flags, driver, artifact, host, subnormals)
 
 
-def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True):
+def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True,
+                    subnormals="keep"):
     """`build` for a module that has been through numerix's nx pipeline."""
     with module.context:
         inputs, outputs = entry_signature(module, entry)
@@ -56,7 +59,7 @@ def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, art
         if not artifact:
             driver = driver or choose_driver(target, inputs, outputs, flops)
         text = pipeline.lower(module)
-    flags = flags_for(target, flops, host, needs_libm(text)) + execution_flags(driver) + list(flags)
+    flags = flags_for(target, flops, host, needs_libm(text), subnormals) + execution_flags(driver) + list(flags)
     return Build(compile_stablehlo(text, target, flags), module_key(text, target, flags), inputs, outputs, driver)
 
 
@@ -117,7 +120,8 @@ class IreeCompiler:
 
     def compile(self, module, entry, options):
         """An Executable of the function `entry` of an nx module that has been through numerix's pipeline."""
-        return _load(build_optimized(module, entry, *_checked(options)), entry)
+        target, flags, driver, subnormals = _checked(options)
+        return _load(build_optimized(module, entry, target, flags, driver, subnormals=subnormals), entry)
 
     def compile_traced(self, module, entry, options, debug=False):
         """An Executable of the function `entry` of a module as traced (rewritten in place). A program built from the
@@ -126,9 +130,9 @@ class IreeCompiler:
         running the passes, the lowering or iree-compile (the passes and the lowering were most of a disk-cache load
         in a new process; docs/iree.md). Which modules need libm is numerix's decision (its source is in the key).
         When debugging, the passes run whatever is cached, to show their IR."""
-        target, flags, driver = _checked(options)
+        target, flags, driver, subnormals = _checked(options)
         if pipeline.dumps_enabled(debug):
-            return _load(build(module, entry, target, flags, driver, debug=debug), entry)
+            return _load(build(module, entry, target, flags, driver, debug=debug, subnormals=subnormals), entry)
         with module.context:
             inputs, outputs = entry_signature(module, entry)
         program_key = key(module.operation.get_asm(), entry, target, repr(sorted(options.items())),
@@ -137,20 +141,23 @@ class IreeCompiler:
         if found is not None:
             driver, vmfb = found
             return Executable(vmfb, entry, inputs, outputs, driver)
-        built = build(module, entry, target, flags, driver)
+        built = build(module, entry, target, flags, driver, subnormals=subnormals)
         PROGRAMS.write(program_key, json.dumps({"driver": built.driver, "module": built.module_key}).encode())
         return _load(built, entry)
 
 
 def _checked(options):
-    """(target, flags, driver) of defn's options, checked."""
+    """(target, flags, driver, subnormals) of defn's options, checked."""
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
     target = options.get("target", "llvm-cpu")
     if target not in DEFAULT_DRIVERS:
         raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
-    return target, list(options.get("flags", ())), options.get("driver")
+    subnormals = options.get("subnormals", "keep")
+    if subnormals not in SUBNORMALS:
+        raise NxValueError(f"subnormals={subnormals!r}: expected one of {', '.join(map(repr, SUBNORMALS))}", op="iree")
+    return target, list(options.get("flags", ())), options.get("driver"), subnormals
 
 
 def _load(built, entry):

@@ -11,7 +11,7 @@ import pytest
 from iree.compiler import compile_str
 
 import numerix as nx
-from numerix.passes.iree_policy import ieee_subnormals_flag
+from numerix.passes.iree_policy import subnormals_flag
 
 _SETS = os.path.join(os.path.dirname(np.__file__), "_core", "tests", "data")
 # NumPy's names for the functions numerix spells the array API's way
@@ -74,6 +74,22 @@ def test_subnormals_survive_both_cpu_drivers(driver):
     np.testing.assert_array_equal(quarter, np.float32(1e-40) / 4)
 
 
+@pytest.mark.parametrize("driver", ["local-sync", "local-task"])
+def test_subnormals_flush_when_asked_and_the_modes_do_not_leak_into_each_other(driver):
+    # local-task's worker threads keep whatever the last dispatch they ran left in their control register, so each
+    # mode sets its own state: flush, keep, flush again on the same threads.
+    x = nx.tensor(np.full(1 << 20, 1e-40, np.float32))  # large enough to be spread over local-task's threads
+    modes = {mode: nx.defn(lambda a: a * 2, driver=driver, subnormals=mode) for mode in ("flush", "keep")}
+    for mode in ("flush", "keep", "flush"):
+        out = np.asarray(modes[mode](x))
+        assert np.all(out == 0) if mode == "flush" else np.all(out == np.float32(1e-40) * 2), mode
+
+
+def test_an_unknown_subnormals_mode_is_refused():
+    with pytest.raises(ValueError, match="subnormals='ftz'.*'keep', 'flush'"):
+        nx.defn(lambda a: a * 2, subnormals="ftz")(nx.tensor([1.0]))
+
+
 def test_a_call_leaves_the_callers_floating_point_state_as_it_found_it():
     # local-sync runs dispatches on the calling thread. Resetting the whole environment (llvm.reset.fpenv) left x87's
     # registers marked in use there, and NumPy's float16 floor_divide (long double math) then gave NaN.
@@ -91,7 +107,7 @@ def test_the_aarch64_dispatch_prologue_compiles_to_an_fpcr_write():
     }"""
     with tempfile.TemporaryDirectory() as dump:
         compile_str(module, target_backends=["llvm-cpu"], input_type="stablehlo",
-                    extra_args=["--iree-llvmcpu-target-triple=aarch64-unknown-linux-gnu", ieee_subnormals_flag("arm64"),
+                    extra_args=["--iree-llvmcpu-target-triple=aarch64-unknown-linux-gnu", subnormals_flag("keep", "arm64"),
                                 f"--iree-hal-dump-executable-intermediates-to={dump}"])
         (assembly,) = [f for f in os.listdir(dump) if f.endswith(".s")]
         text = open(os.path.join(dump, assembly)).read()

@@ -93,12 +93,6 @@ DATA_TILING_HINT_FLOPS = 1 << 26
 # ---- iree-compile flags ----
 
 KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
-# IREE hoists expressions of constants into globals computed at load time. Its analysis of which are constant grows
-# faster than the program (a chain of n sin ops: 0.1, 3.1, 6.5 s of it at n = 100, 200, 300), and numerix's
-# programs gain nothing from it: constants arrive dense (DFT matrices) or fold in numerix's own passes, and every
-# benchmark program compiles to the same bytes without it. Without it, iree-compile's time grows linearly with the
-# program (docs/iree.md).
-NO_HOISTING = "--iree-opt-const-expr-hoisting=false"
 # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: faster (softmax's row sums;
 # docs/iree.md), and no further from NumPy than in order.
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
@@ -168,7 +162,7 @@ def flags_for(target, flops, host=True, libm=True, subnormals="keep"):
     that may call libm (needs_libm; True where it is not known): for running on this machine (its CPU, its libm), or
     for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
     then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS)."""
-    flags = [KEEP_F64, NO_HOISTING]
+    flags = [KEEP_F64]
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and libm and shutil.which("ld"):

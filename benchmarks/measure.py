@@ -4,7 +4,11 @@ timing WORKLOAD LIBRARY: builds the workload in one library, checks its result a
   it. It records wall time, and CPU time of the calling thread (a caller that busy-waits shows CPU close to wall).
 compile numerix|jax: the MLP step's first call in a fresh process, split into its phases (numerix: with the
   compile cache in NUMERIX_CACHE_DIR, cold or filled by an earlier process).
-memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls."""
+memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls.
+compile_size N: numerix's first call of `a = sin(a) * 0.5 + 0.1` unrolled N times, cold cache: how compile time grows
+  with the program.
+subnormals keep|flush normal|subnormal: numerix's time per call of a multiply-add chain with subnormals kept (the
+  default) or flushed, on normal data or on the same data times 1e-39 (subnormal)."""
 import gc
 import json
 import os
@@ -212,6 +216,51 @@ def compile_jax():
             "phases": {"trace and lower": traced, "XLA compile": compiled}}
 
 
+def compile_size(n):
+    import numerix as nx
+    from numerix.runtime import iree
+    totals = _phases([(iree, "compile_stablehlo", "iree-compile")])
+
+    @nx.defn
+    def chain(a):
+        for _ in range(n):
+            a = nx.sin(a) * 0.5 + 0.1
+        return a
+    x = nx.tensor(np.linspace(-1, 1, 1024, dtype=np.float32))
+    start = time.perf_counter()
+    chain(x)
+    return {"n": n, "first_call": time.perf_counter() - start, "iree_compile": totals.get("iree-compile")}
+
+
+SUBNORMAL_SCALE = 1e-39
+
+
+def subnormals(mode, data, samples=30):
+    import numerix as nx
+
+    @nx.defn(subnormals=mode)
+    def chain(a):  # ten ops whose results stay subnormal on subnormal data
+        for _ in range(5):
+            a = a * 0.999 + a * 0.0001
+        return a
+    x = (_rng_data(4 << 20) + 0.5) * np.float32(SUBNORMAL_SCALE if data == "subnormal" else 1)
+    x = nx.tensor(x.astype(np.float32))
+    for _ in range(5):
+        chain(x)
+    wall = []
+    for _ in range(samples):
+        gc.collect()
+        start = time.perf_counter()
+        chain(x)
+        wall.append(time.perf_counter() - start)
+    flushed = float(np.mean(np.asarray(chain(x)) == 0))
+    return {"mode": mode, "data": data, "median": float(np.median(wall)), "flushed": flushed}
+
+
+def _rng_data(size):
+    return np.random.default_rng(20240605).random(size, dtype=np.float32)
+
+
 def _resident_bytes():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * 4096
@@ -246,6 +295,10 @@ def main(argv):
         result = compile_numerix() if rest[0] == "numerix" else compile_jax()
     elif kind == "memory":
         result = memory(rest[0], rest[1], int(rest[2]))
+    elif kind == "compile_size":
+        result = compile_size(int(rest[0]))
+    elif kind == "subnormals":
+        result = subnormals(rest[0], rest[1])
     else:
         raise SystemExit(f"unknown measurement {kind!r}")
     print(json.dumps(result, default=float))

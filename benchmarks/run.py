@@ -27,6 +27,7 @@ from .workloads import WORKLOADS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPILE_ROUNDS = 3
+COMPILE_SIZES = (50, 100, 200, 300)  # unrolled ops of the compile-size chain (300 compiles in about 10 s)
 MEMORY_WORKLOADS = ("tiny", "chain")
 # NumPy's chain takes ~15 ms a call: 10,000 calls would be half the run's time budget for a library the memory goal
 # does not concern; it allocates and frees the same temporaries each call, which a shorter run shows as well.
@@ -80,7 +81,8 @@ def merged(parts):
 def run(options, log):
     workloads = [w for w in WORKLOADS if not options.only or w in options.only]
     libraries = available_libraries()
-    results = {"timing": {w: [] for w in workloads}, "compile": [], "memory": []}
+    results = {"timing": {w: [] for w in workloads}, "compile": [], "memory": [], "compile_size": [],
+               "subnormals": []}
     patience = Patience(options.patience)
     with tempfile.TemporaryDirectory(prefix="numerix-bench-") as scratch:
         timing_cache = os.path.join(scratch, "timing")
@@ -98,6 +100,19 @@ def run(options, log):
                                            "disk": worker(["compile", "numerix"], cold, log, patience),
                                            "jax": worker(["compile", "jax"], cold, log, patience)
                                            if "jax" in libraries else None})
+        if not options.only or "compile_size" in options.only:
+            for n in COMPILE_SIZES:
+                log(f"compile size {n}")
+                results["compile_size"].append(worker(["compile_size", str(n)], os.path.join(scratch, f"size-{n}"),
+                                                      log, patience))
+        if not options.only or "subnormals" in options.only:
+            for round_index in range(options.processes):
+                for mode in ("keep", "flush"):
+                    for data in ("normal", "subnormal"):
+                        log(f"subnormals {mode}, {data} data, round {round_index + 1} of {options.processes}")
+                        results["subnormals"].append(worker(["subnormals", mode, data],
+                                                            os.path.join(scratch, f"subnormals-{mode}"), log,
+                                                            patience))
         if not options.only or "memory" in options.only:
             log("memory")
             for name in MEMORY_WORKLOADS:
@@ -111,7 +126,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=3, help="timing processes per workload (default 3)")
     parser.add_argument("--only", type=lambda s: s.split(","), default=None,
-                        help=f"a subset of {','.join(WORKLOADS)},compile,memory")
+                        help=f"a subset of {','.join(WORKLOADS)},compile,compile_size,subnormals,memory")
     parser.add_argument("--memory-calls", type=int, default=10_000)
     parser.add_argument("--patience", type=float, default=120.0,
                         help="seconds the run may spend in all waiting for a quiet machine (default 120)")

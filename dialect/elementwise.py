@@ -226,7 +226,8 @@ UNARY = {
                         derivative=lambda g, x, y: g * y * math.log(2)),
     "expm1": Elementwise("inexact", numpy=widen_half(np.expm1), lower=transcendental(real.expm1, cplx.expm1),
                          derivative=lambda g, x, y: g * (y + 1)),
-    "log": Elementwise("inexact", numpy=widen_half(np.log), lower=transcendental(real.log_of("stablehlo.log", math.log(2)), cplx.log),
+    "log": Elementwise("inexact", numpy=widen_half(np.log),
+                       lower=transcendental(real.log_of("stablehlo.log", math.log(2)), cplx.log),
                        derivative=lambda g, x, y: g / x),
     "log1p": Elementwise("inexact", numpy=_log1p, lower=transcendental(real.log1p, cplx.log1p),
                          derivative=lambda g, x, y: g / (x + 1)),
@@ -490,9 +491,9 @@ def _d_complex(cotangents, operands, results):
     return [alg.real(g), -alg.imag(g)]  # Re(g (da + i db)) = Re(g) da - Im(g) db
 
 
-# Nx's complex(re, im); also how complex constants reach the IR. It makes complex values, which do not fuse.
+# Nx's complex(re, im); also how complex constants reach the IR.
 define("complex", 2, _infer_complex, numpy=lambda re, im: re + 1j * im.astype(np.result_type(im.dtype, np.complex64)),
-       vjp=_d_complex, lower=lower_elementwise.make_complex)
+       vjp=_d_complex, lower=lower_elementwise.make_complex, fusion="cheap")
 
 
 ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}

@@ -2,12 +2,12 @@
 `linalg.generic` is written by the very lowerings of dialect/lower_*.py: each numerics fix is written once.
 
 The lowerings emit through `Builder.emit(name, ...)` and build constants and types through `constant`, `tensor`,
-`shape` and `like`; here values are scalars of storage types (signless integers, i1, f16, bf16, f32, f64), and each
-StableHLO/CHLO op name is spelled as the scalar op that IREE itself lowers it to (arith/math ops pass through as
-they are, being elementwise already). An op outside the table, or a Builder method that works on whole tensors, is an
-error: that lowering then has no scalar code for those types, and the op does not fuse for them (the fusion sweep in
-tests/passes/test_fusion.py lists where that happens). Values are real: complex ones do not fuse
-(passes/fusion_to_linalg.py `can_emit` says why)."""
+`shape` and `like`; here values are scalars of storage types (signless integers, i1, f16, bf16, f32, f64, complex),
+and each StableHLO/CHLO op name is spelled as the scalar op that IREE itself lowers it to (arith/math ops pass
+through as they are, being elementwise already). An op outside the table, or a Builder method that works on whole
+tensors, is an error: that lowering then has no scalar code for those types, and the op does not fuse for them (the
+fusion sweep in tests/passes/test_fusion.py lists where that happens). Complex scalars are only made, taken apart, added, subtracted
+and negated (`_complex_op`): the lowerings compute on their parts."""
 from iree.compiler import ir
 
 from numerix.dialect.errors import NxValueError
@@ -75,6 +75,8 @@ class ScalarBuilder(Builder):
 
     def constant(self, value, shape, dtype):
         element = storage_element(dtype)
+        if dtype.is_complex:
+            return self._complex_constant(complex(value), element)
         if dtype.is_bool:
             attr = ir.IntegerAttr.get(element, int(bool(value)))
         elif dtype.is_integer:
@@ -90,9 +92,16 @@ class ScalarBuilder(Builder):
         return self.constant(ir.BoolAttr(attribute).value if dtype.is_bool else ir.IntegerAttr(attribute).value, [],
                              dtype)
 
+    def _complex_constant(self, value, element):
+        part = element.element_type
+        parts = ir.ArrayAttr.get([ir.FloatAttr.get(part, value.real), ir.FloatAttr.get(part, value.imag)])
+        return self.op("complex.constant", [], element, value=parts)
+
     def scalar(self, value, like):
         """A constant of `like`'s storage type (integers as their signed bit pattern)."""
         element = like.type
+        if isinstance(element, ir.ComplexType):
+            return self._complex_constant(complex(value), element)
         if isinstance(element, ir.FloatType):
             attr = ir.FloatAttr.get(element, float(value))
         else:
@@ -114,6 +123,8 @@ class ScalarBuilder(Builder):
     def emit(self, name, operands, result_type, **attributes):
         if name.startswith(("arith.", "math.")):  # already elementwise: the same op on scalars
             return self.op(name, operands, result_type, **attributes)
+        if any(isinstance(v.type, ir.ComplexType) for v in operands):
+            return self._complex_op(name, operands, result_type)
         if name in _BY_KIND:
             scalar_name = _BY_KIND[name][0 if is_float(operands[0]) else 1]
             if scalar_name is not None:
@@ -123,6 +134,16 @@ class ScalarBuilder(Builder):
             kind = operands[0].type if operands else result_type
             raise NxValueError(f"{name} on {kind} has no scalar form", op="nx-fusion-to-linalg")
         return special(self, operands, result_type, attributes)
+
+    def _complex_op(self, name, operands, result_type):
+        """Ops on complex scalars: the lowerings compute on (real, imaginary) pairs, so only these have a form here
+        (any other op on complex values, whose complex-dialect meaning might differ, keeps its fusion out)."""
+        if name in ("stablehlo.real", "stablehlo.imag", "stablehlo.select"):
+            return _SPECIAL[name](self, operands, result_type, {})
+        scalar_name = _COMPLEX.get(name)
+        if scalar_name is None:
+            raise NxValueError(f"{name} on {operands[0].type} has no scalar form", op="nx-fusion-to-linalg")
+        return self.op(scalar_name, operands, result_type)
 
     # ---- ops whose scalar form is more than one op ----
     def compare_op(self, operands, result_type, attributes):
@@ -217,7 +238,14 @@ class ScalarBuilder(Builder):
         return scalar_special.next_after(self, *operands)
 
 
+_COMPLEX = {"stablehlo.add": "complex.add", "stablehlo.subtract": "complex.sub", "stablehlo.negate": "complex.neg"}
+
 _SPECIAL = {
+    # complex values are (real, imaginary) pairs in the lowerings: only building and taking them apart has a form
+    "stablehlo.complex": lambda self, operands, result_type, attributes: self.op("complex.create", operands,
+                                                                              result_type),
+    "stablehlo.real": lambda self, operands, result_type, attributes: self.op("complex.re", operands, result_type),
+    "stablehlo.imag": lambda self, operands, result_type, attributes: self.op("complex.im", operands, result_type),
     "stablehlo.compare": ScalarBuilder.compare_op,
     "stablehlo.negate": ScalarBuilder.negate_op,
     "stablehlo.not": ScalarBuilder.not_op,

@@ -69,7 +69,7 @@ class _Fuser:
         if name == "constant":
             return "constant" if splat_value(op) is not None else None
         if name == "broadcast":
-            return None if nx_ops.result_types(op)[0].type.is_complex else "broadcast"
+            return "broadcast"
         if not can_emit(op):
             return None
         return "reduction" if FUSION.get(name) == "reduction" else "elementwise" if name in SCALAR_EMITTERS else None

@@ -54,13 +54,9 @@ def splat_value(op):
 
 def can_emit(op):
     """Whether nx-fusion-to-linalg can put `op` in a generic's body: a reduction, or an elementwise op whose lowering
-    writes scalar code for these types (some lowerings work on whole tensors for some types). Values must be real:
-    IREE 3.13 miscompiles some generics that build complex numbers from constant parts (the imaginary parts come
-    out equal to the real ones), so complex values stay with nx-to-stablehlo."""
+    writes scalar code for these types (some lowerings work on whole tensors for some types)."""
     name = nx_ops.schema_name(op)
     types, out = nx_ops.operand_types(op), nx_ops.result_types(op)
-    if any(t.type.is_complex for t in types + out):
-        return False
     if name in REDUCTIONS:
         return True
     return name in SCALAR_EMITTERS and has_scalar_code(name, types, out, nx_ops.read_attrs(op))
@@ -81,7 +77,7 @@ def _try_scalar_code(name, types, out, attrs):
     """Emits the op's scalar code into a scratch function: it exists when that works and verifies as arith and math
     ops alone."""
     if not _SCRATCH:
-        _SCRATCH.append(nx_ir.new_context(dialects=("arith", "math", "stablehlo", "chlo")))
+        _SCRATCH.append(nx_ir.new_context(dialects=("arith", "math", "complex", "stablehlo", "chlo")))
     with _SCRATCH[0], ir.Location.unknown():
         module = ir.Module.create()
         with ir.InsertionPoint(module.body):
@@ -98,12 +94,13 @@ def _try_scalar_code(name, types, out, attrs):
         except ir.MLIRError:
             return False
         inner = [o for o in nx_ops.all_ops(function) if o.name not in ("func.func", "func.return")]
-        return all(o.name.startswith(("arith.", "math.")) for o in inner)
+        return all(o.name.startswith(("arith.", "math.", "complex.")) for o in inner)
 
 
 # ---- the pass ----
 
-@register_pass("nx-fusion-to-linalg", dialects=("arith", "math", "tensor", "linalg", "stablehlo", "chlo"))
+@register_pass("nx-fusion-to-linalg", dialects=("arith", "math", "complex", "tensor", "linalg", "stablehlo",
+                                               "chlo"))
 def fusion_to_linalg(module):
     with module.context:
         fusions = [op for op in nx_ops.all_ops(module) if op.name == nx_fusion.FUSION]

@@ -13,18 +13,6 @@ func.func @op_without_scalar_code(%a: tensor<2x2xf32>) -> tensor<2x2xf32> {
 
 // -----
 
-func.func @no_scalar_code_for_the_type(%a: tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>> {
-  // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: holds nx.exp on c64[4], which has no scalar code
-  %0 = "nx.fusion"(%a) ({
-  ^bb0(%x: tensor<4xcomplex<f32>>):
-    %1 = "nx.exp"(%x) : (tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
-    "nx.yield"(%1) : (tensor<4xcomplex<f32>>) -> ()
-  }) : (tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
-  return %0 : tensor<4xcomplex<f32>>
-}
-
-// -----
-
 func.func @computed_then_broadcast(%a: tensor<3x2xf32>) -> tensor<3x2xf32> {
   // CHECK: fusion_to_linalg-errors.mlir:[[# @LINE + 1]]:8: error: nx-fusion-to-linalg: a fused broadcast must read an operand of the fusion or a splat constant
   %0 = "nx.fusion"(%a) ({

@@ -15,7 +15,7 @@
 // CHECK-NEXT: %[[C:.*]] = arith.constant 2.000000e+00 : f32
 // CHECK-NEXT: %[[M:.*]] = arith.mulf %[[X]], %[[C]] : f32
 // CHECK-NEXT: %[[A:.*]] = arith.addf %[[M]], %[[B]] : f32
-// CHECK-NEXT: %[[T:.*]] = math.tanh %[[A]] : f32
+// CHECK-NEXT: %[[T:.*]] = math.sqrt %[[A]] : f32
 // CHECK-NEXT: linalg.yield %[[T]] : f32
 // CHECK-NEXT: } -> tensor<4x8xf32>
 // CHECK-NEXT: return %[[G]]
@@ -26,7 +26,7 @@ func.func @chain(%x: tensor<4x8xf32>, %b: tensor<8xf32>) -> tensor<4x8xf32> {
     %bb = "nx.broadcast"(%ba) {axes = array<i64: 1>, shape = array<i64: 4, 8>} : (tensor<8xf32>) -> tensor<4x8xf32>
     %1 = "nx.multiply"(%xa, %c) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
     %2 = "nx.add"(%1, %bb) : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
-    %3 = "nx.tanh"(%2) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %3 = "nx.sqrt"(%2) : (tensor<4x8xf32>) -> tensor<4x8xf32>
     "nx.yield"(%3) : (tensor<4x8xf32>) -> ()
   }) : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
   return %0 : tensor<4x8xf32>
@@ -57,7 +57,7 @@ func.func @stretch(%x: tensor<4x8xf32>, %m: tensor<4x1xf32>, %s: tensor<f32>) ->
 // CHECK-NEXT: %[[Z:.*]] = stablehlo.constant dense<0.000000e+00> : tensor<4xf32>
 // CHECK-NEXT: %[[G:.*]] = linalg.generic {indexing_maps = [#[[ID]], #[[ROWS]]], iterator_types = ["parallel", "reduction"]} ins(%arg0 : tensor<4x8xf32>) outs(%[[Z]] : tensor<4xf32>)
 // CHECK-NEXT: ^bb0(%[[X:.*]]: f32, %[[ACC:.*]]: f32):
-// CHECK-NEXT: %[[E:.*]] = math.exp %[[X]] : f32
+// CHECK-NEXT: %[[E:.*]] = math.sqrt %[[X]] : f32
 // CHECK-NEXT: %[[S:.*]] = arith.addf %[[ACC]], %[[E]] : f32
 // CHECK-NEXT: linalg.yield %[[S]] : f32
 // CHECK-NEXT: } -> tensor<4xf32>
@@ -66,7 +66,7 @@ func.func @stretch(%x: tensor<4x8xf32>, %m: tensor<4x1xf32>, %s: tensor<f32>) ->
 func.func @reduction(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
   %0 = "nx.fusion"(%x) ({
   ^bb0(%xa: tensor<4x8xf32>):
-    %1 = "nx.exp"(%xa) : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    %1 = "nx.sqrt"(%xa) : (tensor<4x8xf32>) -> tensor<4x8xf32>
     %2 = "nx.sum"(%1) {axes = array<i64: 1>, keep_axes = true} : (tensor<4x8xf32>) -> tensor<4x1xf32>
     "nx.yield"(%2) : (tensor<4x1xf32>) -> ()
   }) : (tensor<4x8xf32>) -> tensor<4x1xf32>
@@ -171,4 +171,23 @@ func.func @bool_add(%x: tensor<4xi1>, %y: tensor<4xi1>) -> tensor<4xi1> {
     "nx.yield"(%1) : (tensor<4xi1>) -> ()
   }) : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   return %0 : tensor<4xi1>
+}
+
+// Complex values are built and taken apart with the complex dialect; the arithmetic runs on their parts.
+// CHECK-LABEL: func.func @complex
+// CHECK: linalg.generic {{.*}} ins(%arg0, %arg1 : tensor<4xf32>, tensor<4xf32>) outs(%{{.*}} : tensor<4xf32>)
+// CHECK-NEXT: ^bb0(%[[RE:.*]]: f32, %[[IM:.*]]: f32, %{{.*}}: f32):
+// CHECK-NEXT: %[[Z:.*]] = complex.create %[[RE]], %[[IM]] : complex<f32>
+// CHECK-NEXT: %[[A:.*]] = complex.add %[[Z]], %[[Z]] : complex<f32>
+// CHECK-NEXT: %[[R:.*]] = complex.re %[[A]] : complex<f32>
+// CHECK-NEXT: linalg.yield %[[R]] : f32
+func.func @complex(%re: tensor<4xf32>, %im: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = "nx.fusion"(%re, %im) ({
+  ^bb0(%a: tensor<4xf32>, %b: tensor<4xf32>):
+    %z = "nx.complex"(%a, %b) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xcomplex<f32>>
+    %s = "nx.add"(%z, %z) : (tensor<4xcomplex<f32>>, tensor<4xcomplex<f32>>) -> tensor<4xcomplex<f32>>
+    %r = "nx.real"(%s) : (tensor<4xcomplex<f32>>) -> tensor<4xf32>
+    "nx.yield"(%r) : (tensor<4xf32>) -> ()
+  }) : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
 }

@@ -85,10 +85,10 @@ func.func private @callee(%x: tensor<2xui8>) -> tensor<2xui8> {
 
 // Every op a lowering emits carries the nx op's location.
 // LOC-LABEL: func.func @located
-// LOC: stablehlo.exponential %arg0 : tensor<3xf32> loc(#[[L:loc[0-9]*]])
+// LOC: stablehlo.sqrt %arg0 : tensor<3xf32> loc(#[[L:loc[0-9]*]])
 // LOC: #[[L]] = loc("-":[[# @LINE + 2]]:8)
 func.func @located(%x: tensor<3xf32>) -> tensor<3xf32> {
-  %0 = "nx.exp"(%x) : (tensor<3xf32>) -> tensor<3xf32>
+  %0 = "nx.sqrt"(%x) : (tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
 

@@ -62,8 +62,8 @@ def assert_same(actual, expected):
 
 # ---- what fuses ----
 
-def test_every_elementwise_op_but_complex_and_every_reduction_fuses():
-    assert set(SCALAR_EMITTERS) == set(ELEMENTWISE) - {"complex"}
+def test_every_elementwise_op_and_every_reduction_fuses():
+    assert set(SCALAR_EMITTERS) == set(ELEMENTWISE)
     assert set(REDUCTIONS) == {name for name, schema in SCHEMAS.items() if "keep_axes" in schema.attrs}
 
 
@@ -74,17 +74,22 @@ def test_a_fusion_cannot_be_applied_as_an_op():
 
 # ---- every fusible op, every type, through IREE ----
 
-@pytest.mark.parametrize("type_name", REAL_TYPES)
+@pytest.mark.parametrize("type_name", REAL_TYPES + ["c64", "c128"])
 def test_fused_elementwise_ops_match_numpy(type_name):
     dtype = dtypes.TYPES[type_name]
     x, y = samples(dtype)
     pred = np.arange(x.size) % 3 == 0
     arrays = [x, y, pred]
     arg_types = [tensor_type(a) for a in arrays]
-    cases = [c for c in elementwise_cases(dtype, arg_types) if not _complex(c, arg_types)]
+    cases = elementwise_cases(dtype, arg_types)
     module = fused(build_module(arg_types, cases))
-    # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else.
-    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * len(cases)
+    # Each op's result is returned, so each is its own fusion: the module is one fusion per case and nothing else
+    # (complex: most cases, those whose lowering has scalar code).
+    outside = nx_op_names(module, outside_fusions_only=True)
+    if dtype.is_complex:
+        assert outside.count("nx.fusion") >= len(cases) * 3 // 4, outside
+    else:
+        assert outside == ["nx.fusion"] * len(cases)
     outputs = iter(compiled(module)(*arrays))
     failures = []
     with np.errstate(all="ignore"):
@@ -95,20 +100,20 @@ def test_fused_elementwise_ops_match_numpy(type_name):
     assert not failures, f"{len(failures)} fused ops differ from NumPy on {type_name}:\n" + "\n".join(failures)
 
 
-def _complex(case, arg_types):
-    return any(t.type.is_complex for t in [arg_types[i] for i in case.operands] + list(case.out))
-
-
 @pytest.mark.parametrize("type_name", ["c64", "c128"])
-def test_complex_values_are_left_to_stablehlo(type_name):
-    """IREE 3.13 miscompiles some linalg.generics that build complex numbers, so no op that reads or makes a complex
-    value fuses (tests/dialect/test_lowering.py covers them)."""
-    z = TensorType.of((4,), dtypes.TYPES[type_name])
-    pred = TensorType.of((4,), dtypes.bool_)
-    real = TensorType.of((4,), z.type.real_type)
-    making_complex = [Case("as_type", [0], {"type": z.type}, [real]), Case("complex", [0, 0], {}, [real])]
-    for arg_types, cases in (([z, z, pred], elementwise_cases(z.type, [z, z, pred])), ([real], making_complex)):
-        assert "nx.fusion" not in nx_op_names(fused(build_module(arg_types, cases)))
+def test_fused_values_made_complex_match_numpy(type_name):
+    """Complex values fuse: IREE 3.13 once miscompiled generics that built complex numbers from constant parts (the
+    imaginary parts came out equal to the real ones); built from (real, imaginary) pairs with complex.create, they
+    compile right (docs/iree.md)."""
+    dtype = dtypes.TYPES[type_name]
+    real = np.linspace(-2, 3, 6).astype(dtype.real_type.np)
+    cases = [Case("as_type", [0], {"type": dtype}, [tensor_type(real)]),
+             Case("complex", [0, 0], {}, [tensor_type(real)])]
+    module = fused(build_module([tensor_type(real)], cases))
+    assert nx_op_names(module, outside_fusions_only=True) == ["nx.fusion"] * 2
+    as_complex, paired = compiled(module)(real)
+    np.testing.assert_array_equal(as_complex, real.astype(dtype.np))
+    np.testing.assert_array_equal(paired, real + 1j * real)
 
 
 # ---- reductions ending a chain ----

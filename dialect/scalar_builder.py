@@ -6,8 +6,8 @@ The lowerings emit through `Builder.emit(name, ...)` and build constants and typ
 and each StableHLO/CHLO op name is spelled as the scalar op that IREE itself lowers it to (arith/math ops pass
 through as they are, being elementwise already). An op outside the table, or a Builder method that works on whole
 tensors, is an error: that lowering then has no scalar code for those types, and the op does not fuse for them (the
-fusion sweep in tests/passes/test_fusion.py lists where that happens). Complex scalars are only made, taken apart, added, subtracted
-and negated (`_complex_op`): the lowerings compute on their parts."""
+fusion sweep in tests/passes/test_fusion.py lists where that happens). Complex scalars are only made, taken apart,
+added, subtracted and negated (`_complex_op`): the lowerings compute on their parts."""
 from iree.compiler import ir
 
 from numerix.dialect.errors import NxValueError

@@ -108,7 +108,8 @@ def test_the_aarch64_dispatch_prologue_compiles_to_an_fpcr_write():
     with tempfile.TemporaryDirectory() as dump:
         compile_str(module, target_backends=["llvm-cpu"], input_type="stablehlo",
                     extra_args=["--iree-llvmcpu-target-triple=aarch64-unknown-linux-gnu",
-                                subnormals_flag("keep", "arm64"), f"--iree-hal-dump-executable-intermediates-to={dump}"])
+                                subnormals_flag("keep", "arm64"),
+                                f"--iree-hal-dump-executable-intermediates-to={dump}"])
         (assembly,) = [f for f in os.listdir(dump) if f.endswith(".s")]
         text = open(os.path.join(dump, assembly)).read()
     assert "msr\tFPCR" in text and "mrs\tx" in text

@@ -21,12 +21,14 @@ A module linked by the system linker (passes/iree_policy.py) is loaded by IREE's
 reserves a temporary name with mkstemp and never closes that file nor removes it: each load would keep one open file
 and leave an empty $TMPDIR/iree_dylib_XXXXXX, and a process ran out of descriptors after about 1,000 loads. Loading
 closes and removes them (_release_dylib_placeholders)."""
+import atexit
 import collections
 import math
 import os
 import re
 import threading
 import time
+import weakref
 from typing import NamedTuple
 
 import iree.runtime as rt
@@ -76,6 +78,22 @@ def _forget_runtimes_in_child():
 
 os.register_at_fork(after_in_child=_forget_runtimes_in_child)
 
+# IREE's Python objects do not keep alive what their C objects use (a result list its buffers' device), and the
+# interpreter's last garbage collection frees objects in no order: a process that had made small calls segfaulted at
+# exit, jumping to address 0 inside IREE's _runtime.so while it freed a _Staging's attributes, in one order of
+# them and not the other. So at exit numerix drops its IREE objects itself, each executable's before the runtimes.
+_LIVE = weakref.WeakSet()  # every Executable of this process
+
+
+def _release_at_exit():
+    for executable in list(_LIVE):
+        executable.release()
+    _RUNTIMES.clear()
+    _INSTANCE.clear()
+
+
+atexit.register(_release_at_exit)
+
 
 def _new_driver(name):
     """A HAL driver made for this process: iree.runtime.get_driver keeps one per name for good, and in a forked child
@@ -113,6 +131,7 @@ class Executable:
     """`executable(*arrays) -> tuple of NumPy arrays` for the function `entry` of a .vmfb."""
 
     def __init__(self, vmfb, entry, inputs, outputs, driver):
+        _LIVE.add(self)
         runtime = _runtime(driver)
         self._generation = _GENERATION[0]
         self._signature = (entry, inputs, outputs)
@@ -171,6 +190,14 @@ class Executable:
             raise _binding_error(error) from None
         except RuntimeError as error:
             raise self._memory_error(error) from None
+
+    def release(self):
+        """Drops this executable's IREE objects, the staging buffers and the context before the module (at exit:
+        _release_at_exit). A forked child's copy of its parent's keeps them: destroying them would wait on the
+        parent's threads (_GENERATION). A call after this fails."""
+        if self._generation == _GENERATION[0]:
+            for name in ("_staging", "_function", "_context", "_module", "_allocate", "_import", "_device"):
+                self.__dict__.pop(name, None)
 
     def _load_again(self):
         """Loads the module anew in a forked child (see _GENERATION), keeping the parent's objects alive."""
@@ -349,10 +376,7 @@ class _Staging:
     def __init__(self, device, slots, outputs):
         self.lock = threading.Lock()
         self.args = rt.VmVariantList(len(slots))
-        # Used where the results are copied out. Made before the mappings below: made after them, a process that
-        # loaded a program from the disk cache segfaulted in its garbage collection at exit (test_cache's second
-        # process, every time); why the order matters to IREE's bindings is not understood.
-        self.results = rt.VmVariantList(len(outputs))
+        self.results = rt.VmVariantList(len(outputs))  # used where the results are copied out
         self._mappings = []  # the arrays below view these: kept with them
         self.arrays = []  # of each argument's own dtype (bf16 over the uint16 it travels as)
         for slot in slots:

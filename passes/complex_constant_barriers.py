@@ -6,8 +6,11 @@ constant complex value into global initializers that run at load time (its compi
 them). When one initializer dispatch computes both parts, IREE's stream canonicalization keeps only the dispatch's
 first result and stores it in both globals: the imaginary part silently becomes a copy of the real part (a constant
 diag([1, 2, 3]) as complex, multiplied into a matrix, came out as diag([1+1j, 2+2j, 3+3j])). Behind the barrier the
-value is not a constant expression for IREE: it is computed on each call, a cheap elementwise dispatch. Values
-made by ops with regions (loops, reductions) are not looked through."""
+value is not a constant expression for IREE: it is computed on each call, a cheap elementwise dispatch. The same
+holds for a fused linalg.generic that makes complex values from constants alone (an nx.complex of two constants, as
+a complex constant is traced, fused with what follows it): its complex results go through a barrier too (without,
+the gradient of a c128 Cholesky factorization came out wrong). Values made by ops with regions (loops, reductions,
+generics) are not looked through."""
 from iree.compiler import ir
 
 from .registry import register_pass
@@ -19,11 +22,12 @@ def complex_constant_barriers(module):
         constant = {}
         for op in _complex_ops(module.operation):
             if all(_from_constants(v, constant) for v in op.operands):
-                result = op.results[0]
-                with ir.InsertionPoint.after(op), op.location:
-                    barrier = ir.Operation.create("stablehlo.optimization_barrier", results=[result.type],
-                                                  operands=[result])
-                result.replace_all_uses_except(barrier.results[0], barrier)
+                for result in op.results:
+                    if isinstance(ir.RankedTensorType(result.type).element_type, ir.ComplexType):
+                        with ir.InsertionPoint.after(op), op.location:
+                            barrier = ir.Operation.create("stablehlo.optimization_barrier", results=[result.type],
+                                                          operands=[result])
+                        result.replace_all_uses_except(barrier.results[0], barrier)
     return module
 
 
@@ -31,7 +35,10 @@ def _complex_ops(op):
     for region in op.regions:
         for block in region.blocks:
             for inner in block.operations:
-                if inner.operation.name == "stablehlo.complex":
+                if inner.operation.name == "stablehlo.complex" or (
+                        inner.operation.name == "linalg.generic" and any(
+                            isinstance(ir.RankedTensorType(r.type).element_type, ir.ComplexType)
+                            for r in inner.operation.results)):
                     yield inner.operation
                 yield from _complex_ops(inner.operation)
 

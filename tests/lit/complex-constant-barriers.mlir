@@ -77,3 +77,30 @@ func.func @in_region(%x: tensor<complex<f32>>) -> tensor<complex<f32>> {
   }
   return %r : tensor<complex<f32>>
 }
+
+// A fused generic that makes complex values from constants alone (a complex constant's nx.complex, fused) gets the
+// barrier on its complex results; one that reads an argument does not.
+// CHECK-LABEL: func.func @generic_from_constants
+// CHECK: %[[G:.*]] = linalg.generic
+// CHECK: } -> tensor<2xcomplex<f32>>
+// CHECK-NEXT: %[[B:.*]] = stablehlo.optimization_barrier %[[G]] : tensor<2xcomplex<f32>>
+// CHECK: %[[H:.*]] = linalg.generic
+// CHECK: } -> tensor<2xcomplex<f32>>
+// CHECK-NOT: optimization_barrier
+// CHECK: return %[[B]], %[[H]]
+#id = affine_map<(d0) -> (d0)>
+func.func @generic_from_constants(%x: tensor<2xf32>) -> (tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>) {
+  %re = stablehlo.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<2xcomplex<f32>>
+  %g = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%re : tensor<2xf32>) outs(%e : tensor<2xcomplex<f32>>) {
+  ^bb0(%r: f32, %o: complex<f32>):
+    %z = complex.create %r, %r : complex<f32>
+    linalg.yield %z : complex<f32>
+  } -> tensor<2xcomplex<f32>>
+  %h = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%x : tensor<2xf32>) outs(%e : tensor<2xcomplex<f32>>) {
+  ^bb0(%r: f32, %o: complex<f32>):
+    %z = complex.create %r, %r : complex<f32>
+    linalg.yield %z : complex<f32>
+  } -> tensor<2xcomplex<f32>>
+  return %g, %h : tensor<2xcomplex<f32>>, tensor<2xcomplex<f32>>
+}

@@ -3,7 +3,7 @@ from . import elementwise, indexing, shape  # noqa: F401
 from . import creation, fft  # noqa: F401
 from . import contraction, factorize, spectral  # noqa: F401  (linear algebra)
 from . import reduction, scan, sort  # noqa: F401
-from . import grad  # noqa: F401
+from . import control_flow, grad  # noqa: F401  (grad's CALLS lists control flow's ops too)
 from . import fusion  # noqa: F401
 from .rules import define  # noqa: F401
 from .schema import SCHEMAS, OpSchema, TensorType  # noqa: F401

@@ -92,4 +92,4 @@ define("custom_grad", None, _infer_custom_grad, attrs={"callee": "callee", "forw
 
 # The ops that call functions of the module. nx-grad replaces them before a program runs, and they cannot run eagerly
 # (they need a module), so sweeps over the schema that run each op leave them out.
-CALLS = frozenset(name for name, schema in SCHEMAS.items() if "callee" in schema.attrs.values())
+CALLS = frozenset(name for name, schema in SCHEMAS.items() if {"callee", "callees"} & set(schema.attrs.values()))

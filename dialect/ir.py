@@ -108,6 +108,8 @@ def attr(kind, value):
                                         shape=list(array.shape))
     if kind == "callee":
         return ir.FlatSymbolRefAttr.get(value.name)
+    if kind == "callees":
+        return ir.ArrayAttr.get([ir.FlatSymbolRefAttr.get(c.name) for c in value])
     raise ValueError(f"unknown attribute kind {kind!r}")
 
 
@@ -159,4 +161,6 @@ def value(kind, attribute):
         return np.array(dense, copy=True).astype(tt.type.np).reshape(tt.shape)
     if kind == "callee":
         return ir.FlatSymbolRefAttr(attribute).value  # only the name: dialect/ops.py looks up its types
+    if kind == "callees":
+        return tuple(ir.FlatSymbolRefAttr(a).value for a in ir.ArrayAttr(attribute))
     raise ValueError(f"unknown attribute kind {kind!r}")

@@ -119,6 +119,8 @@ def read_attrs(op):
             raise NxTypeError(f"attribute '{key}' must be {kind}, got {attribute}", op="nx-verify") from None
         if kind == "callee":
             values[key] = callee(op, values[key])
+        elif kind == "callees":
+            values[key] = tuple(callee(op, name) for name in values[key])
     return values
 
 

@@ -48,6 +48,7 @@ ATTR_KINDS = {
     "pads": lambda v: isinstance(v, tuple) and all(isinstance(p, tuple) and len(p) == 3 for p in v),
     "array": lambda v: hasattr(v, "dtype") and hasattr(v, "shape"),  # a NumPy array (constants)
     "callee": lambda v: isinstance(v, Callee),
+    "callees": lambda v: isinstance(v, tuple) and len(v) > 0 and all(isinstance(c, Callee) for c in v),
 }
 
 

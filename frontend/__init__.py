@@ -12,7 +12,8 @@ from numerix.dialect.errors import (
 # The families of functions, each with its __all__; imported before the star imports below, which rebind some
 # of these names (defn, grad) from the module to its function.
 from . import (
-    array_api as _array_api, contraction as _contraction, creation as _creation, defn as _defn,
+    array_api as _array_api, contraction as _contraction, control_flow as _control_flow, creation as _creation,
+    defn as _defn,
     elementwise as _elementwise, grad as _grad, indexing as _indexing, reduction as _reduction,
     repetition as _repetition, shape as _shape,
 )
@@ -28,6 +29,7 @@ from .repetition import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
+from .control_flow import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
 from . import testing  # nx.testing.check_grads
@@ -49,6 +51,7 @@ __all__ = [
     "Tensor", "tensor", "from_dlpack", "as_type", "rename",
     *_elementwise.__all__, *_reduction.__all__, *_defn.__all__, *_grad.__all__, *_shape.__all__,
     *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,
+    *_control_flow.__all__,
     "fft", "linalg", "testing",
 ]
 

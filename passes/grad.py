@@ -54,7 +54,13 @@ def callees(op):
     """The functions an op calls: a func.call's callee, an nx op's function attributes."""
     if op.name == "func.call":
         return [ir.FlatSymbolRefAttr(op.attributes["callee"]).value]
-    return [op.attributes[key].value for key in op.attributes if isinstance(op.attributes[key], ir.FlatSymbolRefAttr)]
+    names = []
+    for attribute in (op.attributes[key] for key in op.attributes):
+        if isinstance(attribute, ir.FlatSymbolRefAttr):
+            names.append(attribute.value)
+        elif isinstance(attribute, ir.ArrayAttr):  # nx.switch's branches
+            names += [a.value for a in attribute if isinstance(a, ir.FlatSymbolRefAttr)]
+    return names
 
 
 def _innermost_grad(module):

@@ -1,7 +1,8 @@
 """The reference evaluator, compiler "evaluator": interprets an nx-dialect module op by op with the NumPy backend's
 rules, as Nx.Defn.Evaluator does. It has no per-op code: any op with a schema and a NumPy rule runs, and calls to
 other functions of the module (func.call, which the grad pass emits) run their callee the same way, and an
-nx.fusion (nx-fuse's) runs the ops of its region."""
+nx.fusion (nx-fuse's) runs the ops of its region. The ops of control flow, which call functions of the module,
+run as Python conditionals and loops over them (CONTROL)."""
 import numpy as np
 from iree.compiler import ir
 
@@ -41,6 +42,9 @@ class _Decoder:
         """fn(arrays) -> tuple of arrays, running one op."""
         if op.name == "nx.fusion":  # the fused ops of its region, run on its operands
             return _Block(self, op.regions[0].blocks[0], calling, terminator="nx.yield").run
+        if nx_ops.is_nx(op) and nx_ops.schema_name(op) in CONTROL:
+            attrs = nx_ops.read_attrs(op)
+            return CONTROL[nx_ops.schema_name(op)](lambda callee: self.function(callee.name, calling), attrs)
         if nx_ops.is_nx(op):
             name = nx_ops.schema_name(op)
             if len(op.regions):
@@ -62,6 +66,30 @@ class _Decoder:
             return lambda arrays: function(*arrays)
         raise NxValueError(f"cannot run {op.name}: the evaluator runs nx ops and func.call", op="evaluator",
                            location=nx_ops.location(op))
+
+
+def _switch(function, attrs):
+    branches = [function(c) for c in attrs["branches"]]
+
+    def run(arrays):
+        index = int(np.clip(arrays[0], 0, len(branches) - 1))  # clamped into range, as lax.switch does
+        return branches[index](*arrays[1:])
+    return run
+
+
+def _while(function, attrs):
+    cond, body, carried = function(attrs["cond"]), function(attrs["body"]), attrs["carried"]
+
+    def run(arrays):
+        state, captures = tuple(arrays[:carried]), tuple(arrays[carried:])
+        while bool(cond(*state, *captures)[0]):
+            state = body(*state, *captures)
+        return state
+    return run
+
+
+# control-flow op -> step(function of a Callee, its decoded attributes): fn(arrays) -> tuple of arrays
+CONTROL = {"switch": _switch, "while": _while}
 
 
 class _Block:

@@ -1,0 +1,343 @@
+"""Control flow: nx.cond, nx.switch, nx.while_loop, nx.fori_loop and nx.scan (JAX's lax forms; Nx's cond and while).
+
+Eagerly they run as Python conditionals and loops. Inside a defn, a condition or index that is a traced tensor makes
+one op: each branch (or the loop's condition and body) is traced into a private function of the module, and nx.switch
+or nx.while names them (dialect/control_flow.py); a Python value there still chooses in Python, and a loop always
+becomes an op. Operands and carried values are trees (tuples, lists, dicts, nested) of tensors and Python values;
+Python values are static: branches and bodies see them as they are. Tensors that a branch or a body closes over are
+passed to every function of the op as extra arguments (_Group)."""
+import inspect
+
+from numerix.dialect import dtypes
+from numerix.dialect import ir as nx_ir
+from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
+from numerix.dialect.schema import SCHEMAS, Callee, TensorType
+
+from .creation import zeros
+from .defn import _flatten, _flatten_output, _unflatten
+from .dispatch import default_backend, using_backend
+from .function_trace import FunctionTrace
+from .operands import as_type, to_tensor
+from .shape import put_slice, reshape, slice as slice_, squeeze, stack
+from .tensor import Tensor
+
+__all__ = ["cond", "switch", "while_loop", "fori_loop", "scan"]
+
+
+def cond(pred, true_fn, false_fn, *operands):
+    """true_fn(*operands) where the boolean scalar `pred` is true, else false_fn(*operands) (JAX's lax.cond, Nx's
+    if). Both must return the same tree of tensors of the same types."""
+    if _is_traced(pred):
+        pred = to_tensor(pred)
+        if pred.shape != () or not pred.type.is_bool:
+            raise NxTypeError(f"the predicate must be a bool scalar, got {pred.ttype} (compare it, e.g. x > 0, or "
+                              "reduce it with nx.any or nx.all)", op="cond")
+        return _switch("cond", as_type(pred, dtypes.s32), [false_fn, true_fn], operands)
+    return (true_fn if _truth("cond", pred) else false_fn)(*operands)
+
+
+def switch(index, branches, *operands):
+    """branches[index](*operands), the integer scalar `index` clamped into range (JAX's lax.switch). Every branch must
+    return the same tree of tensors of the same types."""
+    branches = list(branches)
+    if not branches or not all(callable(b) for b in branches):
+        raise NxValueError(f"branches must be a non-empty sequence of functions, got {branches!r}", op="switch")
+    if _is_traced(index):
+        index = to_tensor(index)
+        if index.shape != () or not index.type.is_integer:
+            raise NxTypeError(f"the branch index must be an integer scalar, got {index.ttype}", op="switch")
+        return _switch("switch", index, branches, operands)
+    return branches[min(max(_integer("switch", index), 0), len(branches) - 1)](*operands)
+
+
+def while_loop(cond_fn, body_fn, init):
+    """Runs `state = body_fn(state)` from `init` while cond_fn(state) is true, and returns the state (JAX's
+    lax.while_loop, Nx's while). body_fn must return the same tree of tensors of the same shapes and types as
+    `init`; cond_fn a bool scalar."""
+    if _trace() is None:
+        state = init
+        while _truth("while_loop", cond_fn(state)):
+            state = body_fn(state)
+        return state
+    return _while(cond_fn, body_fn, init)
+
+
+def fori_loop(lower, upper, body_fn, init):
+    """`val = body_fn(i, val)` for i from lower up to (not including) upper, from `init` (JAX's lax.fori_loop). i is
+    an s32 scalar unless lower or upper is a tensor of another integer type."""
+    if _trace() is None:
+        val = init
+        for i in range(_integer("fori_loop", lower), _integer("fori_loop", upper)):
+            val = body_fn(_counter(i, lower, upper), val)
+        return val
+    kind = _counter_type(lower, upper)
+    start, stop = as_type(to_tensor(lower), kind), as_type(to_tensor(upper), kind)
+    _, _, val = _while(lambda s: s[0] < s[1], lambda s: (s[0] + 1, s[1], body_fn(s[0], s[2])), (start, stop, init))
+    return val
+
+
+def scan(f, init, xs=None, length=None, reverse=False):
+    """JAX's lax.scan: `carry, y = f(carry, x)` for each x of `xs` along its first axis (a tree of tensors, or None
+    with `length` steps), last to first with `reverse`; returns (the final carry, the ys stacked along a new first
+    axis, a tree like y's)."""
+    leaves = []
+    if xs is not None:
+        _flatten(xs, False, leaves, "xs")
+    steps = {t.shape[0] if t.ndim else None for t in leaves}
+    if None in steps or len(steps) > 1 or (length is not None and steps and steps != {length}):
+        want = f"length {length}" if length is not None else "one leading length"
+        raise NxValueError(f"xs must be tensors of {want} on their first axis, got shapes "
+                           f"{[t.shape for t in leaves]}", op="scan")
+    n = length if length is not None else steps.pop() if steps else None
+    if n is None:
+        raise NxValueError("scan needs xs or a length", op="scan")
+    x_tree = _flatten(xs, False, [], "xs") if xs is not None else None
+
+    def x_at(i):
+        if xs is None:
+            return None
+        it = iter(leaves)
+        return _unflatten(x_tree, lambda t: _row(next(it), i))
+    if _trace() is None:
+        carry, ys = init, []
+        for i in (reversed(range(n)) if reverse else range(n)):
+            carry, y = f(carry, x_at(i))
+            ys.append(y)
+        return carry, _stack_tree(ys[::-1] if reverse else ys, n)
+    return _scan_traced(f, init, x_at, n, reverse)
+
+
+# ---- tracing ----
+
+class _Group:
+    """The functions traced for one op (a switch's branches; a while's condition and body) and the enclosing tensors
+    they close over: each such tensor is one more argument of every function of the group, in the same place, so
+    that the op passes it once and the functions keep one signature."""
+
+    def __init__(self, parent, op):
+        self.parent, self.op = parent, op
+        self.tensors = []  # the closed-over tensors, in argument order after the op's own operands
+        self.traces = []
+
+    def trace(self, fn, leaf_types, rebuild, what):
+        """Traces fn on new arguments of `leaf_types` (rebuild makes fn's arguments of them); returns (the trace,
+        fn's output). Finish the trace with finish()."""
+        trace = _GroupTrace(self, getattr(fn, "__name__", what), _location(fn))
+        arguments = [trace.argument(t) for t in leaf_types]
+        for tensor in self.tensors:
+            trace.add_capture(tensor)
+        self.traces.append(trace)
+        with using_backend(trace):
+            return trace, fn(*rebuild(arguments))
+
+    def capture(self, tensor):
+        self.tensors.append(tensor)
+        for trace in self.traces:
+            trace.add_capture(tensor)
+
+
+class _GroupTrace(FunctionTrace):
+    def __init__(self, group, name, location):
+        super().__init__(group.parent.module, name if name.isidentifier() else group.op, location,
+                         parent=group.parent)
+        self.group = group
+
+    def add_capture(self, tensor):
+        self._captured[id(tensor)] = (tensor, self.argument(tensor.ttype).data)
+        self.captures.append(tensor)
+
+    def _value(self, tensor):
+        if tensor.backend is not self and any(tensor.backend is t for t in self.enclosing()):
+            if id(tensor) not in self._captured:
+                self.group.capture(tensor)
+            return self._captured[id(tensor)][1]
+        return super()._value(tensor)
+
+
+def _finish(trace, output):
+    """Returns fn's output from its trace: (the output tree, its leaves, the function's Callee)."""
+    leaves = []
+    with using_backend(trace):
+        tree = _flatten_output(output, trace, leaves)
+    trace.finish(leaves)
+    callee = Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
+                    tuple(TensorType.of(t.shape, t.type) for t in leaves))
+    return tree, leaves, callee
+
+
+def _switch(op, index, branches, operands):
+    parent = _trace()
+    leaves = []
+    nodes = [_flatten(a, False, leaves, f"operand {i}") for i, a in enumerate(operands)]
+    group = _Group(parent, op)
+    outputs = []
+    for k, branch in enumerate(branches):
+        trace, output = group.trace(branch, [t.ttype for t in leaves], _rebuild(nodes), f"branch{k}")
+        outputs.append((trace, output))
+    finished = [_finish(trace, output) for trace, output in outputs]
+    trees = [tree for tree, _, _ in finished]
+    for k, tree in enumerate(trees[1:], 1):
+        if tree != trees[0]:
+            raise NxTraceError(f"the branches of {op} return different structures or types: "
+                               f"{_describe_tree(trees[0])} from {_name(branches[0])}, {_describe_tree(tree)} from "
+                               f"{_name(branches[k])}", op=op)
+    outer = [index] + leaves + group.tensors
+    results = _emit(parent, "switch", outer, {"branches": tuple(callee for _, _, callee in finished)})
+    it = iter(results)
+    return _unflatten(trees[0], lambda t: next(it))
+
+
+def _while(cond_fn, body_fn, init):
+    parent = _trace()
+    leaves = []
+    node = _flatten(init, False, leaves, "init")
+    types = [t.ttype for t in leaves]
+    group = _Group(parent, "while_loop")
+    cond_trace, predicate = group.trace(cond_fn, types, _rebuild([node]), "cond")
+    body_trace, state = group.trace(body_fn, types, _rebuild([node]), "body")
+    with using_backend(cond_trace):
+        predicate = _predicate(predicate, cond_fn)
+    _, _, cond_callee = _finish(cond_trace, predicate)
+    tree, _, body_callee = _finish(body_trace, state)
+    if tree != node:
+        raise NxTraceError(f"the loop body {_name(body_fn)} must return the carried values as they came in, "
+                           f"{_describe_tree(node)}; it returns {_describe_tree(tree)}", op="while_loop")
+    outer = leaves + group.tensors
+    results = _emit(parent, "while", outer, {"cond": cond_callee, "body": body_callee, "carried": len(leaves)})
+    it = iter(results)
+    return _unflatten(node, lambda t: next(it))
+
+
+def _scan_traced(f, init, x_at, n, reverse):
+    # The ys buffers take their shapes from one traced step of f (in a function of their own, then dropped).
+    carry_leaves = []
+    _flatten(init, False, carry_leaves, "init")
+    probe_group = _Group(_trace(), "scan")
+    node = _flatten(init, False, [], "init")
+    probe, out = probe_group.trace(lambda c: f(c, x_at(0)), [t.ttype for t in carry_leaves], _rebuild([node]),
+                                   "scan")
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise NxTraceError(f"{_name(f)} must return a pair (carry, y), got {type(out).__name__}", op="scan")
+    y_leaves = []
+    with using_backend(probe):
+        y_tree = _flatten_output(out[1], probe, y_leaves)
+    y_types = [t.ttype for t in y_leaves]
+    probe.finish([])
+    probe.function.func.erase()
+    buffers = [zeros((n,) + t.shape, type=t.type) for t in y_types]
+
+    def body(state):
+        i, carry, ys = state
+        step = (n - 1) - i if reverse else i
+        carry, y = f(carry, x_at(step))
+        leaves = []
+        _flatten_output(y, _trace(), leaves)
+        ys = [_put_row(buffer, value, step) for buffer, value in zip(ys, leaves)]
+        return i + 1, carry, ys
+    _, carry, ys = _while(lambda s: s[0] < n, body, (to_tensor(0, dtypes.s32), init, buffers))
+    it = iter(ys)
+    return carry, _unflatten(y_tree, lambda t: next(it))
+
+
+# ---- helpers ----
+
+def _trace():
+    backend = default_backend()
+    return backend if getattr(backend, "traced", False) else None
+
+
+def _is_traced(value):
+    return isinstance(value, Tensor) and getattr(value.backend, "traced", False)
+
+
+def _truth(op, value):
+    t = to_tensor(value) if not isinstance(value, bool) else None
+    if t is not None and (t.shape != () or not (t.type.is_bool or t.type.is_integer)):
+        raise NxTypeError(f"the condition must be a bool scalar, got {t.ttype}", op=op)
+    return bool(value if t is None else t.numpy())
+
+
+def _integer(op, value):
+    t = to_tensor(value)
+    if t.shape != () or not t.type.is_integer:
+        raise NxTypeError(f"needs an integer scalar, got {t.ttype}", op=op)
+    return int(t.numpy())
+
+
+def _counter_type(lower, upper):
+    for bound in (lower, upper):
+        if isinstance(bound, Tensor):
+            if bound.shape != () or not bound.type.is_integer:
+                raise NxTypeError(f"loop bounds must be integer scalars, got {bound.ttype}", op="fori_loop")
+            return bound.type
+    return dtypes.s32
+
+
+def _counter(i, lower, upper):
+    return to_tensor(i, _counter_type(lower, upper))
+
+
+def _predicate(value, fn):
+    t = to_tensor(value) if not isinstance(value, Tensor) else value
+    if t.shape != () or not t.type.is_bool:
+        raise NxTypeError(f"the loop condition {_name(fn)} must return a bool scalar, got {t.ttype}",
+                          op="while_loop")
+    return t
+
+
+def _rebuild(nodes):
+    """rebuild(argument tensors) -> the function's arguments: the trees of `nodes` over them."""
+    def rebuild(arguments):
+        it = iter(arguments)
+        return [_unflatten(n, lambda t: next(it)) for n in nodes]
+    return rebuild
+
+
+def _emit(parent, name, tensors, attrs):
+    types = [t.ttype for t in tensors]
+    out_types = SCHEMAS[name].check(types, attrs)
+    values = parent._emit(name, [parent._value(t) for t in tensors], attrs, out_types)
+    return [Tensor(v, t, parent) for v, t in zip(values, out_types)]
+
+
+def _row(t, i):
+    return squeeze(slice_(t, [i] + [0] * (t.ndim - 1), [1] + list(t.shape[1:])), axes=[0])
+
+
+def _put_row(buffer, value, i):
+    value = to_tensor(value, buffer.type)
+    return put_slice(buffer, [i] + [0] * value.ndim, reshape(value, (1,) + value.shape))
+
+
+def _stack_tree(ys, n):
+    if not ys:
+        return None
+    trees = []
+    leaf_lists = []
+    for y in ys:
+        leaves = []
+        trees.append(_flatten(y, False, leaves, "y"))
+        leaf_lists.append(leaves)
+    stacked = iter([stack(list(column)) for column in zip(*leaf_lists)])
+    return _unflatten(trees[0], lambda t: next(stacked))
+
+
+def _location(fn):
+    code = getattr(inspect.unwrap(fn), "__code__", None)
+    return (code.co_filename, code.co_firstlineno, 1) if code is not None else None
+
+
+def _name(fn):
+    return getattr(fn, "__name__", repr(fn))
+
+
+def _describe_tree(node):
+    kind = node[0]
+    if kind == "tensor":
+        return str(node[1])
+    if kind == "none":
+        return "None"
+    if kind == "dict":
+        return "{" + ", ".join(f"{k!r}: {_describe_tree(n)}" for k, n in zip(node[1], node[2])) + "}"
+    children = ", ".join(_describe_tree(n) for n in node[-1])
+    return f"[{children}]" if kind == "list" else f"({children})"

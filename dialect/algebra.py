@@ -50,12 +50,13 @@ class Term:
 
 
 def emit(emitter, name, operands, attrs):
-    """Runs nx op `name` on terms of `emitter`; returns a Term, or a tuple for ops with several results."""
+    """Runs nx op `name` on terms of `emitter`; returns a Term, or a tuple for ops with several results (or with a
+    variable number: nx.switch's, nx.while's)."""
     schema = SCHEMAS[name]
     out_types = schema.check([t.ttype for t in operands], attrs)
     values = emitter.emit(name, [t.value for t in operands], attrs, out_types)
     outs = tuple(Term(v, t, emitter) for v, t in zip(values, out_types))
-    return outs if schema.results > 1 else outs[0]
+    return outs if schema.results != 1 else outs[0]
 
 
 def apply(name, operands, **attrs):

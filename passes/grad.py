@@ -13,12 +13,13 @@ nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
-from numerix.dialect import algebra
+from numerix.dialect import algebra, dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
 from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import vjp_rule
+from numerix.dialect.schema import Callee
 
 from .registry import register_pass
 from .vjp import Step, backpropagate
@@ -177,3 +178,122 @@ def _erase_uncalled(module, candidates):
             return
         for function in dead:
             function.erase()
+
+
+# ---- control flow: the VJPs of nx.switch and nx.while write functions, so they are the pass's too ----
+
+def _function(module, name, location, arg_types, build):
+    """Writes a private function of arg_types whose results build(builder, argument Terms) gives; returns its
+    Callee."""
+    builder = FunctionBuilder(module, name, location, private=True)
+    arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
+    results = build(builder, arguments)
+    builder.finish([t.value for t in results])
+    return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in results))
+
+
+def _function_vjp(module, callee, location):
+    """@callee's VJP as a function: it takes callee's arguments, then one cotangent per inexact result, and returns
+    one cotangent per inexact argument (zeros where none reaches it), replaying callee's ops forward first."""
+    inexact = [t for t in callee.results if t.type.is_inexact]
+
+    def build(builder, terms):
+        arguments, incoming = terms[:len(callee.inputs)], terms[len(callee.inputs):]
+        steps = []
+        outputs = replay(builder, callee.name, arguments, steps)
+        seeds = {}
+        for output, cotangent in zip([o for o in outputs if o.type.is_inexact], incoming):
+            seeds[output] = seeds[output] + cotangent if output in seeds else cotangent
+        cotangents = backpropagate(steps, seeds)
+        return [cotangents.get(a) or algebra.zeros_like(a) for a in arguments if a.type.is_inexact]
+    return _function(module, f"{callee.name}_vjp", location, list(callee.inputs) + inexact, build)
+
+
+def _filled(cotangents, results):
+    return [c if c is not None else algebra.zeros_like(r) for c, r in zip(cotangents, results) if r.type.is_inexact]
+
+
+def _spread(cotangents, operands):
+    """One cotangent per operand from those of the inexact ones, in order (None for the rest)."""
+    it = iter(cotangents)
+    return [next(it) if x.type.is_inexact else None for x in operands]
+
+
+@vjp_rule("switch")
+def _switch(cotangents, operands, results, branches):
+    # The taken branch's VJP: a switch on the same index over the branches' VJP functions.
+    builder = operands[0].emitter
+    location = None
+    vjps = tuple(_function_vjp(builder.module, branch, location) for branch in branches)
+    outgoing = algebra.emit(builder, "switch", list(operands) + _filled(cotangents, results), {"branches": vjps})
+    return [None] + _spread(outgoing, operands[1:])
+
+
+@vjp_rule("while")
+def _while(cotangents, operands, results, cond, body, carried):
+    """Exact for any body, by recomputing: the forward loop runs again counting its trips T; then for j from T - 1
+    down to 0 a loop recomputes the carried values before trip j from the initial ones (j trips of the body) and
+    applies the body's VJP to them. The body runs T^2 / 2 times more, and no trip's values are stored, so the trip
+    count may be known only at run time. Cotangents of the captured values add up over the trips."""
+    builder = operands[0].emitter
+    module, location = builder.module, None
+    state_types = [t.ttype for t in operands[:carried]]
+    capture_types = [t.ttype for t in operands[carried:]]
+    counter = algebra.scalar(operands[0], 0, dtypes.s64)
+    s64 = counter.ttype
+
+    def counted(name, inner, extra_types):
+        """A function (state..., m, extra..., captures...) -> inner's results on (state..., captures...)."""
+        def build(b, terms):
+            state, m = terms[:carried], terms[carried]
+            captures = terms[carried + 1 + len(extra_types):]
+            return inner(b, state, m, terms[carried + 1:carried + 1 + len(extra_types)], captures)
+        return _function(module, name, location, state_types + [s64] + extra_types + capture_types, build)
+
+    def step(b, state, m, extra, captures):
+        return replay(b, body.name, state + captures) + [m + algebra.scalar(m, 1)]
+
+    # Trips: the loop again, with a counter.
+    count_cond = counted(f"{cond.name}_counted", lambda b, s, m, e, c: replay(b, cond.name, s + c), [])
+    count_body = counted(f"{body.name}_counted", step, [])
+    trips = algebra.emit(builder, "while", list(operands[:carried]) + [counter] + list(operands[carried:]),
+                      {"cond": count_cond, "body": count_body, "carried": carried + 1})[-1]
+    # The carried values before trip j: j trips from the initial ones.
+    upto_cond = counted(f"{body.name}_upto_cond", lambda b, s, m, e, c: [_less(m, e[0])], [s64])
+    upto_body = counted(f"{body.name}_upto", lambda b, s, m, e, c: step(b, s, m, e, c) + [e[0]], [s64])
+    body_vjp = _function_vjp(module, body, location)
+    inexact_state = [t for t in state_types if t.type.is_inexact]
+    inexact_captures = [t for t in capture_types if t.type.is_inexact]
+    n_state, n_caps = len(inexact_state), len(inexact_captures)
+
+    def backward(b, terms):
+        j, ct_state, ct_caps = terms[0], terms[1:1 + n_state], terms[1 + n_state:1 + n_state + n_caps]
+        initial = terms[1 + n_state + n_caps:1 + n_state + n_caps + carried]
+        captures = terms[1 + n_state + n_caps + carried:]
+        zero = algebra.scalar(j, 0)
+        before = list(algebra.emit(b, "while", initial + [zero, j] + captures,
+                                   {"cond": upto_cond, "body": upto_body, "carried": carried + 2})[:carried])
+        through = replay(b, body_vjp.name, before + captures + ct_state)
+        state_part, capture_part = _split_inexact(through, before, captures)
+        return [j - algebra.scalar(j, 1)] + state_part + [a + c for a, c in zip(ct_caps, capture_part)]
+
+    loop_types = [s64] + inexact_state + inexact_captures
+    back_cond = _function(module, f"{body.name}_back_cond", location, loop_types + state_types + capture_types,
+                          lambda b, terms: [_less(algebra.scalar(terms[0], -1), terms[0])])
+    back_body = _function(module, f"{body.name}_back", location, loop_types + state_types + capture_types, backward)
+    start = trips - algebra.scalar(trips, 1)
+    seeds = [c if c is not None else algebra.zeros_like(r) for c, r in zip(cotangents, results) if r.type.is_inexact]
+    zeros = [algebra.zeros_like(x) for x in operands[carried:] if x.type.is_inexact]
+    final = algebra.emit(builder, "while", [start] + seeds + zeros + list(operands),
+                      {"cond": back_cond, "body": back_body, "carried": len(loop_types)})
+    return _spread(final[1:1 + n_state], operands[:carried]) + _spread(final[1 + n_state:], operands[carried:])
+
+
+def _less(x, y):
+    return algebra.emit(x.emitter, "less", [x, y], {})
+
+
+def _split_inexact(cotangents, state, captures):
+    """The body VJP's cotangents (one per inexact argument: state, then captures) as (state's, captures')."""
+    count = sum(1 for t in state if t.type.is_inexact)
+    return list(cotangents[:count]), list(cotangents[count:])

@@ -8,6 +8,8 @@ Python values are static: branches and bodies see them as they are. Tensors that
 passed to every function of the op as extra arguments (_Group)."""
 import inspect
 
+import numpy as np
+
 from numerix.dialect import dtypes
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
@@ -250,18 +252,21 @@ def _is_traced(value):
     return isinstance(value, Tensor) and getattr(value.backend, "traced", False)
 
 
+def _concrete(op, value, kinds, what):
+    """The NumPy scalar of a value known now (an eager tensor, a Python or NumPy number): never made a tensor, which
+    inside a defn would be traced."""
+    array = value.numpy() if isinstance(value, Tensor) else np.asarray(value)
+    if array.shape != () or array.dtype.kind not in kinds:
+        raise NxTypeError(f"needs {what}, got {array.dtype}{list(array.shape)}", op=op)
+    return array[()]
+
+
 def _truth(op, value):
-    t = to_tensor(value) if not isinstance(value, bool) else None
-    if t is not None and (t.shape != () or not (t.type.is_bool or t.type.is_integer)):
-        raise NxTypeError(f"the condition must be a bool scalar, got {t.ttype}", op=op)
-    return bool(value if t is None else t.numpy())
+    return bool(_concrete(op, value, "biu", "a bool scalar"))
 
 
 def _integer(op, value):
-    t = to_tensor(value)
-    if t.shape != () or not t.type.is_integer:
-        raise NxTypeError(f"needs an integer scalar, got {t.ttype}", op=op)
-    return int(t.numpy())
+    return int(_concrete(op, value, "iu", "an integer scalar"))
 
 
 def _counter_type(lower, upper):

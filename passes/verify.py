@@ -30,7 +30,7 @@ def verify(module):
     for op in nx_ops.all_ops(module):
         if nx_ops.is_nx(op):
             verify_op(op)
-            if op.name in GRAD_OPS:
+            if op.name in GRAD_OPS or op.name in ("nx.switch", "nx.while"):
                 grads.append(op)
         elif not op.context.is_registered_operation(op.name):
             raise NxValueError(f"'{op.name}' op is unknown: neither an nx op nor one of a dialect MLIR registers",
@@ -63,17 +63,19 @@ def _check(op):
                               f"{nx_ir.tensor_type_str(want)}")
 
 
-def _check_no_recursion(module, grads):
+def _check_no_recursion(module, ops):
+    """No function that a grad or a control-flow op names may reach itself through calls."""
     functions = nx_ops.functions(module.operation)
     calls = {name: [c for op in nx_ops.all_ops(f) for c in callees(op) if c in functions]
              for name, f in functions.items()}
-    for op in grads:
-        callee = nx_ops.read_attrs(op)["callee"].name
-        path = _recursion(calls, callee)
-        if path:
-            raise NxValueError(f"'{op.name}' op differentiates @{callee}, which recurses "
-                               f"({' -> '.join('@' + name for name in path)}); nx functions cannot recurse",
-                               op="nx-verify", location=nx_ops.location(op))
+    for op in ops:
+        for callee in callees(op):
+            path = _recursion(calls, callee)
+            if path:
+                verb = "differentiates" if op.name in GRAD_OPS else "calls"
+                raise NxValueError(f"'{op.name}' op {verb} @{callee}, which recurses "
+                                   f"({' -> '.join('@' + name for name in path)}); nx functions cannot recurse",
+                                   op="nx-verify", location=nx_ops.location(op))
 
 
 def _recursion(calls, start):

@@ -293,6 +293,108 @@ def tiny_jax(inputs):
     return lambda: add(a, b).block_until_ready()
 
 
+# ---- 6. a 1,000-step fori_loop over a small state ----
+# x <- x * 0.999 + sin(x) * 0.001 on 64 f32, a thousand times: the cost of a loop's trips, not of its arithmetic.
+
+STEPS, STATE = 1000, 64
+
+
+def fori_inputs():
+    return {"x": _rng().standard_normal(STATE).astype(np.float32)}
+
+
+def fori_numpy(inputs):
+    x0 = inputs["x"]
+
+    def call():
+        x = x0
+        for _ in range(STEPS):
+            x = x * np.float32(0.999) + np.sin(x) * np.float32(0.001)
+        return x
+    return call
+
+
+def fori_numerix(inputs):
+    import numerix as nx
+
+    @nx.defn
+    def loop(x):
+        return nx.fori_loop(0, STEPS, lambda i, v: v * 0.999 + nx.sin(v) * 0.001, x)
+    return numerix_call(loop, nx.tensor(inputs["x"]))
+
+
+def fori_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+
+    @jax.jit
+    def loop(x):
+        return jax.lax.fori_loop(0, STEPS, lambda i, v: v * 0.999 + jnp.sin(v) * 0.001, x)
+    x = jnp.asarray(inputs["x"])
+    return lambda: loop(x).block_until_ready()
+
+
+# ---- 7. a 100-step RNN: forward and gradient through the sequence ----
+# h <- tanh(h W + x_t U), loss = sum of the final h squared; the gradient with respect to W and U.
+
+SEQ, RNN_IN, RNN_HIDDEN = 100, 16, 32
+
+
+def rnn_inputs():
+    rng = _rng()
+    return {"xs": rng.standard_normal((SEQ, RNN_IN)).astype(np.float32),
+            "w": (rng.standard_normal((RNN_HIDDEN, RNN_HIDDEN)) * 0.2).astype(np.float32),
+            "u": (rng.standard_normal((RNN_IN, RNN_HIDDEN)) * 0.2).astype(np.float32)}
+
+
+def rnn_numpy(inputs):
+    xs, w, u = inputs["xs"], inputs["w"], inputs["u"]
+
+    def call():  # forward, keeping each step's h, then backpropagation through time
+        hs = [np.zeros(RNN_HIDDEN, np.float32)]
+        for x in xs:
+            hs.append(np.tanh(hs[-1] @ w + x @ u))
+        loss = np.sum(hs[-1] ** 2)
+        g_h, g_w, g_u = 2 * hs[-1], np.zeros_like(w), np.zeros_like(u)
+        for t in range(SEQ - 1, -1, -1):
+            g_pre = g_h * (1 - hs[t + 1] ** 2)
+            g_w += np.outer(hs[t], g_pre)
+            g_u += np.outer(xs[t], g_pre)
+            g_h = w @ g_pre
+        return loss, g_w, g_u
+    return call
+
+
+def rnn_numerix(inputs):
+    import numerix as nx
+
+    def loss(w, u, xs):
+        h, _ = nx.scan(lambda h, x: (nx.tanh(h @ w + x @ u), None), nx.zeros(RNN_HIDDEN, type=nx.f32), xs)
+        return nx.sum(h * h)
+    step = nx.defn(nx.value_and_grad(loss, argnums=(0, 1)))
+
+    def flat(w, u, xs):
+        value, (g_w, g_u) = step(w, u, xs)
+        return value, g_w, g_u
+    return numerix_call(nx.defn(flat), *(nx.tensor(inputs[k]) for k in ("w", "u", "xs")))
+
+
+def rnn_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+
+    def loss(w, u, xs):
+        h, _ = jax.lax.scan(lambda h, x: (jnp.tanh(h @ w + x @ u), None), jnp.zeros(RNN_HIDDEN, jnp.float32), xs)
+        return jnp.sum(h * h)
+    step = jax.jit(jax.value_and_grad(loss, argnums=(0, 1)))
+    w, u, xs = (jnp.asarray(inputs[k]) for k in ("w", "u", "xs"))
+
+    def call():
+        value, (g_w, g_u) = step(w, u, xs)
+        return jax.block_until_ready((value, g_w, g_u))
+    return call
+
+
 def arrays(result):
     """A result tree (tuples, lists, dicts by sorted key) as a flat tuple of NumPy arrays."""
     if isinstance(result, (tuple, list)):
@@ -323,6 +425,12 @@ WORKLOADS = {
                     {"numpy": mlp_numpy, "numerix": mlp_numerix, "jax": mlp_jax},
                     rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=40,
                     flops=3 * 2 * BATCH * (IN * HIDDEN + HIDDEN * OUT)),
+    "fori": Workload("1,000-step fori_loop over 64 f32", fori_inputs, _numpy_reference(fori_numpy),
+                     {"numpy": fori_numpy, "numerix": fori_numerix, "jax": fori_jax},
+                     rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=40),
+    "rnn": Workload("100-step RNN (32 hidden) forward and gradient", rnn_inputs, _numpy_reference(rnn_numpy),
+                    {"numpy": rnn_numpy, "numerix": rnn_numerix, "jax": rnn_jax},
+                    rtol=1e-3, atol=1e-4, calls_per_sample=1, samples=25),
     "tiny": Workload("call of a 4-element add", tiny_inputs, _numpy_reference(tiny_numpy),
                      {"numpy": tiny_numpy, "numerix": tiny_numerix, "jax": tiny_jax},
                      rtol=0, atol=0, calls_per_sample=500, samples=40),

@@ -9,8 +9,9 @@ stablehlo.case and stablehlo.while; IREE inlines the calls.
 
 nx.switch(index, *args) {branches = [@b0, @b1, ...]} calls branch `index`, clamped into range as lax.switch does;
 every branch takes the args and returns the same types. nx.while(*carried, *captures) {cond = @c, body = @b,
-carried = n} runs body on the carried values while cond (of the same arguments) gives true; body returns the next
-carried values."""
+carried = n, trips = t} runs body on the carried values while cond (of the same arguments) gives true; body returns the next
+carried values; `trips`, where not -1, is the most trips it makes (fori_loop's and scan's count), which lets
+reverse mode store each trip's values instead of recomputing them (passes/grad.py)."""
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
@@ -44,7 +45,9 @@ def _infer_switch(types, branches):
     return tuple(first.results)
 
 
-def _infer_while(types, cond, body, carried):
+def _infer_while(types, cond, body, carried, trips):
+    if trips < -1:
+        raise NxValueError(f"trips={trips} must bound the loop's trips, or be -1 where nothing does", op="while")
     if not 0 <= carried <= len(types):
         raise NxValueError(f"carried={carried} must count some of its {len(types)} operands", op="while")
     for function in (cond, body):
@@ -93,5 +96,5 @@ def _lower_while(b, node):
 
 # Never differentiated by a rule of the dialect: nx-grad writes their VJPs (passes/grad.py), which make functions.
 define("switch", None, _infer_switch, attrs={"branches": "callees"}, results=None, lower=_lower_switch)
-define("while", None, _infer_while, attrs={"cond": "callee", "body": "callee", "carried": "int"}, results=None,
-       lower=_lower_while)
+define("while", None, _infer_while, attrs={"cond": "callee", "body": "callee", "carried": "int", "trips": "int"},
+       results=None, lower=_lower_while)

@@ -73,8 +73,11 @@ def fori_loop(lower, upper, body_fn, init):
             val = body_fn(_counter(i, lower, upper), val)
         return val
     kind = _counter_type(lower, upper)
+    trips = -1 if _is_traced(lower) or _is_traced(upper) else max(_integer("fori_loop", upper) -
+                                                                  _integer("fori_loop", lower), 0)
     start, stop = as_type(to_tensor(lower), kind), as_type(to_tensor(upper), kind)
-    _, _, val = _while(lambda s: s[0] < s[1], lambda s: (s[0] + 1, s[1], body_fn(s[0], s[2])), (start, stop, init))
+    _, _, val = _while(lambda s: s[0] < s[1], lambda s: (s[0] + 1, s[1], body_fn(s[0], s[2])), (start, stop, init),
+                       trips)
     return val
 
 
@@ -189,7 +192,7 @@ def _switch(op, index, branches, operands):
     return _unflatten(trees[0], lambda t: next(it))
 
 
-def _while(cond_fn, body_fn, init):
+def _while(cond_fn, body_fn, init, trips=-1):
     parent = _trace()
     leaves = []
     node = _flatten(init, False, leaves, "init")
@@ -205,7 +208,8 @@ def _while(cond_fn, body_fn, init):
         raise NxTraceError(f"the loop body {_name(body_fn)} must return the carried values as they came in, "
                            f"{_describe_tree(node)}; it returns {_describe_tree(tree)}", op="while_loop")
     outer = leaves + group.tensors
-    results = _emit(parent, "while", outer, {"cond": cond_callee, "body": body_callee, "carried": len(leaves)})
+    results = _emit(parent, "while", outer, {"cond": cond_callee, "body": body_callee, "carried": len(leaves),
+                                             "trips": trips})
     it = iter(results)
     return _unflatten(node, lambda t: next(it))
 
@@ -236,7 +240,7 @@ def _scan_traced(f, init, x_at, n, reverse):
         _flatten_output(y, _trace(), leaves)
         ys = [_put_row(buffer, value, step) for buffer, value in zip(ys, leaves)]
         return i + 1, carry, ys
-    _, carry, ys = _while(lambda s: s[0] < n, body, (to_tensor(0, dtypes.s32), init, buffers))
+    _, carry, ys = _while(lambda s: s[0] < n, body, (to_tensor(0, dtypes.s32), init, buffers), n)
     it = iter(ys)
     return carry, _unflatten(y_tree, lambda t: next(it))
 

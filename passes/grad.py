@@ -10,6 +10,7 @@ Grads are expanded innermost first (an op whose callee, through its calls, holds
 so a grad of a grad differentiates the reverse-mode function of the inner one. Then the custom_grad ops left outside
 any gradient become calls of their functions, stop_grad ops give way to their operands, and the private functions
 nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward work no gradient needs."""
+import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
@@ -19,7 +20,7 @@ from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
 from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import vjp_rule
-from numerix.dialect.schema import Callee
+from numerix.dialect.schema import Callee, TensorType
 
 from .registry import register_pass
 from .vjp import Step, backpropagate
@@ -230,63 +231,95 @@ def _switch(cotangents, operands, results, branches):
 
 
 @vjp_rule("while")
-def _while(cotangents, operands, results, cond, body, carried):
-    """Exact for any body, by recomputing: the forward loop runs again counting its trips T; then for j from T - 1
-    down to 0 a loop recomputes the carried values before trip j from the initial ones (j trips of the body) and
-    applies the body's VJP to them. The body runs T^2 / 2 times more, and no trip's values are stored, so the trip
-    count may be known only at run time. Cotangents of the captured values add up over the trips."""
+def _while(cotangents, operands, results, cond, body, carried, trips):
+    """Exact for any body. The forward loop runs again, counting its trips T, and, where the op bounds its trips
+    (`trips` >= 0: fori_loop and scan know them), storing the carried values before each trip in buffers of that
+    many rows. Then for j from T - 1 down to 0 the body's VJP is applied to the carried values before trip j: read
+    back from the buffers, or recomputed from the initial ones (j trips of the body: T^2 / 2 in all) where the trip
+    count is only known at run time. Cotangents of the captured values add up over the trips."""
     builder = operands[0].emitter
-    module, location = builder.module, None
-    state_types = [t.ttype for t in operands[:carried]]
-    capture_types = [t.ttype for t in operands[carried:]]
-    counter = algebra.scalar(operands[0], 0, dtypes.s64)
-    s64 = counter.ttype
+    module = builder.module
+    state, captures = list(operands[:carried]), list(operands[carried:])
+    state_types, capture_types = [t.ttype for t in state], [t.ttype for t in captures]
+    s64 = algebra.scalar(operands[0], 0, dtypes.s64).ttype
+    one = algebra.scalar(operands[0], 1, dtypes.s64)
 
-    def counted(name, inner, extra_types):
-        """A function (state..., m, extra..., captures...) -> inner's results on (state..., captures...)."""
-        def build(b, terms):
-            state, m = terms[:carried], terms[carried]
-            captures = terms[carried + 1 + len(extra_types):]
-            return inner(b, state, m, terms[carried + 1:carried + 1 + len(extra_types)], captures)
-        return _function(module, name, location, state_types + [s64] + extra_types + capture_types, build)
+    def looped(name, types, build):
+        """A loop function of (state..., m, extra of `types`..., captures...)."""
+        def split(b, terms):
+            return build(b, terms[:carried], terms[carried], terms[carried + 1:len(terms) - len(captures)],
+                         terms[len(terms) - len(captures):])
+        return _function(module, name, None, state_types + [s64] + list(types) + capture_types, split)
 
-    def step(b, state, m, extra, captures):
-        return replay(b, body.name, state + captures) + [m + algebra.scalar(m, 1)]
+    def trip(b, s, m, captures_):
+        return replay(b, body.name, s + captures_) + [m + algebra.scalar(m, 1)]
 
-    # Trips: the loop again, with a counter.
-    count_cond = counted(f"{cond.name}_counted", lambda b, s, m, e, c: replay(b, cond.name, s + c), [])
-    count_body = counted(f"{body.name}_counted", step, [])
-    trips = algebra.emit(builder, "while", list(operands[:carried]) + [counter] + list(operands[carried:]),
-                      {"cond": count_cond, "body": count_body, "carried": carried + 1})[-1]
-    # The carried values before trip j: j trips from the initial ones.
-    upto_cond = counted(f"{body.name}_upto_cond", lambda b, s, m, e, c: [_less(m, e[0])], [s64])
-    upto_body = counted(f"{body.name}_upto", lambda b, s, m, e, c: step(b, s, m, e, c) + [e[0]], [s64])
-    body_vjp = _function_vjp(module, body, location)
-    inexact_state = [t for t in state_types if t.type.is_inexact]
-    inexact_captures = [t for t in capture_types if t.type.is_inexact]
-    n_state, n_caps = len(inexact_state), len(inexact_captures)
+    # The forward loop again, counting its trips (and storing each trip's carried values where it can).
+    stored = trips >= 0
+    buffer_types = [TensorType.of((trips,) + t.shape, t.type) for t in state_types] if stored else []
+    buffers = [_ones_of(builder, t) for t in buffer_types]
+    again_cond = looped(f"{cond.name}_again", buffer_types, lambda b, s, m, e, c: replay(b, cond.name, s + c))
+    again_body = looped(f"{body.name}_again", buffer_types,
+                        lambda b, s, m, e, c: trip(b, s, m, c) + [_store(k, v, m) for k, v in zip(e, s)])
+    again = algebra.emit(builder, "while", state + [algebra.scalar(one, 0)] + buffers + captures,
+                         {"cond": again_cond, "body": again_body, "carried": carried + 1 + len(buffers),
+                          "trips": trips})
+    count, buffers = again[carried], list(again[carried + 1:])
+    memory = buffers if stored else state  # what the backward loop reads the carried values before trip j from
+    if not stored:
+        upto_cond = looped(f"{body.name}_upto_cond", [s64], lambda b, s, m, e, c: [_less(m, e[0])])
+        upto_body = looped(f"{body.name}_upto", [s64], lambda b, s, m, e, c: trip(b, s, m, c) + [e[0]])
+
+    def before(b, j, memory_, captures_):
+        if stored:
+            return [_load(k, j) for k in memory_]
+        return list(algebra.emit(b, "while", memory_ + [algebra.scalar(j, 0), j] + captures_,
+                                 {"cond": upto_cond, "body": upto_body, "carried": carried + 2,
+                                  "trips": -1})[:carried])
+
+    body_vjp = _function_vjp(module, body, None)
+    n_state = sum(1 for t in state_types if t.type.is_inexact)
+    n_caps = sum(1 for t in capture_types if t.type.is_inexact)
+    loop_types = [s64] + [t for t in state_types if t.type.is_inexact] + [t for t in capture_types if t.type.is_inexact]
+    memory_types = [t.ttype for t in memory]
 
     def backward(b, terms):
-        j, ct_state, ct_caps = terms[0], terms[1:1 + n_state], terms[1 + n_state:1 + n_state + n_caps]
-        initial = terms[1 + n_state + n_caps:1 + n_state + n_caps + carried]
-        captures = terms[1 + n_state + n_caps + carried:]
-        zero = algebra.scalar(j, 0)
-        before = list(algebra.emit(b, "while", initial + [zero, j] + captures,
-                                   {"cond": upto_cond, "body": upto_body, "carried": carried + 2})[:carried])
-        through = replay(b, body_vjp.name, before + captures + ct_state)
-        state_part, capture_part = _split_inexact(through, before, captures)
-        return [j - algebra.scalar(j, 1)] + state_part + [a + c for a, c in zip(ct_caps, capture_part)]
+        j, ct_state, ct_caps = terms[0], terms[1:1 + n_state], terms[1 + n_state:len(loop_types)]
+        memory_ = terms[len(loop_types):len(loop_types) + len(memory)]
+        captures_ = terms[len(loop_types) + len(memory):]
+        through = replay(b, body_vjp.name, before(b, j, memory_, captures_) + captures_ + ct_state)
+        return [j - algebra.scalar(j, 1)] + through[:n_state] + [a + c for a, c in zip(ct_caps, through[n_state:])]
 
-    loop_types = [s64] + inexact_state + inexact_captures
-    back_cond = _function(module, f"{body.name}_back_cond", location, loop_types + state_types + capture_types,
+    arguments = loop_types + memory_types + capture_types
+    back_cond = _function(module, f"{body.name}_back_cond", None, arguments,
                           lambda b, terms: [_less(algebra.scalar(terms[0], -1), terms[0])])
-    back_body = _function(module, f"{body.name}_back", location, loop_types + state_types + capture_types, backward)
-    start = trips - algebra.scalar(trips, 1)
+    back_body = _function(module, f"{body.name}_back", None, arguments, backward)
     seeds = [c if c is not None else algebra.zeros_like(r) for c, r in zip(cotangents, results) if r.type.is_inexact]
-    zeros = [algebra.zeros_like(x) for x in operands[carried:] if x.type.is_inexact]
-    final = algebra.emit(builder, "while", [start] + seeds + zeros + list(operands),
-                      {"cond": back_cond, "body": back_body, "carried": len(loop_types)})
-    return _spread(final[1:1 + n_state], operands[:carried]) + _spread(final[1 + n_state:], operands[carried:])
+    zeros = [algebra.zeros_like(x) for x in captures if x.type.is_inexact]
+    final = algebra.emit(builder, "while", [count - one] + seeds + zeros + memory + captures,
+                         {"cond": back_cond, "body": back_body, "carried": len(loop_types), "trips": trips})
+    return _spread(final[1:1 + n_state], state) + _spread(final[1 + n_state:], captures)
+
+
+def _ones_of(builder, ttype):
+    """A tensor of `ttype` (its values do not matter: it is a buffer to write into), emitted by `builder`."""
+    zero = Term(builder.constant(np.zeros((), ttype.type.np)), TensorType.of((), ttype.type), builder)
+    return algebra.broadcast_to(zero, ttype.shape)
+
+
+def _store(buffer, value, m):
+    """buffer with row m set to value (m an s64 scalar Term)."""
+    zero = algebra.scalar(m, 0)
+    update = algebra.reshape(value, (1,) + value.shape)
+    return algebra.emit(m.emitter, "put_slice", [buffer, update, m] + [zero] * value.ndim, {})
+
+
+def _load(buffer, j):
+    """Row j of buffer (j an s64 scalar Term)."""
+    rank = buffer.ndim
+    return algebra.emit(j.emitter, "gather", [buffer, algebra.reshape(j, (1,))],
+                        {"offset_dims": tuple(range(rank - 1)), "collapsed_slice_dims": (0,), "start_index_map": (0,),
+                         "index_vector_dim": 0, "slice_sizes": (1,) + buffer.shape[1:]})
 
 
 def _less(x, y):

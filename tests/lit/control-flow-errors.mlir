@@ -28,7 +28,7 @@ func.func private @c(%x: tensor<f32>) -> tensor<f32> { return %x : tensor<f32> }
 func.func private @body(%x: tensor<f32>) -> tensor<f32> { return %x : tensor<f32> }
 func.func @condition_not_bool(%x: tensor<f32>) -> tensor<f32> {
   // CHECK: control-flow-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'nx.while' op the condition @c must return one bool scalar, got (f32[])
-  %0 = "nx.while"(%x) {cond = @c, body = @body, carried = 1} : (tensor<f32>) -> tensor<f32>
+  %0 = "nx.while"(%x) {cond = @c, body = @body, carried = 1, trips = -1} : (tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
@@ -44,7 +44,7 @@ func.func private @widen(%x: tensor<f32>) -> tensor<f64> {
 }
 func.func @body_changes_types(%x: tensor<f32>) -> tensor<f32> {
   // CHECK: control-flow-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'nx.while' op the body @widen must return the carried values' types (f32[]), got (f64[])
-  %0 = "nx.while"(%x) {cond = @c, body = @widen, carried = 1} : (tensor<f32>) -> tensor<f32>
+  %0 = "nx.while"(%x) {cond = @c, body = @widen, carried = 1, trips = -1} : (tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 
@@ -59,11 +59,11 @@ func.func @missing_branch(%i: tensor<i32>, %x: tensor<f32>) -> tensor<f32> {
 // -----
 
 func.func private @again(%i: tensor<i32>, %x: tensor<f32>) -> tensor<f32> {
+  // CHECK: control-flow-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'nx.switch' op calls @again, which recurses (@again -> @again); nx functions cannot recurse
   %0 = "nx.switch"(%i, %i, %x) {branches = [@again]} : (tensor<i32>, tensor<i32>, tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
 func.func @recursive_branch(%i: tensor<i32>, %x: tensor<f32>) -> tensor<f32> {
-  // CHECK: control-flow-errors.mlir:[[# @LINE + 1]]:8: error: nx-verify: 'nx.switch' op calls @again, which recurses (@again -> @again); nx functions cannot recurse
   %0 = "nx.switch"(%i, %i, %x) {branches = [@again]} : (tensor<i32>, tensor<i32>, tensor<f32>) -> tensor<f32>
   return %0 : tensor<f32>
 }

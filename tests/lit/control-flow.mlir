@@ -21,7 +21,7 @@ func.func private @shift(%x: tensor<4xf32>, %c: tensor<f32>) -> tensor<4xf32> {
 // FUSE: "nx.subtract"
 // FUSE: "nx.exp"
 // LOWER-LABEL: func.func @choose
-// LOWER: %[[I:.*]] = stablehlo.convert
+// LOWER: %[[I:.*]] = stablehlo.convert %{{.*}} : (tensor<i64>) -> tensor<i32>
 // LOWER: "stablehlo.case"(%[[I]]) ({
 // LOWER: func.call @double(%arg1, %arg2)
 // LOWER: stablehlo.return
@@ -43,12 +43,12 @@ func.func private @step(%n: tensor<i32>, %x: tensor<f32>, %limit: tensor<i32>) -
   return %0, %1 : tensor<i32>, tensor<f32>
 }
 // ROUND-LABEL: func.func @loop
-// ROUND: "nx.while"(%arg0, %arg1, %arg2) {body = @step, carried = 2 : i64, cond = @below}
+// ROUND: "nx.while"(%arg0, %arg1, %arg2) {body = @step, carried = 2 : i64, cond = @below, trips = -1 : i64}
 // LOWER-LABEL: func.func @loop
 // LOWER: stablehlo.while(%[[N:.*]] = %arg0, %[[X:.*]] = %arg1)
 // LOWER: func.call @below(%[[N]], %[[X]], %arg2)
 // LOWER: func.call @step(%[[N]], %[[X]], %arg2)
 func.func @loop(%n: tensor<i32>, %x: tensor<f32>, %limit: tensor<i32>) -> (tensor<i32>, tensor<f32>) {
-  %0:2 = "nx.while"(%n, %x, %limit) {cond = @below, body = @step, carried = 2} : (tensor<i32>, tensor<f32>, tensor<i32>) -> (tensor<i32>, tensor<f32>)
+  %0:2 = "nx.while"(%n, %x, %limit) {cond = @below, body = @step, carried = 2, trips = -1} : (tensor<i32>, tensor<f32>, tensor<i32>) -> (tensor<i32>, tensor<f32>)
   return %0#0, %0#1 : tensor<i32>, tensor<f32>
 }

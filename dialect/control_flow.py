@@ -9,9 +9,9 @@ stablehlo.case and stablehlo.while; IREE inlines the calls.
 
 nx.switch(index, *args) {branches = [@b0, @b1, ...]} calls branch `index`, clamped into range as lax.switch does;
 every branch takes the args and returns the same types. nx.while(*carried, *captures) {cond = @c, body = @b,
-carried = n, trips = t} runs body on the carried values while cond (of the same arguments) gives true; body returns the next
-carried values; `trips`, where not -1, is the most trips it makes (fori_loop's and scan's count), which lets
-reverse mode store each trip's values instead of recomputing them (passes/grad.py)."""
+carried = n, trips = t} runs body on the carried values while cond (of the same arguments) gives true; body returns
+the next carried values; `trips`, where not -1, is the most trips it makes (fori_loop's and scan's count), which
+lets reverse mode store each trip's values instead of recomputing them (passes/grad.py)."""
 from iree.compiler import ir
 from iree.compiler.dialects import func
 

@@ -279,8 +279,7 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
 
     body_vjp = _function_vjp(module, body, None)
     n_state = sum(1 for t in state_types if t.type.is_inexact)
-    n_caps = sum(1 for t in capture_types if t.type.is_inexact)
-    loop_types = [s64] + [t for t in state_types if t.type.is_inexact] + [t for t in capture_types if t.type.is_inexact]
+    loop_types = [s64] + [t for t in state_types + capture_types if t.type.is_inexact]
     memory_types = [t.ttype for t in memory]
 
     def backward(b, terms):

@@ -75,7 +75,8 @@ def _arguments():
 def _expected(a, x, xs, h0, seq, w, u, indices):
     h, ys = _rnn_numpy(h0, seq, w, u)
     return {"newton": np.sqrt(a), "piecewise": [-1.0, 0.25, -1.0], "search": 1, "rnn": (h, ys),
-            "switch": [a + 1, a * 2, -a, -a], "static switch": a * 2, "fori": 24.0, "reverse": (xs.sum(), np.cumsum(xs[::-1])[::-1] - xs)}
+            "switch": [a + 1, a * 2, -a, -a], "static switch": a * 2, "fori": 24.0,
+            "reverse": (xs.sum(), np.cumsum(xs[::-1])[::-1] - xs)}
 
 
 def _compare(got, want):
@@ -189,3 +190,18 @@ func.func @f(%i: tensor<i32>, %x: tensor<f32>) -> tensor<f32> {
 }
 """)
     assert main([str(source), "--nx-verify"]) != 0
+
+
+@pytest.mark.parametrize("compiler", COMPILERS)
+def test_long_loops_run_unrolled_with_the_remainder_after(compiler):
+    """37 fori trips and 19 scan steps: 8 per iteration, then the rest; forward and gradient as without unrolling."""
+    def f(x):
+        v = nx.fori_loop(3, 40, lambda i, v: v * 0.9 + nx.sin(v + nx.as_type(i, v.type)) * 0.1, x)
+        seq = nx.tensor(np.linspace(-1, 1, 19 * 3).reshape(19, 3))
+        carry, ys = nx.scan(lambda c, t: (c * 0.8 + t, nx.sum(c)), x, seq)
+        return nx.sum(v) + nx.sum(carry) + nx.sum(ys * ys)
+    x = nx.tensor(np.array([0.3, -0.2, 0.5]))
+    np.testing.assert_allclose(np.asarray(nx.defn(f, compiler=compiler)(x)), np.asarray(f(x)), rtol=1e-12)
+    nx.testing.check_grads(f, (x,), order=1, compiler=compiler)
+    text = nx.defn(f).lower(x).as_text()
+    assert text.count("trips = 4 ") == 1 and text.count("trips = 2 ") == 1  # 37 = 4 * 8 + 5, 19 = 2 * 8 + 3

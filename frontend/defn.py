@@ -21,6 +21,7 @@ from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 from numerix.passes import pipeline
 from numerix.runtime import compilers
 
+from . import autograph as _autograph
 from .dispatch import NUMPY, default_backend, using_backend
 from .operands import tensor
 from .tensor import Tensor
@@ -29,14 +30,17 @@ from .trace import TraceBackend
 __all__ = ["defn", "jit", "template", "Template"]
 
 
-def defn(fn=None, *, compiler=None, debug=False, static_argnums=(), static_argnames=(), **options):
+def defn(fn=None, *, compiler=None, debug=False, static_argnums=(), static_argnames=(), autograph=True, **options):
     """Traces `fn` into the nx dialect and compiles it with `compiler` (None: the global default, see
     numerix.runtime.compilers.set_default_compiler). `options` go to the compiler; `debug=True` (or the environment
-    variable NUMERIX_DUMP_IR=1) prints the IR after tracing and after each pass to stderr.
+    variable NUMERIX_DUMP_IR=1) prints the IR after tracing and after each pass to stderr. With `autograph` (the
+    default) Python `if`, `while`, `for`, `break`, `continue`, `x if c else y`, `and`, `or` and `not` in fn's own
+    body become nx.cond and nx.while_loop where they meet a traced tensor (numerix/autograph.py says how, and what
+    stays as it is: lambdas, functions without readable source, the functions fn calls).
     Use as `@nx.defn`, `@nx.defn(compiler="evaluator")` or `nx.defn(fn, compiler="evaluator")`."""
     if fn is None:
-        return lambda f: Defn(f, compiler, debug, static_argnums, static_argnames, options)
-    return Defn(fn, compiler, debug, static_argnums, static_argnames, options)
+        return lambda f: Defn(f, compiler, debug, static_argnums, static_argnames, options, autograph)
+    return Defn(fn, compiler, debug, static_argnums, static_argnames, options, autograph)
 
 
 jit = defn  # Nx.Defn.jit's and JAX's name
@@ -72,11 +76,11 @@ def template(shape, type, names=None):
 
 
 class Defn:
-    def __init__(self, fn, compiler, debug, static_argnums, static_argnames, options):
+    def __init__(self, fn, compiler, debug, static_argnums, static_argnames, options, autograph=True):
         if not callable(fn):
             raise NxTypeError(f"defn needs a function, got {fn!r}", op="defn")
         functools.update_wrapper(self, fn)
-        self.fn = fn
+        self.fn = _autograph.convert(fn) if autograph else fn  # what is traced; fn itself where it has no source
         self.compiler = compiler
         self.debug = debug
         self.options = dict(options)

@@ -32,7 +32,7 @@ import numerix  # nx.cond, nx.while_loop and nx.fori_loop, read when called: con
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTraceError
 
-from .dispatch import NUMPY, apply, default_backend
+from .dispatch import NUMPY
 from .elementwise import less, greater, logical_and, logical_not, logical_or
 from .operands import as_type, tensor, to_tensor
 from .tensor import Tensor
@@ -253,7 +253,8 @@ class _JumpLowering(ast.NodeTransformer):
         if ast.Break in flags:
             before = _statements(f"{flags[ast.Break]} = False", node)
             if isinstance(node, ast.While):
-                node.test = _locate(ast.BoolOp(ast.And(), [_expression(f"not {flags[ast.Break]}", node), node.test]), node)
+                not_broken = _expression(f"not {flags[ast.Break]}", node)
+                node.test = _locate(ast.BoolOp(ast.And(), [not_broken, node.test]), node)
             else:
                 node.nx_break_flag = flags[ast.Break]
             if node.orelse:
@@ -475,7 +476,7 @@ def if_stmt(test, then, orelse, get_state, set_state, names, live):
             branch()
             state = dict(zip(names, get_state()))
             after[label] = {n: _describe(v) for n, v in state.items()}
-            return _local(tuple(state[n] for n in names if n in carried or (n in live and state[n] is not UNDEFINED)))
+            return tuple(state[n] for n in names if n in carried or (n in live and state[n] is not UNDEFINED))
         return _named(run, branch, label)
     try:
         results = numerix.cond(test, traced(then, "if"), traced(orelse, "else"), *[before[n] for n in carried])
@@ -591,7 +592,7 @@ class _TracedLoop:
     def leave(self):
         state = dict(zip(self.names, self.get_state()))
         self.after_body = {n: state[n] for n in self.carried}
-        return _local(tuple(state[n] for n in self.carried))
+        return tuple(state[n] for n in self.carried)
 
     def run(self, loop):
         """loop(init) -> the carried values after it; sets them. A loop variable whose type changed is named."""
@@ -611,8 +612,7 @@ class _TracedLoop:
 def if_exp(test, then, orelse):
     if not _is_traced(test):
         return then() if test else orelse()
-    return numerix.cond(test, _named(lambda: _local(then()), then, "if_exp"),
-                        _named(lambda: _local(orelse()), orelse, "else_exp"))
+    return numerix.cond(test, _named(lambda: then(), then, "if_exp"), _named(lambda: orelse(), orelse, "else_exp"))
 
 
 def and_(*operands):
@@ -696,22 +696,6 @@ def _named(run, user_function, label):
     run.__name__ = f"{label}_{user_function.__code__.co_firstlineno}"
     run.__wrapped__ = user_function
     return run
-
-
-def _local(tree):
-    """The tree with each tensor that an enclosing trace made replaced by an identity reshape of it made here.
-    Works around control_flow.py: a closed-over tensor that a branch (or a loop body) returns as it is gets captured
-    only when its function is finished, after the op's other functions were, which then lack that argument
-    (nx.cond(p, lambda a: y, lambda a: a, x) with y from outside fails). nx-fold removes the reshape."""
-    if isinstance(tree, tuple) and hasattr(tree, "_fields"):
-        return type(tree)(*(_local(v) for v in tree))
-    if isinstance(tree, (tuple, list)):
-        return type(tree)(_local(v) for v in tree)
-    if isinstance(tree, dict):
-        return {k: _local(v) for k, v in tree.items()}
-    if _is_traced(tree) and tree.backend is not default_backend():
-        return apply("reshape", [tree], shape=tree.shape, names=tree.names)
-    return tree
 
 
 def _describe(value):

@@ -173,15 +173,22 @@ class _GroupTrace(FunctionTrace):
         return super()._value(tensor)
 
 
-def _finish(trace, output):
-    """Returns fn's output from its trace: (the output tree, its leaves, the function's Callee)."""
+def _outputs(trace, output):
+    """fn's output as (its tree, its leaves), each leaf's value taken now: a tensor of an enclosing trace that the
+    output returns as it is becomes an argument of every function of the group here, before any is finished."""
     leaves = []
     with using_backend(trace):
         tree = _flatten_output(output, trace, leaves)
+    for leaf in leaves:
+        trace._value(leaf)
+    return tree, leaves
+
+
+def _finish(trace, leaves):
+    """Returns `leaves` from the trace's function; its Callee."""
     trace.finish(leaves)
-    callee = Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
-                    tuple(TensorType.of(t.shape, t.type) for t in leaves))
-    return tree, leaves, callee
+    return Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
+                  tuple(TensorType.of(t.shape, t.type) for t in leaves))
 
 
 def _switch(op, index, branches, operands):
@@ -193,15 +200,16 @@ def _switch(op, index, branches, operands):
     for k, branch in enumerate(branches):
         trace, output = group.trace(branch, [t.ttype for t in leaves], _rebuild(nodes), f"branch{k}")
         outputs.append((trace, output))
-    finished = [_finish(trace, output) for trace, output in outputs]
-    trees = [tree for tree, _, _ in finished]
+    returned = [_outputs(trace, output) for trace, output in outputs]
+    callees = tuple(_finish(trace, leaves) for (trace, _), (_, leaves) in zip(outputs, returned))
+    trees = [tree for tree, _ in returned]
     for k, tree in enumerate(trees[1:], 1):
         if tree != trees[0]:
             raise NxTraceError(f"the branches of {op} return different structures or types: "
                                f"{_describe_tree(trees[0])} from {_name(branches[0])}, {_describe_tree(tree)} from "
                                f"{_name(branches[k])}", op=op)
     outer = [index] + leaves + group.tensors
-    results = _emit(parent, "switch", outer, {"branches": tuple(callee for _, _, callee in finished)})
+    results = _emit(parent, "switch", outer, {"branches": callees})
     it = iter(results)
     return _unflatten(trees[0], lambda t: next(it))
 
@@ -216,8 +224,9 @@ def _while(cond_fn, body_fn, init, trips=-1):
     body_trace, state = group.trace(body_fn, types, _rebuild([node]), "body")
     with using_backend(cond_trace):
         predicate = _predicate(predicate, cond_fn)
-    _, _, cond_callee = _finish(cond_trace, predicate)
-    tree, _, body_callee = _finish(body_trace, state)
+    _, cond_leaves = _outputs(cond_trace, predicate)
+    tree, body_leaves = _outputs(body_trace, state)
+    cond_callee, body_callee = _finish(cond_trace, cond_leaves), _finish(body_trace, body_leaves)
     if tree != node:
         raise NxTraceError(f"the loop body {_name(body_fn)} must return the carried values as they came in, "
                            f"{_describe_tree(node)}; it returns {_describe_tree(tree)}", op="while_loop")

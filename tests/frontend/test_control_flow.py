@@ -205,3 +205,15 @@ def test_long_loops_run_unrolled_with_the_remainder_after(compiler):
     nx.testing.check_grads(f, (x,), order=1, compiler=compiler)
     text = nx.defn(f).lower(x).as_text()
     assert text.count("trips = 4 ") == 1 and text.count("trips = 2 ") == 1  # 37 = 4 * 8 + 5, 19 = 2 * 8 + 3
+
+
+@pytest.mark.parametrize("compiler", COMPILERS)
+def test_a_branch_or_body_may_return_a_closed_over_tensor_as_it_is(compiler):
+    """Such a tensor becomes an argument of every function of the op (it was one of the last function only)."""
+    def f(x, y):
+        chosen = nx.cond(x > 0, lambda a: y, lambda a: a, x)
+        _, last = nx.while_loop(lambda s: s[0] < 3, lambda s: (s[0] + 1, y), (0, x))
+        return chosen, last
+    g = nx.defn(f, compiler=compiler, autograph=False)
+    assert [float(t) for t in g(nx.tensor(1.0), nx.tensor(5.0))] == [5.0, 5.0]
+    assert [float(t) for t in g(nx.tensor(-1.0), nx.tensor(5.0))] == [-1.0, 5.0]

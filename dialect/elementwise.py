@@ -68,7 +68,7 @@ def _log1p(x):
     re, im = x.real, x.imag
     with np.errstate(invalid="ignore"):
         small = np.maximum(np.abs(re), np.abs(im)) < 0.5
-    accurate = (0.5 * np.log1p(re * (2 + re) + im * im)).astype(x.dtype)
+    accurate = np.array(0.5 * np.log1p(re * (2 + re) + im * im), dtype=x.dtype)  # an array: its parts are writable
     accurate.imag = np.arctan2(im, 1 + re)
     return np.where(small, accurate, np.log1p(x))
 
@@ -232,10 +232,10 @@ UNARY = {
     "log1p": Elementwise("inexact", numpy=_log1p, lower=transcendental(real.log1p, cplx.log1p),
                          derivative=lambda g, x, y: g / (x + 1)),
     "log2": Elementwise("inexact", numpy=widen_half(np.log2),
-                        lower=transcendental(real.log_of("math.log2", 1.0), cplx.log_base(2.0)),
+                        lower=transcendental(real.log_base("math.log2", 2), cplx.log_base(2.0)),
                         derivative=lambda g, x, y: g / (x * math.log(2))),
     "log10": Elementwise("inexact", numpy=widen_half(np.log10),
-                         lower=transcendental(real.log_of("math.log10", math.log10(2)), cplx.log_base(10.0)),
+                         lower=transcendental(real.log_base("math.log10", 10), cplx.log_base(10.0)),
                          derivative=lambda g, x, y: g / (x * math.log(10))),
     "sqrt": Elementwise("inexact", numpy=widen_half(np.sqrt), lower=transcendental(hlo("stablehlo.sqrt"), cplx.sqrt),
                         derivative=lambda g, x, y: g / (y * 2)),

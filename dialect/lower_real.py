@@ -4,7 +4,7 @@ import numpy as np
 
 from numerix.dialect.dtypes import bool_, f32, f64
 
-from .lower_convert import signed_twin
+from .lower_convert import convert, signed_twin
 
 LN2 = float(np.log(2.0))
 F32_TINY = float(np.finfo(np.float32).tiny)  # the smallest normal f32
@@ -21,15 +21,28 @@ def _subnormal(b, x, t):
 
 
 def log_of(name, log_two):
-    """log, log2 or log10 (stablehlo.log, math.log2, math.log10; `log_two` is log 2 in its base). IREE's f32 ones read
-    the exponent from the float's bits, which a subnormal does not hold (log(1e-40) came out -87.3, log(2^-126)): a
-    subnormal x is scaled into the normal range by 2^24 first, exactly, and 24 * log 2 taken off. f64 is libm's."""
+    """log (stablehlo.log, `log_two` log 2). IREE's f32 log reads the exponent from the float's bits, which a
+    subnormal does not hold (log(1e-40) came out -87.3, log(2^-126)): a subnormal x is scaled into the normal range
+    by 2^24 first, exactly, and 24 * log 2 taken off. f64 is IREE's own."""
     def fn(b, x, t):
         if t is not f32:
             return b.unary(name, x)
         tiny = _subnormal(b, x, t)
         out = b.unary(name, b.select(tiny, b.mul(x, b.full_like(x, 2.0 ** 24, t)), x))
         return b.sub(out, b.select(tiny, b.full_like(x, 24 * log_two, t), b.full_like(x, 0, t)))
+    return fn
+
+
+def log_base(name, base):
+    """log2 or log10 (math.log2, math.log10). IREE's f32 ones call libm's log2f and log10f, which its embedded
+    runtime lacks (an f32 module links embedded): f32 takes log(x) / log(base) in f64, from IREE's own f64 log
+    (within 1 ULP; f32 subnormals are normal there), rounded once, so powers of the base come out exact. f64 calls
+    libm's (an f64 module links the system's)."""
+    def fn(b, x, t):
+        if t is not f32:
+            return b.unary(name, x)
+        wide = b.unary("stablehlo.log", convert(b, x, f32, f64))
+        return convert(b, b.div(wide, b.full_like(wide, float(np.log(base)), f64)), f64, f32)
     return fn
 
 

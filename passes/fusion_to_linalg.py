@@ -57,8 +57,8 @@ def can_emit(op):
     writes scalar code for these types (some lowerings work on whole tensors for some types)."""
     name = nx_ops.schema_name(op)
     types, out = nx_ops.operand_types(op), nx_ops.result_types(op)
-    if name in REDUCTIONS:
-        return True
+    if name in REDUCTIONS:  # a complex scalar's only combiner with a scalar form is complex.add
+        return name == "sum" or not any(t.type.is_complex for t in types + out)
     return name in SCALAR_EMITTERS and has_scalar_code(name, types, out, nx_ops.read_attrs(op))
 
 

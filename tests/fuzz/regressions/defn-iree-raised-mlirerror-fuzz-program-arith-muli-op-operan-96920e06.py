@@ -20,7 +20,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = 'defn iree raised MLIRError: "<fuzz program>":_:_: \'arith.muli\' op operand #_ must be signless-non-zero-bitwidth-integer-like, bu'
+XFAIL = None  # fixed
 INPUTS = [
     ('x2', 'c64', (), 0),
 ]

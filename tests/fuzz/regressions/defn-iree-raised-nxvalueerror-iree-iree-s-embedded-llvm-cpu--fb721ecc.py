@@ -20,7 +20,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = "defn iree raised NxValueError: iree: IREE's embedded llvm-cpu runtime has no log10f (f64 math from libm): build for this machine in"
+XFAIL = None  # fixed
 INPUTS = [
     ('x0', 'f32', (), 0),
 ]

@@ -20,7 +20,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = "eager raised AttributeError: attribute 'imag' of 'numpy.generic' objects is not writable"
+XFAIL = None  # fixed
 INPUTS = [
     ('x11', 'c64', (), 100),
 ]

@@ -157,12 +157,25 @@ def needs_libm(text):
     return computes_in_f64(text)
 
 
-def flags_for(target, flops, host=True, libm=True, subnormals="keep"):
+# IREE 3.13 records a dispatch's buffers as indirect references into a binding table, and fails at run time on some
+# modules with stablehlo.case regions ("indirect buffer reference slot 0 is out range of the declared binding
+# capacity of the command buffer 0", in hal.command_buffer.copy_buffer; autograph's break under a traced if, unrolled
+# before a loop). Direct bindings run them; only modules with a case get them (tests/frontend/test_autograph.py).
+DIRECT_BINDINGS = "--iree-hal-indirect-command-buffers=false"
+
+
+def has_branches(text):
+    """Whether a lowered module (StableHLO text) holds a stablehlo.case (nx.switch's lowering)."""
+    return "stablehlo.case" in text
+
+
+def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=False):
     """iree-compile flags for a module whose contractions and factorizations take `flops` (contraction_flops) and
     that may call libm (needs_libm; True where it is not known): for running on this machine (its CPU, its libm), or
     for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
-    then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS)."""
-    flags = [KEEP_F64]
+    then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS); a module with `branches`
+    (has_branches) gets direct buffer bindings."""
+    flags = [KEEP_F64] + ([DIRECT_BINDINGS] if branches else [])
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and libm and shutil.which("ld"):

@@ -170,12 +170,10 @@ def test_for_over_traced_range_with_break(run):
         assert int(f(nx.tensor(n), nx.tensor(limit)).numpy()) == expected
 
 
-# Open bug outside autograph (the nx IR holds only nx.switch and nx.while, and the evaluator runs it right): on IREE,
-# three unrolled passes under a traced break flag followed by a traced while fail at run time ("a dispatch reads and
-# writes more tensors than the 32 buffer bindings", OUT_OF_RANGE in hal.command_buffer.copy_buffer).
-@pytest.mark.parametrize("run", ["eager", "evaluator", pytest.param("iree", marks=pytest.mark.xfail(
-    strict=True, raises=nx.NxValueError, reason="IREE run-time failure of nested nx.switch before nx.while"))],
-    indirect=True)
+# On IREE, three unrolled passes under a traced break flag followed by a traced while failed at run time with
+# IREE's indirect command buffers ("indirect buffer reference slot 0 is out range", in
+# hal.command_buffer.copy_buffer); modules with branches now get direct bindings (passes/iree_policy.py).
+@pytest.mark.parametrize("run", ["eager", "evaluator", "iree"], indirect=True)
 def test_break_under_a_traced_condition_in_python_loops(run):
     f = run(halve_below_one)
     for x in (0.5, 5.0, 300.0):

@@ -66,6 +66,7 @@ def exp(b, x, t):
     scale = by_side(float(np.float32(np.exp(-_EXP_SHIFT))), float(np.float32(np.exp(_EXP_SHIFT))), 1)
     return b.mul(shifted, scale)
 
+
 def expm1(b, x, t):
     """f64: u - 1 corrected by u (x - log u) with u = exp(x), since exp(x) = u exp(x - log u) (within 1 ULP, where
     Kahan's (u - 1) x / log u is 2 off); tiny x gives x itself, and where u is 0 or inf u - 1 is the answer."""

@@ -93,6 +93,9 @@ DATA_TILING_HINT_FLOPS = 1 << 26
 # ---- iree-compile flags ----
 
 KEEP_F64 = "--iree-input-demote-f64-to-f32=false"
+# IREE warns, on stderr, that a generic "reads uninitialized values from an operand produced by a tensor.empty op"
+# when a zero-size operand became an empty tensor: there is nothing to read, and the user's stderr is not IREE's.
+QUIET = "--iree-global-opt-enable-warn-on-uninitialized-values=false"
 # Floating-point reductions may sum in vector lanes, as NumPy's pairwise sums do: faster (softmax's row sums;
 # docs/iree.md), and no further from NumPy than in order.
 _REASSOCIATE = "--iree-llvmcpu-reassociate-fp-reductions"
@@ -175,7 +178,7 @@ def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=F
     for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
     then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS); a module with `branches`
     (has_branches) gets direct buffer bindings."""
-    flags = [KEEP_F64] + ([DIRECT_BINDINGS] if branches else [])
+    flags = [KEEP_F64, QUIET] + ([DIRECT_BINDINGS] if branches else [])
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
         if host and libm and shutil.which("ld"):

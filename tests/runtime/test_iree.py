@@ -3,7 +3,9 @@ functions are within a few ULP on 100k points; boolean add is OR; unsigned integ
 and remainder follow NumPy's signs; NaN compares as NumPy does. Then the executable's interface."""
 import numpy as np
 import pytest
+from iree.compiler import compile_str
 
+import numerix as nx
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
 from numerix.passes import pipeline
@@ -432,3 +434,12 @@ def test_complex_power_of_infinite_and_nan_bases_follows_numpy():
         got = power(z, w).numpy()
         for part in ("real", "imag"):  # part by part: NumPy counts a complex number NaN when either part is
             np.testing.assert_allclose(getattr(got, part), getattr(want, part), rtol=1e-12, err_msg=f"w = {w[0]}")
+
+
+def test_zero_size_inputs_compile_without_iree_warnings_on_stderr(capfd):
+    # compiled here, not found in the disk cache: the warning came from iree-compile
+    x = nx.tensor(np.zeros((0,), np.float32))
+    lowered = nx.defn(lambda a: nx.any(a > nx.zeros_like(a))).lower(x)
+    text = lowered.as_text("stablehlo")
+    compile_str(text, target_backends=["llvm-cpu"], input_type="stablehlo", extra_args=flags_for("llvm-cpu", flops=0))
+    assert "warning" not in capfd.readouterr().err

@@ -12,6 +12,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS, Callee, TensorType
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
+from . import autograph as _autograph
 from .defn import _flatten, _flatten_output, _unflatten, defn
 from .creation import zeros
 from .dispatch import apply, default_backend, using_backend
@@ -93,7 +94,10 @@ class _Gradient:
             raise NxValueError(f"argnums must be a non-negative int or a tuple of distinct ones, got {argnums!r}",
                                op=self.op)
         functools.update_wrapper(self, fn)
-        self.fn, self.argnums, self.single, self.has_aux, self.with_value = fn, numbers, single, has_aux, with_value
+        # fn's Python control flow is converted as defn's is (frontend/autograph.py): a gradient is often taken of a
+        # function the defn only calls, which defn's conversion does not reach.
+        self.fn = _autograph.convert(fn)
+        self.argnums, self.single, self.has_aux, self.with_value = numbers, single, has_aux, with_value
         self.__name__ = f"{self.op}_{getattr(fn, '__name__', 'fn')}"
         self._eager = None
 

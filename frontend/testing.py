@@ -4,6 +4,7 @@ import numpy as np
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
 
+from . import autograph as _autograph
 from . import elementwise as ew
 from .defn import defn
 from .grad import grad
@@ -35,6 +36,7 @@ def check_grads(fn, args, order=1, *, compiler=None, eps=1e-6, rtol=None, seed=0
     Order 2 repeats this for L2 = Re(sum(c2 * grad(L))), whose finite differences use grad(L) computed in f64."""
     if order not in (1, 2):
         raise NxValueError(f"order must be 1 or 2, got {order!r}", op="check_grads")
+    fn = _autograph.convert(fn)  # its Python control flow, as defn converts it (pairing below only calls fn)
     args = [a if isinstance(a, Tensor) else tensor(a) for a in args]
     wrt = tuple(i for i, a in enumerate(args) if a.type.is_inexact)
     if not wrt:

@@ -304,3 +304,42 @@ def test_return_under_a_python_condition_is_fine():
     f = nx.defn(returns_inside_static, compiler="evaluator", static_argnames="positive")
     assert float(f(nx.tensor(2.0)).numpy()) == 2.0
     assert float(f(nx.tensor(2.0), positive=False).numpy()) == -2.0
+
+
+def rnn_loss(w, xs, length):
+    h = nx.zeros((w.shape[0],), type=w.type)
+    for t in range(length):
+        h = nx.tanh(h @ w + xs[t])
+    return nx.sum(h * h)
+
+
+def newton_sum(a):
+    x = a
+    previous = a + 1.0
+    while nx.max(nx.abs(x - previous)) > 1e-12:
+        previous = x
+        x = (x + a / x) * 0.5
+    return nx.sum(x)
+
+
+def piecewise_value(x):
+    if x < -1.0:
+        y = -x
+    elif x < 1.0:
+        y = x * x
+    else:
+        y = 2.0 - x
+    return y
+
+
+@pytest.mark.parametrize("compiler", ["evaluator", "iree"])
+def test_gradients_through_converted_python_control_flow(compiler):
+    """nx.grad (and check_grads) convert the function they differentiate, as defn converts its own."""
+    rng = np.random.default_rng(0)
+    w, xs = nx.tensor(rng.normal(size=(3, 3)) * 0.5), nx.tensor(rng.normal(size=(5, 3)))
+    nx.testing.check_grads(rnn_loss, (w, xs, nx.tensor(4)), compiler=compiler)
+    a = np.array([2.0, 9.0])
+    np.testing.assert_allclose(np.asarray(nx.defn(nx.grad(newton_sum), compiler=compiler)(nx.tensor(a))),
+                               0.5 / np.sqrt(a), rtol=1e-9)
+    slopes = [float(nx.defn(nx.grad(piecewise_value), compiler=compiler)(nx.tensor(v))) for v in (-2.0, 0.5, 3.0)]
+    assert slopes == [-1.0, 1.0, -1.0]

@@ -7,7 +7,7 @@ import pkgutil
 import sys
 
 from . import (  # noqa: F401  (they register the passes the lists name)
-    complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, to_stablehlo, verify,
+    complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, reduction_guards, to_stablehlo, verify,
 )
 from .registry import PASSES, run_passes
 
@@ -17,8 +17,10 @@ OPTIMIZING_PASSES = ("nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
 # For a module from outside (text that nx-opt reads, or a test parses): verify first.
 DEFAULT_PIPELINE = ("nx-verify", *OPTIMIZING_PASSES)
 # From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
-# guard against IREE 3.13's miscompile of complex constant expressions.
-LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers")
+# guards against IREE 3.13's miscompiles of complex constant expressions and of reductions whose body folds to the
+# same value on every trip.
+LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers",
+                   "iree-invariant-reduction-guards")
 
 
 def load_passes():

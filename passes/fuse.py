@@ -129,13 +129,13 @@ class _Fuser:
     def _reads(self, op):
         """The tensors op makes its fusion read: its operands, seen through the splat constants (no tensor) and
         broadcasts (their operand) that are copied in beside it."""
-        reads, pending = set(), list(op.operands)
+        reads, pending = set(), [(v, True) for v in op.operands]
         while pending:
-            value = pending.pop()
+            value, outer = pending.pop()
             producer = nx_ops.defining_op(value)
             kind = self.kind.get(producer)
-            if kind == "broadcast":
-                pending.append(producer.operands[0])
+            if kind == "broadcast" and outer:
+                pending.append((producer.operands[0], False))
             elif kind != "constant":
                 reads.add(value)
         return reads
@@ -162,16 +162,18 @@ class _Fuser:
         inside = set(members)
         pulled, inputs = [], []
 
-        def read(value):
+        def read(value, outer=True):
+            # A broadcast read by a member is copied in (read through an indexing map over the fusion's shape); one
+            # that a copied broadcast reads is not (its shape is not the fusion's): its result is an input.
             producer = nx_ops.defining_op(value)
             if producer in inside:
                 return
             kind = self.kind.get(producer)
-            if kind == "constant" or kind == "broadcast":
+            if kind == "constant" or kind == "broadcast" and outer:
                 inside.add(producer)
                 pulled.append(producer)
                 if kind == "broadcast":
-                    read(producer.operands[0])
+                    read(producer.operands[0], outer=False)
             elif value not in inputs:
                 inputs.append(value)
 

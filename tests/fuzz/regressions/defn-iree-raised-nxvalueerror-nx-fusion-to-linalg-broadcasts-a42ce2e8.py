@@ -20,7 +20,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = 'defn iree raised NxValueError: nx-fusion-to-linalg: broadcasts to [_, _, _] inside a fusion over [_, _, _]'
+XFAIL = None  # fixed
 INPUTS = [
     ('x0', 'f32', (3, 1), 0),
 ]

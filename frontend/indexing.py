@@ -317,14 +317,10 @@ def _basic(t, entries):
                 window(0, dim, 1, False)
             axis += 1
     y = t
-    if flipped:
-        # Reversed first, then sliced, the window mirrored: IREE 3.13 fails to build a 1-D strided slice that is
-        # then reversed (x[::-2]: "LLVM Translation failed for operation: builtin.unrealized_conversion_cast").
-        y = apply("reverse", [y], axes=tuple(flipped))
-        for a in flipped:
-            starts[a], limits[a] = t.shape[a] - limits[a], t.shape[a] - starts[a]
     if (tuple(starts), tuple(limits), tuple(strides)) != ((0,) * t.ndim, t.shape, (1,) * t.ndim):
         y = apply("slice", [y], start_indices=tuple(starts), limit_indices=tuple(limits), strides=tuple(strides))
+    if flipped:  # the slice keeps every axis of t, so t's axis numbers still hold here
+        y = apply("reverse", [y], axes=tuple(flipped))
     return reshape(y, shape, names=names), before, source
 
 

@@ -7,8 +7,8 @@ import pkgutil
 import sys
 
 from . import (  # noqa: F401  (they register the passes the lists name)
-    complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, reduction_guards, strided_reverse,
-    to_stablehlo, verify,
+    complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, reduction_guards,
+    strided_slice_barriers, to_stablehlo, verify,
 )
 from .registry import PASSES, run_passes
 
@@ -19,9 +19,9 @@ OPTIMIZING_PASSES = ("nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
 DEFAULT_PIPELINE = ("nx-verify", *OPTIMIZING_PASSES)
 # From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
 # guards against IREE 3.13's miscompiles of complex constant expressions and of reductions whose body folds to the
-# same value on every trip, and against its failure to build a reversed strided slice.
+# same value on every trip, and against its failure to build a strided slice reversed in the same dispatch.
 LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers",
-                   "iree-invariant-reduction-guards", "iree-reverse-before-strided-slice")
+                   "iree-invariant-reduction-guards", "iree-strided-slice-barriers")
 
 
 def load_passes():

@@ -33,7 +33,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = 'defn iree raised NxValueError: LLVM Translation failed for operation: builtin.unrealized_conversion_cast'
+XFAIL = None  # fixed
 INPUTS = [
     ('x39', 's32', (4,), 212),
 ]

@@ -4,9 +4,10 @@ input, an optimization barrier's zero, subtracted from each result its body yiel
 IREE 3.13 miscompiles a reduction whose body, once folded, is the same on every trip (its value does not depend on
 the element): a generic that yields `out + 1` over 1,000 elements returned 63, over 3 elements 1. Folding makes such
 bodies out of fused code that reads its input in a way that cancels (`sum(a * 0 + 1)` on integers,
-`sum(logical_or(x, 0.5))`; found by the differential fuzzer). The pass canonicalizes a copy of each reduction
-(in a function of its own, its operands the function's arguments: IREE would fold the same body) to see whether its
-body reads an input; where none does, `yield v` becomes `yield v - z` (an `or` for booleans), with z a zero IREE
+`sum(logical_or(x, 0.5))`, `var(x >= x)` on booleans; found by the differential fuzzer). The pass copies each
+reduction, with the elementwise generics that make its operands, into a function of its own, fuses and
+canonicalizes them as IREE would, and sees whether the reduction's body still reads an input that varies; where
+none does, `yield v` becomes `yield v - z` (an `or` for booleans), with z a zero IREE
 cannot see through: exact (x - 0 is x, -0.0 included), and the body is no longer the same on every trip. The module
 itself is left as it is."""
 from iree.compiler import ir, passmanager
@@ -27,20 +28,55 @@ def invariant_reduction_guards(module):
 
 
 def _reads_inputs_once_folded(op):
-    """Whether a canonicalized copy of the generic `op` (in a scratch module of its own) still reads an input."""
+    """Whether the generic `op` still reads an input once IREE has fused into it the elementwise generics that make
+    its operands and folded the result: checked on a copy of them (in a scratch function, its other operands the
+    function's arguments), through MLIR's own elementwise fusion and canonicalization."""
+    producers = _producers(op)
+    outside = []
+    for inner in producers + [op]:
+        for value in inner.operands:
+            producer = nx_ops.defining_op(value)
+            if (producer is None or producer not in producers) and value not in outside:
+                outside.append(value)
     with op.location:
         scratch = ir.Module.create()
         with ir.InsertionPoint(scratch.body):
-            probe = func.FuncOp("probe", ([v.type for v in op.operands], [r.type for r in op.results]))
+            probe = func.FuncOp("probe", ([v.type for v in outside], [r.type for r in op.results]))
         block = probe.add_entry_block()
+        copies = dict(zip(outside, block.arguments))
         with ir.InsertionPoint(block):
-            copy = op.clone()
-            for i, argument in enumerate(block.arguments):
-                copy.operands[i] = argument
-            func.ReturnOp(list(copy.results))
-    passmanager.PassManager.parse("builtin.module(canonicalize)").run(scratch.operation)
-    generics = [o for o in nx_ops.all_ops(scratch) if o.name == "linalg.generic"]
-    return bool(generics) and _reads_inputs(generics[0])  # (none left: folded away, reading nothing either)
+            for inner in producers + [op]:
+                copy = inner.clone()
+                for i, value in enumerate(inner.operands):
+                    copy.operands[i] = copies[value]
+                copies.update(zip(inner.results, copy.results))
+            func.ReturnOp([copies[r] for r in op.results])
+    passmanager.PassManager.parse("builtin.module(func.func(linalg-fuse-elementwise-ops), canonicalize)").run(
+        scratch.operation)
+    reductions = [o for o in nx_ops.all_ops(scratch) if o.name == "linalg.generic" and _reduces(o)]
+    return bool(reductions) and _reads_inputs(reductions[-1], varying_only=True)  # (none: folded away)
+
+
+def _producers(op):
+    """The elementwise generics (and the empty tensors they write into) that make op's operands, and theirs, in
+    program order."""
+    found, pending = [], list(op.operands)
+    while pending:
+        producer = nx_ops.defining_op(pending.pop())
+        if producer is None or any(producer == f for f in found):
+            continue
+        if producer.name == "tensor.empty" or producer.name == "linalg.generic" and not _reduces(producer):
+            found.append(producer)
+            pending += list(producer.operands)
+    return sorted(found, key=_position)
+
+
+def _position(op):
+    """op's index among the ops of its block (for program order)."""
+    for i, other in enumerate(op.parent.regions[0].blocks[0].operations):
+        if other.operation == op:
+            return i
+    return 0
 
 
 def _reduces(op):
@@ -53,10 +89,22 @@ def _segments(op):
     return sizes[0], sizes[1]
 
 
-def _reads_inputs(op):
+def _reads_inputs(op, varying_only=False):
+    """Whether op's body uses one of its inputs; with `varying_only`, one that is not the same everywhere (a
+    constant, or a generic of no inputs, which IREE folds into a constant and then into the body)."""
     inputs, _ = _segments(op)
     block = op.regions[0].blocks[0]
-    return any(next(iter(block.arguments[i].uses), None) is not None for i in range(inputs))
+    return any(next(iter(block.arguments[i].uses), None) is not None and
+               not (varying_only and _same_everywhere(op.operands[i])) for i in range(inputs))
+
+
+def _same_everywhere(value):
+    producer = nx_ops.defining_op(value)
+    if producer is None:
+        return False
+    if producer.name in ("arith.constant", "stablehlo.constant", "linalg.fill"):
+        return True
+    return producer.name == "linalg.generic" and _segments(producer)[0] == 0
 
 
 def _zero(element):

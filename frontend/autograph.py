@@ -35,7 +35,7 @@ from numerix.dialect.errors import NxTraceError
 from .dispatch import NUMPY
 from .elementwise import less, greater, logical_and, logical_not, logical_or
 from .operands import as_type, tensor, to_tensor
-from .tensor import Tensor
+from .tensor import Tensor, is_traced
 
 __all__ = ["convert"]
 
@@ -463,7 +463,7 @@ def read(thunk):
 
 
 def if_stmt(test, then, orelse, get_state, set_state, names, live):
-    if not _is_traced(test):
+    if not is_traced(test):
         (then if test else orelse)()
         return
     before = dict(zip(names, get_state()))
@@ -506,7 +506,7 @@ def while_stmt(test, body, get_state, set_state, names, live):
     """A Python loop while the condition is a Python value; from where it is a traced tensor, nx.while_loop."""
     while True:
         condition = test()
-        if _is_traced(condition):
+        if is_traced(condition):
             _traced_while(test, body, _TracedLoop(get_state, set_state, names, live, "while"))
             return
         if not condition:
@@ -534,7 +534,7 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, names, live):
         return
     for item in iterable:
         go = extra_test() if extra_test is not None else True
-        if _is_traced(go):
+        if is_traced(go):
             def this_pass(item=item):
                 body(item)
             if_stmt(go, _named(this_pass, body, "for_body"), _nothing, get_state, set_state, names, live)
@@ -610,7 +610,7 @@ class _TracedLoop:
 
 
 def if_exp(test, then, orelse):
-    if not _is_traced(test):
+    if not is_traced(test):
         return then() if test else orelse()
     return numerix.cond(test, _named(lambda: then(), then, "if_exp"), _named(lambda: orelse(), orelse, "else_exp"))
 
@@ -619,7 +619,7 @@ def and_(*operands):
     """Python's `and` over thunks of the operands; from the first traced one on, nx.logical_and."""
     value = operands[0]()
     for operand in operands[1:]:
-        if _is_traced(value):
+        if is_traced(value):
             value = logical_and(value, operand())
         elif not value:
             return value
@@ -631,7 +631,7 @@ def and_(*operands):
 def or_(*operands):
     value = operands[0]()
     for operand in operands[1:]:
-        if _is_traced(value):
+        if is_traced(value):
             value = logical_or(value, operand())
         elif value:
             return value
@@ -641,7 +641,7 @@ def or_(*operands):
 
 
 def not_(value):
-    return logical_not(value) if _is_traced(value) else not value
+    return logical_not(value) if is_traced(value) else not value
 
 
 class _TracedRange:
@@ -653,17 +653,17 @@ class _TracedRange:
 
 def range_(range_fn, *bounds):
     """range(*bounds), or a _TracedRange where a bound is traced (and range_fn is the builtin)."""
-    if range_fn is not range or not any(_is_traced(b) for b in bounds):
+    if range_fn is not range or not any(is_traced(b) for b in bounds):
         return range_fn(*bounds)
     start, stop, step = (0, bounds[0], 1) if len(bounds) == 1 else (*bounds, 1)[:3]
-    if _is_traced(step) or not isinstance(step, int) or step == 0:
+    if is_traced(step) or not isinstance(step, int) or step == 0:
         raise NxTraceError(f"a range with a traced bound needs a Python int step other than 0, got {step!r}",
                            op="for")
     return _TracedRange(start, stop, step)
 
 
 def python_test(test, kind, inside):
-    if _is_traced(test):
+    if is_traced(test):
         raise NxTraceError(f"Python control flow: an `{kind}` on a traced condition with {inside} inside is not "
                            f"supported yet: assign the result to a variable and return it after the {kind}", op=kind)
     return test
@@ -675,10 +675,6 @@ def python_iterable(iterable, inside):
                            "inside is not supported yet: assign the result to a variable and return it after the loop",
                            op="for")
     return iterable
-
-
-def _is_traced(value):
-    return isinstance(value, Tensor) and getattr(value.backend, "traced", False)
 
 
 def _set(set_state, names, values):

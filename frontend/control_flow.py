@@ -6,22 +6,23 @@ or nx.while names them (dialect/control_flow.py); a Python value there still cho
 becomes an op. Operands and carried values are trees (tuples, lists, dicts, nested) of tensors and Python values;
 Python values are static: branches and bodies see them as they are. Tensors that a branch or a body closes over are
 passed to every function of the op as extra arguments (_Group)."""
-import inspect
+import contextlib
+import functools
 
 import numpy as np
 
 from numerix.dialect import dtypes
-from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
-from numerix.dialect.schema import SCHEMAS, Callee, TensorType
+from numerix.dialect.schema import SCHEMAS
 
 from .creation import zeros
-from .defn import _flatten, _flatten_output, _unflatten
-from .dispatch import default_backend, using_backend
+from .defn import _describe_tree, _flatten, _flatten_output, _unflatten
+from .dispatch import using_backend
 from .function_trace import FunctionTrace
+from .grad import _location, _signature, _traced
 from .operands import as_type, to_tensor
 from .shape import put_slice, reshape, slice as slice_, squeeze, stack
-from .tensor import Tensor
+from .tensor import Tensor, is_traced
 
 __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan"]
 
@@ -29,7 +30,7 @@ __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan"]
 def cond(pred, true_fn, false_fn, *operands):
     """true_fn(*operands) where the boolean scalar `pred` is true, else false_fn(*operands) (JAX's lax.cond, Nx's
     if). Both must return the same tree of tensors of the same types."""
-    if _is_traced(pred):
+    if is_traced(pred):
         pred = to_tensor(pred)
         if pred.shape != () or not pred.type.is_bool:
             raise NxTypeError(f"the predicate must be a bool scalar, got {pred.ttype} (compare it, e.g. x > 0, or "
@@ -44,7 +45,7 @@ def switch(index, branches, *operands):
     branches = list(branches)
     if not branches or not all(callable(b) for b in branches):
         raise NxValueError(f"branches must be a non-empty sequence of functions, got {branches!r}", op="switch")
-    if _is_traced(index):
+    if is_traced(index):
         index = to_tensor(index)
         if index.shape != () or not index.type.is_integer:
             raise NxTypeError(f"the branch index must be an integer scalar, got {index.ttype}", op="switch")
@@ -56,7 +57,7 @@ def while_loop(cond_fn, body_fn, init):
     """Runs `state = body_fn(state)` from `init` while cond_fn(state) is true, and returns the state (JAX's
     lax.while_loop, Nx's while). body_fn must return the same tree of tensors of the same shapes and types as
     `init`; cond_fn a bool scalar."""
-    if _trace() is None:
+    if _traced() is None:
         state = init
         while _truth("while_loop", cond_fn(state)):
             state = body_fn(state)
@@ -68,21 +69,25 @@ def fori_loop(lower, upper, body_fn, init, unroll=None):
     """`val = body_fn(i, val)` for i from lower up to (not including) upper, from `init` (JAX's lax.fori_loop). i is
     an s32 scalar unless lower or upper is a tensor of another integer type. With Python bounds the compiled loop
     runs `unroll` trips of body_fn per iteration (None: numerix's choice, _unroll_factor), the rest after it."""
-    if _trace() is None:
+    if _traced() is None:
         val = init
         for i in range(_integer("fori_loop", lower), _integer("fori_loop", upper)):
             val = body_fn(_counter(i, lower, upper), val)
         return val
     kind = _counter_type(lower, upper)
     start, stop = as_type(to_tensor(lower), kind), as_type(to_tensor(upper), kind)
-    if _is_traced(lower) or _is_traced(upper):
-        _, _, val = _while(lambda s: s[0] < s[1], lambda s: (s[0] + 1, s[1], body_fn(s[0], s[2])),
-                           (start, stop, init))
+    if is_traced(lower) or is_traced(upper):
+        @functools.wraps(body_fn)  # (the function traced, its errors and locations, are the user's)
+        def step(state):
+            i, end, val = state
+            return i + 1, end, body_fn(i, val)
+        _, _, val = _while(lambda s: s[0] < s[1], step, (start, stop, init))
         return val
     first, trips = _integer("fori_loop", lower), max(_integer("fori_loop", upper) - _integer("fori_loop", lower), 0)
     per = _unroll_factor(unroll, trips, lambda: _ops_of(lambda v: body_fn(start, v), init))
     loops, rest = divmod(trips, per)
 
+    @functools.wraps(body_fn)
     def body(state):
         i, end, val = state
         for k in range(per):
@@ -117,7 +122,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=None):
             return None
         it = iter(leaves)
         return _unflatten(x_tree, lambda t: _row(next(it), i))
-    if _trace() is None:
+    if _traced() is None:
         carry, ys = init, []
         for i in (reversed(range(n)) if reverse else range(n)):
             carry, y = f(carry, x_at(i))
@@ -144,7 +149,7 @@ class _Group:
         trace = _GroupTrace(self, getattr(fn, "__name__", what), _location(fn))
         arguments = [trace.argument(t) for t in leaf_types]
         for tensor in self.tensors:
-            trace.add_capture(tensor)
+            trace.capture_argument(tensor)
         self.traces.append(trace)
         with using_backend(trace):
             return trace, fn(*rebuild(arguments))
@@ -152,7 +157,7 @@ class _Group:
     def capture(self, tensor):
         self.tensors.append(tensor)
         for trace in self.traces:
-            trace.add_capture(tensor)
+            trace.capture_argument(tensor)
 
 
 class _GroupTrace(FunctionTrace):
@@ -161,16 +166,8 @@ class _GroupTrace(FunctionTrace):
                          parent=group.parent)
         self.group = group
 
-    def add_capture(self, tensor):
-        self._captured[id(tensor)] = (tensor, self.argument(tensor.ttype).data)
-        self.captures.append(tensor)
-
-    def _value(self, tensor):
-        if tensor.backend is not self and any(tensor.backend is t for t in self.enclosing()):
-            if id(tensor) not in self._captured:
-                self.group.capture(tensor)
-            return self._captured[id(tensor)][1]
-        return super()._value(tensor)
+    def _capture(self, tensor):
+        self.group.capture(tensor)
 
 
 def _outputs(trace, output):
@@ -187,12 +184,11 @@ def _outputs(trace, output):
 def _finish(trace, leaves):
     """Returns `leaves` from the trace's function; its Callee."""
     trace.finish(leaves)
-    return Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
-                  tuple(TensorType.of(t.shape, t.type) for t in leaves))
+    return _signature(trace, leaves)
 
 
 def _switch(op, index, branches, operands):
-    parent = _trace()
+    parent = _traced()
     leaves = []
     nodes = [_flatten(a, False, leaves, f"operand {i}") for i, a in enumerate(operands)]
     group = _Group(parent, op)
@@ -215,7 +211,7 @@ def _switch(op, index, branches, operands):
 
 
 def _while(cond_fn, body_fn, init, trips=-1):
-    parent = _trace()
+    parent = _traced()
     leaves = []
     node = _flatten(init, False, leaves, "init")
     types = [t.ttype for t in leaves]
@@ -238,19 +234,14 @@ def _while(cond_fn, body_fn, init, trips=-1):
 
 
 def _scan_traced(f, init, x_at, n, reverse, unroll):
-    # The ys buffers take their shapes from one traced step of f (in a function of their own, then dropped).
-    carry_leaves = []
-    node = _flatten(init, False, carry_leaves, "init")
-    probe = _Group(_trace(), "scan")
-    trace, out = probe.trace(lambda c: f(c, x_at(0)), [t.ttype for t in carry_leaves], _rebuild([node]), "scan")
-    if not isinstance(out, tuple) or len(out) != 2:
-        raise NxTraceError(f"{_name(f)} must return a pair (carry, y), got {type(out).__name__}", op="scan")
-    y_leaves = []
-    with using_backend(trace):
-        y_tree = _flatten_output(out[1], trace, y_leaves)
-    size = _op_count(trace)
-    trace.finish([])
-    trace.function.func.erase()
+    # The ys buffers take their shapes from one traced step of f.
+    with _probe(lambda c: f(c, x_at(0)), init, "scan") as (trace, out):
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise NxTraceError(f"{_name(f)} must return a pair (carry, y), got {type(out).__name__}", op="scan")
+        y_leaves = []
+        with using_backend(trace):
+            y_tree = _flatten_output(out[1], trace, y_leaves)
+        size = _op_count(trace)
     buffers = [zeros((n,) + t.ttype.shape, type=t.type) for t in y_leaves]
     per = _unroll_factor(unroll, n, lambda: size)
     loops, rest = divmod(n, per)
@@ -259,9 +250,10 @@ def _scan_traced(f, init, x_at, n, reverse, unroll):
         at = (n - 1) - i if reverse else i
         carry, y = f(carry, x_at(at))
         leaves = []
-        _flatten_output(y, _trace(), leaves)
+        _flatten_output(y, _traced(), leaves)
         return carry, [_put_row(buffer, value, at) for buffer, value in zip(ys, leaves)]
 
+    @functools.wraps(f)
     def body(state):
         i, carry, ys = state
         for k in range(per):
@@ -292,14 +284,22 @@ def _unroll_factor(unroll, trips, body_ops):
 
 
 def _ops_of(fn, init):
-    """How many ops fn(init) traces to (in a function of its own, then dropped)."""
+    """How many ops fn(init) traces to."""
+    with _probe(fn, init, "probe") as (trace, _):
+        return _op_count(trace)
+
+
+@contextlib.contextmanager
+def _probe(fn, init, name):
+    """fn(init) traced into a function of its own, which is dropped after: gives (its trace, fn's output)."""
     leaves = []
     node = _flatten(init, False, leaves, "init")
-    trace, out = _Group(_trace(), "probe").trace(fn, [t.ttype for t in leaves], _rebuild([node]), "probe")
-    count = _op_count(trace)
-    trace.finish([])
-    trace.function.func.erase()
-    return count
+    trace, out = _Group(_traced(), name).trace(fn, [t.ttype for t in leaves], _rebuild([node]), name)
+    try:
+        yield trace, out
+    finally:
+        trace.finish([])
+        trace.function.func.erase()
 
 
 def _op_count(trace):
@@ -307,15 +307,6 @@ def _op_count(trace):
 
 
 # ---- helpers ----
-
-def _trace():
-    backend = default_backend()
-    return backend if getattr(backend, "traced", False) else None
-
-
-def _is_traced(value):
-    return isinstance(value, Tensor) and getattr(value.backend, "traced", False)
-
 
 def _concrete(op, value, kinds, what):
     """The NumPy scalar of a value known now (an eager tensor, a Python or NumPy number): never made a tensor, which
@@ -392,22 +383,5 @@ def _stack_tree(ys, n):
     return _unflatten(trees[0], lambda t: next(stacked))
 
 
-def _location(fn):
-    code = getattr(inspect.unwrap(fn), "__code__", None)
-    return (code.co_filename, code.co_firstlineno, 1) if code is not None else None
-
-
 def _name(fn):
     return getattr(fn, "__name__", repr(fn))
-
-
-def _describe_tree(node):
-    kind = node[0]
-    if kind == "tensor":
-        return str(node[1])
-    if kind == "none":
-        return "None"
-    if kind == "dict":
-        return "{" + ", ".join(f"{k!r}: {_describe_tree(n)}" for k, n in zip(node[1], node[2])) + "}"
-    children = ", ".join(_describe_tree(n) for n in node[-1])
-    return f"[{children}]" if kind == "list" else f"({children})"

@@ -315,20 +315,24 @@ def _unflatten(node, leaf):
 
 
 def _describe(key):
-    def text(node):
-        kind = node[0]
-        if kind == "tensor":
-            return str(node[1])
-        if kind == "static":
-            return f"static {node[2]!r}"
-        if kind == "none":
-            return "None"
-        if kind == "dict":
-            return "{" + ", ".join(f"{k!r}: {text(n)}" for k, n in zip(node[1], node[2])) + "}"
-        children = ", ".join(text(n) for n in node[-1])
-        return f"[{children}]" if kind == "list" else f"({children})"
     _, arg_nodes, kwarg_nodes = key
-    return "(" + ", ".join([text(n) for n in arg_nodes] + [f"{k}={text(n)}" for k, n in kwarg_nodes]) + ")"
+    return "(" + ", ".join([_describe_tree(n) for n in arg_nodes] +
+                           [f"{k}={_describe_tree(n)}" for k, n in kwarg_nodes]) + ")"
+
+
+def _describe_tree(node):
+    """A flattened tree (_flatten's, _flatten_output's) as text: its tensor types, static values and containers."""
+    kind = node[0]
+    if kind == "tensor":
+        return str(node[1])
+    if kind == "static":
+        return f"static {node[2]!r}"
+    if kind == "none":
+        return "None"
+    if kind == "dict":
+        return "{" + ", ".join(f"{k!r}: {_describe_tree(n)}" for k, n in zip(node[1], node[2])) + "}"
+    children = ", ".join(_describe_tree(n) for n in node[-1])
+    return f"[{children}]" if kind == "list" else f"({children})"
 
 
 def _symbol_name(name):

@@ -29,12 +29,19 @@ class FunctionTrace(TraceBackend):
 
     def _value(self, tensor):
         if tensor.backend is not self and any(tensor.backend is t for t in self.enclosing()):
-            found = self._captured.get(id(tensor))
-            if found is None:
-                found = self._captured[id(tensor)] = (tensor, self.argument(tensor.ttype).data)
-                self.captures.append(tensor)
-            return found[1]
+            if id(tensor) not in self._captured:
+                self._capture(tensor)
+            return self._captured[id(tensor)][1]
         return super()._value(tensor)
+
+    def _capture(self, tensor):
+        """Meets an enclosing tensor for the first time (control_flow.py's traces share it with their group)."""
+        self.capture_argument(tensor)
+
+    def capture_argument(self, tensor):
+        """Makes the enclosing tensor an extra argument of the function."""
+        self._captured[id(tensor)] = (tensor, self.argument(tensor.ttype).data)
+        self.captures.append(tensor)
 
     def _enter(self, array):
         if self.parent is None or array.size <= LARGE_CONSTANT:

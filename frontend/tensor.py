@@ -6,6 +6,11 @@ from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
 
+def is_traced(value):
+    """Whether `value` is a tensor that a defn trace is recording (inside defn), not one with values."""
+    return isinstance(value, Tensor) and getattr(value.backend, "traced", False)
+
+
 class Tensor:
     __slots__ = ("data", "ttype", "backend", "__weakref__")
     __array_priority__ = 100  # NumPy defers `ndarray + tensor` to Tensor.__radd__
@@ -39,7 +44,7 @@ class Tensor:
     # ---- to Python and NumPy ----
     def numpy(self):
         """The values as a NumPy array (bf16 as ml_dtypes.bfloat16)."""
-        if getattr(self.backend, "traced", False):
+        if is_traced(self):
             raise NxTraceError(f"cannot turn a traced tensor {self.ttype} into NumPy values inside defn; "
                                "return it from the function instead", op="numpy")
         return np.asarray(self.backend.to_numpy(self))
@@ -57,9 +62,11 @@ class Tensor:
         return self._scalar("item").item()
 
     def _scalar(self, what):
-        if getattr(self.backend, "traced", False):
-            raise NxTraceError(f"cannot use a traced tensor {self.ttype} as a Python {what} inside defn (Python "
-                               "control flow on traced values is not supported: use nx.select)", op=what)
+        if is_traced(self):
+            raise NxTraceError(f"cannot use a traced tensor {self.ttype} as a Python {what} inside defn: Python "
+                               "control flow on traced values needs defn's conversion (on unless autograph=False; not "
+                               "for lambdas or the functions a traced function calls), or nx.cond, nx.while_loop or "
+                               "nx.select", op=what)
         if self.size != 1:
             raise NxValueError(f"only a one-element tensor converts to a Python {what}, got {self.ttype}", op=what)
         return self.numpy().reshape(())
@@ -103,7 +110,7 @@ class Tensor:
 
     def __repr__(self):
         dims = "".join(f"[{n}: {d}]" if n is not None else f"[{d}]" for d, n in zip(self.shape, self.names))
-        if getattr(self.backend, "traced", False):
+        if is_traced(self):
             body = "traced"
         else:
             a = self.numpy()

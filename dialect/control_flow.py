@@ -13,9 +13,7 @@ carried = n, trips = t} runs body on the carried values while cond (of the same 
 the next carried values; `trips`, where not -1, is the most trips it makes (fori_loop's and scan's count), which
 lets reverse mode store each trip's values instead of recomputing them (passes/grad.py)."""
 from iree.compiler import ir
-from iree.compiler.dialects import func
 
-from . import ir as nx_ir
 from .dtypes import bool_, s32, s64
 from .errors import NxTypeError, NxValueError
 from .lower_convert import convert
@@ -63,13 +61,6 @@ def _infer_while(types, cond, body, carried, trips):
     return tuple(types[:carried])
 
 
-def _call(b, name, args, types, out):
-    """func.call @name on lowered values: the call takes and gives nx types, the lowering storage ones."""
-    operands = [b.to_nx(value, nx_ir.tensor_type(t)) for value, t in zip(args, types)]
-    call = func.CallOp([nx_ir.tensor_type(t) for t in out], ir.FlatSymbolRefAttr.get(name), operands)
-    return [b.to_storage(result, t) for result, t in zip(call.results, out)]
-
-
 def _lower_switch(b, node):
     branches = node.attrs["branches"]
     index = convert(b, node.args[0], node.types[0].type, s64)
@@ -81,7 +72,7 @@ def _lower_switch(b, node):
                              operands=[index], regions=len(branches))
     for region, branch in zip(op.regions, branches):
         with ir.InsertionPoint(region.blocks.append()):
-            returned = _call(b, branch.name, node.args[1:], node.types[1:], node.out)
+            returned = b.call(branch.name, node.args[1:], node.types[1:], node.out)
             ir.Operation.create("stablehlo.return", results=[], operands=returned)
     return list(op.results)
 
@@ -90,8 +81,8 @@ def _lower_while(b, node):
     carried, cond, body = node.attrs["carried"], node.attrs["cond"], node.attrs["body"]
     captures = node.args[carried:]
     return b.while_loop(node.args[:carried],
-                        lambda *values: _call(b, cond.name, [*values, *captures], node.types, cond.results)[0],
-                        lambda *values: _call(b, body.name, [*values, *captures], node.types, body.results))
+                        lambda *values: b.call(cond.name, [*values, *captures], node.types, cond.results)[0],
+                        lambda *values: b.call(body.name, [*values, *captures], node.types, body.results))
 
 
 # Never differentiated by a rule of the dialect: nx-grad writes their VJPs (passes/grad.py), which make functions.

@@ -8,10 +8,7 @@ gradients. The nx-grad pass replaces both with calls of the reverse-mode functio
 nx.custom_grad calls a function whose gradient the user wrote (JAX's custom_vjp): see its inference rule below. Its
 VJP runs those functions, so it is the nx-grad pass's (passes/grad.py); lowered outside differentiation, it calls its
 callee. nx.stop_grad is the identity with a zero gradient."""
-from iree.compiler import ir
-from iree.compiler.dialects import func
 
-from . import ir as nx_ir
 from .errors import NxTypeError, NxValueError
 from .rules import define
 from .schema import SCHEMAS
@@ -80,11 +77,7 @@ def _infer_custom_grad(types, callee, forward, backward):
 
 
 def _lower_custom_grad(b, node):
-    """func.call @callee: the call takes and gives nx types (unsigned ones included), the lowering storage ones."""
-    operands = [b.to_nx(value, nx_ir.tensor_type(t)) for value, t in zip(node.args, node.types)]
-    call = func.CallOp([nx_ir.tensor_type(t) for t in node.out], ir.FlatSymbolRefAttr.get(node.attrs["callee"].name),
-                       operands)
-    return [b.to_storage(result, t) for result, t in zip(call.results, node.out)]
+    return b.call(node.attrs["callee"].name, node.args, node.types, node.out)
 
 
 define("custom_grad", None, _infer_custom_grad, attrs={"callee": "callee", "forward": "callee", "backward": "callee"},

@@ -20,17 +20,15 @@ def _subnormal(b, x, t):
     return is_(b, "LT", b.unary("stablehlo.abs", x), F32_TINY, t)
 
 
-def log_of(name, log_two):
-    """log (stablehlo.log, `log_two` log 2). IREE's f32 log reads the exponent from the float's bits, which a
-    subnormal does not hold (log(1e-40) came out -87.3, log(2^-126)): a subnormal x is scaled into the normal range
-    by 2^24 first, exactly, and 24 * log 2 taken off. f64 is IREE's own."""
-    def fn(b, x, t):
-        if t is not f32:
-            return b.unary(name, x)
-        tiny = _subnormal(b, x, t)
-        out = b.unary(name, b.select(tiny, b.mul(x, b.full_like(x, 2.0 ** 24, t)), x))
-        return b.sub(out, b.select(tiny, b.full_like(x, 24 * log_two, t), b.full_like(x, 0, t)))
-    return fn
+def log(b, x, t):
+    """IREE's f32 log reads the exponent from the float's bits, which a subnormal does not hold (log(1e-40) came out
+    -87.3, log(2^-126)): a subnormal x is scaled into the normal range by 2^24 first, exactly, and 24 log 2 taken
+    off. f64 is IREE's own."""
+    if t is not f32:
+        return b.unary("stablehlo.log", x)
+    tiny = _subnormal(b, x, t)
+    out = b.unary("stablehlo.log", b.select(tiny, b.mul(x, b.full_like(x, 2.0 ** 24, t)), x))
+    return b.sub(out, b.select(tiny, b.full_like(x, 24 * LN2, t), b.full_like(x, 0, t)))
 
 
 def log_base(name, base):

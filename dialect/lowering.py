@@ -222,6 +222,14 @@ class Builder:
         """A lowered value as the nx type `mlir_type` wants (where a return or a call takes it)."""
         return value if value.type == mlir_type else self.unary("stablehlo.bitcast_convert", value, mlir_type)
 
+    def call(self, callee, args, types, out):
+        """func.call @callee on lowered values `args` of nx TensorTypes `types`, giving `out`: the call takes and
+        gives nx types (unsigned ones included), the lowering storage ones."""
+        operands = [self.to_nx(value, nxir.tensor_type(t)) for value, t in zip(args, types)]
+        call = ir.Operation.create("func.call", results=[nxir.tensor_type(t) for t in out], operands=operands,
+                                   attributes={"callee": ir.FlatSymbolRefAttr.get(callee)})
+        return [self.to_storage(result, t) for result, t in zip(call.results, out)]
+
     def convert(self, x, dtype):
         """stablehlo.convert to nx type `dtype` (signed and float sources; see lower_convert for the rest)."""
         return self.unary("stablehlo.convert", x, self.like(x, dtype))

@@ -10,7 +10,6 @@ Grads are expanded innermost first (an op whose callee, through its calls, holds
 so a grad of a grad differentiates the reverse-mode function of the inner one. Then the custom_grad ops left outside
 any gradient become calls of their functions, stop_grad ops give way to their operands, and the private functions
 nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward work no gradient needs."""
-import numpy as np
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
@@ -183,17 +182,17 @@ def _erase_uncalled(module, candidates):
 
 # ---- control flow: the VJPs of nx.switch and nx.while write functions, so they are the pass's too ----
 
-def _function(module, name, location, arg_types, build):
+def _function(module, name, arg_types, build):
     """Writes a private function of arg_types whose results build(builder, argument Terms) gives; returns its
     Callee."""
-    builder = FunctionBuilder(module, name, location, private=True)
+    builder = FunctionBuilder(module, name, private=True)
     arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
     results = build(builder, arguments)
     builder.finish([t.value for t in results])
     return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in results))
 
 
-def _function_vjp(module, callee, location):
+def _function_vjp(module, callee):
     """@callee's VJP as a function: it takes callee's arguments, then one cotangent per inexact result, and returns
     one cotangent per inexact argument (zeros where none reaches it), replaying callee's ops forward first."""
     inexact = [t for t in callee.results if t.type.is_inexact]
@@ -207,7 +206,7 @@ def _function_vjp(module, callee, location):
             seeds[output] = seeds[output] + cotangent if output in seeds else cotangent
         cotangents = backpropagate(steps, seeds)
         return [cotangents.get(a) or algebra.zeros_like(a) for a in arguments if a.type.is_inexact]
-    return _function(module, f"{callee.name}_vjp", location, list(callee.inputs) + inexact, build)
+    return _function(module, f"{callee.name}_vjp", list(callee.inputs) + inexact, build)
 
 
 def _filled(cotangents, results):
@@ -224,8 +223,7 @@ def _spread(cotangents, operands):
 def _switch(cotangents, operands, results, branches):
     # The taken branch's VJP: a switch on the same index over the branches' VJP functions.
     builder = operands[0].emitter
-    location = None
-    vjps = tuple(_function_vjp(builder.module, branch, location) for branch in branches)
+    vjps = tuple(_function_vjp(builder.module, branch) for branch in branches)
     outgoing = algebra.emit(builder, "switch", list(operands) + _filled(cotangents, results), {"branches": vjps})
     return [None] + _spread(outgoing, operands[1:])
 
@@ -241,7 +239,7 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
     module = builder.module
     state, captures = list(operands[:carried]), list(operands[carried:])
     state_types, capture_types = [t.ttype for t in state], [t.ttype for t in captures]
-    s64 = algebra.scalar(operands[0], 0, dtypes.s64).ttype
+    s64 = TensorType.of((), dtypes.s64)
     one = algebra.scalar(operands[0], 1, dtypes.s64)
 
     def looped(name, types, build):
@@ -249,7 +247,7 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
         def split(b, terms):
             return build(b, terms[:carried], terms[carried], terms[carried + 1:len(terms) - len(captures)],
                          terms[len(terms) - len(captures):])
-        return _function(module, name, None, state_types + [s64] + list(types) + capture_types, split)
+        return _function(module, name, state_types + [s64] + list(types) + capture_types, split)
 
     def trip(b, s, m, captures_):
         return replay(b, body.name, s + captures_) + [m + algebra.scalar(m, 1)]
@@ -257,7 +255,8 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
     # The forward loop again, counting its trips (and storing each trip's carried values where it can).
     stored = trips >= 0
     buffer_types = [TensorType.of((trips,) + t.shape, t.type) for t in state_types] if stored else []
-    buffers = [_ones_of(builder, t) for t in buffer_types]
+    # (buffers written row by row; zeros, though any values would do)
+    buffers = [algebra.broadcast_to(algebra.scalar(one, 0, t.type), t.shape) for t in buffer_types]
     again_cond = looped(f"{cond.name}_again", buffer_types, lambda b, s, m, e, c: replay(b, cond.name, s + c))
     again_body = looped(f"{body.name}_again", buffer_types,
                         lambda b, s, m, e, c: trip(b, s, m, c) + [_store(k, v, m) for k, v in zip(e, s)])
@@ -277,7 +276,7 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
                                  {"cond": upto_cond, "body": upto_body, "carried": carried + 2,
                                   "trips": -1})[:carried])
 
-    body_vjp = _function_vjp(module, body, None)
+    body_vjp = _function_vjp(module, body)
     n_state = sum(1 for t in state_types if t.type.is_inexact)
     loop_types = [s64] + [t for t in state_types + capture_types if t.type.is_inexact]
     memory_types = [t.ttype for t in memory]
@@ -290,20 +289,13 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
         return [j - algebra.scalar(j, 1)] + through[:n_state] + [a + c for a, c in zip(ct_caps, through[n_state:])]
 
     arguments = loop_types + memory_types + capture_types
-    back_cond = _function(module, f"{body.name}_back_cond", None, arguments,
+    back_cond = _function(module, f"{body.name}_back_cond", arguments,
                           lambda b, terms: [_less(algebra.scalar(terms[0], -1), terms[0])])
-    back_body = _function(module, f"{body.name}_back", None, arguments, backward)
-    seeds = [c if c is not None else algebra.zeros_like(r) for c, r in zip(cotangents, results) if r.type.is_inexact]
+    back_body = _function(module, f"{body.name}_back", arguments, backward)
     zeros = [algebra.zeros_like(x) for x in captures if x.type.is_inexact]
-    final = algebra.emit(builder, "while", [count - one] + seeds + zeros + memory + captures,
+    final = algebra.emit(builder, "while", [count - one] + _filled(cotangents, results) + zeros + memory + captures,
                          {"cond": back_cond, "body": back_body, "carried": len(loop_types), "trips": trips})
     return _spread(final[1:1 + n_state], state) + _spread(final[1 + n_state:], captures)
-
-
-def _ones_of(builder, ttype):
-    """A tensor of `ttype` (its values do not matter: it is a buffer to write into), emitted by `builder`."""
-    zero = Term(builder.constant(np.zeros((), ttype.type.np)), TensorType.of((), ttype.type), builder)
-    return algebra.broadcast_to(zero, ttype.shape)
 
 
 def _store(buffer, value, m):
@@ -324,8 +316,3 @@ def _load(buffer, j):
 def _less(x, y):
     return algebra.emit(x.emitter, "less", [x, y], {})
 
-
-def _split_inexact(cotangents, state, captures):
-    """The body VJP's cotangents (one per inexact argument: state, then captures) as (state's, captures')."""
-    count = sum(1 for t in state if t.type.is_inexact)
-    return list(cotangents[:count]), list(cotangents[count:])

@@ -14,6 +14,7 @@ The CPU driver is chosen per function by the bytes it moves and the flops it tak
 calling thread (for small work, local-task's hand-off to its worker threads would cost more than the work),
 local-task spreads large work over the cores, and is compiled for IREE's async-external model (runtime/
 iree_executable.py says how it is called). The measurements behind each choice are in docs/iree.md."""
+import functools
 import math
 import platform
 import shutil
@@ -122,12 +123,12 @@ _FLUSH_BITS = {
                "%__nx_bits = llvm.mlir.constant({bits} : i32) : i32 "
                "%__nx_new = llvm.{op} %__nx_csr, %__nx_bits : i32 "
                "llvm.store %__nx_new, %__nx_slot : i32, !llvm.ptr "
-               'llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"(%__nx_slot) : (!llvm.ptr) -> ()', 0x8040, 32),
+               'llvm.call_intrinsic "llvm.x86.sse.ldmxcsr"(%__nx_slot) : (!llvm.ptr) -> ()', 0x8040),
     # FPCR's FZ (bit 24) and FZ16 (bit 19)
     "aarch64": ('%__nx_fpcr = llvm.call_intrinsic "llvm.aarch64.get.fpcr"() : () -> i64 '
                 "%__nx_bits = llvm.mlir.constant({bits} : i64) : i64 "
                 "%__nx_new = llvm.{op} %__nx_fpcr, %__nx_bits : i64 "
-                'llvm.call_intrinsic "llvm.aarch64.set.fpcr"(%__nx_new) : (i64) -> ()', 0x1080000, 64),
+                'llvm.call_intrinsic "llvm.aarch64.set.fpcr"(%__nx_new) : (i64) -> ()', 0x1080000),
 }
 _ARCHITECTURES = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}
 
@@ -139,10 +140,9 @@ def subnormals_flag(subnormals="keep", machine=None):
     found = _FLUSH_BITS.get(_ARCHITECTURES.get((machine or platform.machine()).lower()))
     if found is None or not _has_sed():
         return None
-    ops, bits, width = found
-    mask = ~bits if subnormals == "keep" else bits  # as the register's signed integer: MLIR prints it so
+    ops, bits = found
+    mask = ~bits if subnormals == "keep" else bits  # (~bits: the register's signed integer, as MLIR spells it)
     ops = ops.format(op="and" if subnormals == "keep" else "or", bits=mask)
-    assert -(1 << (width - 1)) <= mask < 1 << (width - 1)
     return f"--iree-hal-preprocess-executables-with=sed -e 's/^ *func.func @[^ ]*() {{$/& {ops}/'"
 
 
@@ -192,14 +192,11 @@ def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=F
     return flags
 
 
+@functools.cache
 def _has_sed():
+    """Whether sed is on the PATH (looked up once; where it is not, a warning, once)."""
     if shutil.which("sed"):
         return True
-    if not _warned_no_sed:
-        _warned_no_sed.append(True)
-        warnings.warn("numerix: no 'sed' on the PATH, so compiled CPU code flushes subnormal floats to zero (IREE's "
-                      "default; numerix resets it with sed's help, see docs/iree.md)", RuntimeWarning, stacklevel=2)
+    warnings.warn("numerix: no 'sed' on the PATH, so compiled CPU code flushes subnormal floats to zero (IREE's "
+                  "default; numerix resets it with sed's help, see docs/iree.md)", RuntimeWarning, stacklevel=2)
     return False
-
-
-_warned_no_sed = []

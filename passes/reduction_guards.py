@@ -58,25 +58,21 @@ def _reads_inputs_once_folded(op):
 
 
 def _producers(op):
-    """The elementwise generics (and the empty tensors they write into) that make op's operands, and theirs, in
-    program order."""
-    found, pending = [], list(op.operands)
-    while pending:
-        producer = nx_ops.defining_op(pending.pop())
+    """The elementwise generics (and the empty tensors they write into) that make op's operands, and theirs, each
+    after the ones it reads (a depth-first walk, operands first)."""
+    found = []
+
+    def visit(value):
+        producer = nx_ops.defining_op(value)
         if producer is None or any(producer == f for f in found):
-            continue
+            return
         if producer.name == "tensor.empty" or producer.name == "linalg.generic" and not _reduces(producer):
+            for operand in producer.operands:
+                visit(operand)
             found.append(producer)
-            pending += list(producer.operands)
-    return sorted(found, key=_position)
-
-
-def _position(op):
-    """op's index among the ops of its block (for program order)."""
-    for i, other in enumerate(op.parent.regions[0].blocks[0].operations):
-        if other.operation == op:
-            return i
-    return 0
+    for operand in op.operands:
+        visit(operand)
+    return found
 
 
 def _reduces(op):

@@ -217,3 +217,23 @@ def test_a_branch_or_body_may_return_a_closed_over_tensor_as_it_is(compiler):
     g = nx.defn(f, compiler=compiler, autograph=False)
     assert [float(t) for t in g(nx.tensor(1.0), nx.tensor(5.0))] == [5.0, 5.0]
     assert [float(t) for t in g(nx.tensor(-1.0), nx.tensor(5.0))] == [-1.0, 5.0]
+
+
+def nx_documented_examples(x, n, tensor, a, b, c):
+    """Nx.Defn.Kernel's while and cond examples (nx/lib/nx/defn/kernel.ex), in numerix's explicit forms."""
+    count = nx.while_loop(lambda v: v < 10, lambda v: v + 1, nx.tensor(0))  # while x = 0, x < 10 do x + 1 end
+    factorial, _ = nx.while_loop(lambda s: s[1] > 1, lambda s: (s[0] * s[1], s[1] - 1), (nx.ones_like(n), n))
+    total = nx.fori_loop(0, tensor.shape[0], lambda i, acc: acc + tensor[i], nx.zeros((), type=tensor.type))
+    chosen = nx.cond(nx.all(a > 0), lambda: b * c,  # cond: all(a > 0) -> b * c; all(a < 0) -> b + c; true -> b - c
+                     lambda: nx.cond(nx.all(a < 0), lambda: b + c, lambda: b - c))
+    return count, factorial, total, chosen
+
+
+@pytest.mark.parametrize("compiler", [None] + COMPILERS)
+def test_nx_documented_examples(compiler):
+    f = nx_documented_examples if compiler is None else nx.defn(nx_documented_examples, compiler=compiler)
+    tensor = nx.tensor(np.array([1.0, 2.0, 3.5]))
+    for a, want in ((np.array([1, 2]), 6), (np.array([-1, -2]), 5), (np.array([-1, 2]), -1)):
+        count, factorial, total, chosen = f(nx.tensor(0), nx.tensor(5), tensor, nx.tensor(a), nx.tensor(2),
+                                            nx.tensor(3))
+        assert (int(count), int(factorial), float(total), int(chosen)) == (10, 120, 6.5, want)

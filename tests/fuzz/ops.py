@@ -113,7 +113,8 @@ def _if_float(guard):
 
 # name: (guard or None, whether it may leave its domain and make NaN)
 UNARY = {
-    "exp": (None, False), "expm1": (None, False), "log": (_singular([0]), True), "log1p": (_singular([-1]), True),
+    "exp": (None, False), "exp2": (None, False), "expm1": (None, False), "log": (_singular([0]), True),
+    "log1p": (_singular([-1]), True),
     "log2": (_singular([0]), True), "log10": (_singular([0]), True), "sqrt": (_singular([0]), True),
     "rsqrt": (_singular([0]), True), "reciprocal": (_singular([0]), False), "cbrt": (_singular([0]), False),
     "sin": (None, False), "cos": (None, False), "tan": (_tan_guard, False), "asin": (_singular([-1, 1]), True),
@@ -470,6 +471,31 @@ def make_grad(draw, pool):
     return Call(f"nx.grad(lambda t: nx.sum(nx.{draw(st.sampled_from(SMOOTH))}(t)))({x.name})", (x,))
 
 
+# ---- control flow ----
+
+def make_cond(draw, pool):
+    """nx.cond on whether every element of a value is past a threshold (each clear of it), choosing one of two
+    elementwise functions of a float value."""
+    x = _pick(draw, pool, lambda v: _kind(v) == "float")
+    c = _pick(draw, pool, lambda v: _kind(v) in ("int", "float"))
+    if x is None or c is None:
+        return None
+    threshold = draw(st.sampled_from([0, 1, -1, 0.5]))
+    literal = _Literal(repr(threshold), np.asarray(threshold), c.type, 1.0)
+    first, second = draw(st.sampled_from([("sin", "cos"), ("tanh", "negative"), ("square", "abs")]))
+    return Call(f"nx.cond(nx.all(nx.greater({c.name}, {threshold!r})), lambda v: nx.{first}(v), "
+                f"lambda v: nx.{second}(v), {x.name})", (c, x), lambda c, x: g.apart(c, literal))
+
+
+def make_fori(draw, pool):
+    """A fori_loop of a contracting map over a float value: 3 trips, or 20 (run unrolled, with a remainder)."""
+    x = _pick(draw, pool, lambda v: _kind(v) == "float")
+    if x is None:
+        return None
+    trips = draw(st.sampled_from([3, 20]))
+    return Call(f"nx.fori_loop(0, {trips}, lambda i, v: v * 0.5 + nx.sin(v) * 0.25, {x.name})", (x,))
+
+
 # Each maker with its weight: how often a step tries it (elementwise ops are many, so each has a small weight).
 MAKERS = (
     [(unary(name), 1) for name in UNARY]
@@ -479,6 +505,6 @@ MAKERS = (
     + [(arg_reduction(name), 3) for name in ("argmax", "argmin")]
     + [(scan(name), 2) for name in ("cumulative_sum", "cumulative_prod", "cumulative_max", "cumulative_min")]
     + [(make_sort, 4), (make_reshape, 6), (make_transpose, 6), (make_reshaping, 12), (make_concatenate, 6),
-       (make_index, 12), (make_contraction, 12), (make_grad, 4)]
+       (make_index, 12), (make_contraction, 12), (make_grad, 4), (make_cond, 4), (make_fori, 3)]
 )
 WEIGHTED_MAKERS = [maker for maker, weight in MAKERS for _ in range(weight)]

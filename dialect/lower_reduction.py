@@ -66,6 +66,11 @@ def reduce(b, values, inits, axes, body):
                          dimensions=nxir.ints(axes))
 
 
+def _opaque_zeros(b, like, dtype):
+    zero = b.emit("stablehlo.optimization_barrier", [b.constant(0, (), dtype)], b.tensor((), dtype))
+    return b.emit("stablehlo.broadcast_in_dim", [zero], like.type, broadcast_dimensions=nxir.ints([]))
+
+
 def _iota(b, like, axis):
     return b.emit("stablehlo.iota", [], b.tensor(b.shape(like), s64), iota_dimension=nxir.attr("int", axis))
 
@@ -113,7 +118,12 @@ def scan(b, x, axis, combine, identity, dtype, reverse=False):
 
 def sort(b, key, key_type, axis, descending):
     """(sorted key, the indices that sort it) along `axis`, in NumPy's order (NaN the largest), equal keys in index
-    order. The comparator breaks ties by index itself: IREE's sort is not stable even when asked to be."""
+    order. The comparator breaks ties by index itself: IREE's sort is not stable even when asked to be.
+
+    The key is first copied (less a zero IREE cannot see through): IREE 3.13 sorts in place, and fails to build a
+    sort of a slice or a gather of a function argument ("write affecting operations on global resources are
+    restricted to workgroup distributed contexts"; found by the differential fuzzer)."""
+    key = b.sub(key, _opaque_zeros(b, key, key_type))
     index = _iota(b, key, axis)
     direction = "GT" if descending else "LT"
     scalars = _scalar_types((key, index))

@@ -16,7 +16,8 @@ result is complete only after the loop).
 
 How large a fusion grows: its generic becomes one IREE dispatch with a buffer binding per tensor it reads or writes,
 and IREE refuses a dispatch of more than 32 (fusion_to_linalg.py's MAX_BINDINGS). An op that would take its fusion
-past that starts a fusion of its own instead, so a long chain becomes several fusions, filled from its end."""
+past that, or past MAX_OPS ops (fusion_to_linalg.py says why), starts a fusion of its own instead, so a long chain
+becomes several fusions, filled from its end."""
 import math
 
 from iree.compiler import ir
@@ -25,14 +26,9 @@ from numerix.dialect import fusion as nx_fusion
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.rules import FUSION
 
-from .fusion_to_linalg import MAX_BINDINGS, SCALAR_EMITTERS, can_emit, splat_value
+from .fusion_to_linalg import MAX_BINDINGS, MAX_OPS, SCALAR_EMITTERS, can_emit, splat_value
 from .registry import register_pass
 
-# The most ops one fusion computes. iree-compile's time grows faster than linearly with the size of one dispatch's
-# body (its executable configuration and CPU lowering passes), so a very long chain is cut into fusions of this many
-# ops, each one dispatch, which compiles several times faster (docs/iree.md). Every fusion of the benchmarks is far
-# smaller.
-MAX_OPS = 64
 
 @register_pass("nx-fuse")
 def fuse(module):

@@ -18,7 +18,13 @@ dispatch that IREE's HAL refuses. So fusions joined by their results form cluste
 MAX_BINDINGS distinct tensors (which bounds any part of a cluster IREE merges, as each binding is one of them), and a
 result that would take its consumer's cluster past that reaches it through a stablehlo.optimization_barrier, which
 IREE does not fuse across. Only programs near the limit get one (examples/digits.py's training step, 31 fusions,
-gets none)."""
+gets none).
+
+The same merging undid nx-fuse's cut of long chains into fusions of at most MAX_OPS ops: `a = sin(a) * 0.5 + 0.1`
+unrolled 300 times became one dispatch again, whose executable configuration and CPU lowering take time that grows
+faster than the body. So a cluster also holds at most MAX_OPS fused ops, and a result that would take its consumer's
+cluster past that reaches it through a barrier too: the compile time then grows linearly with the chain
+(BENCHMARKS.md), at the cost of one write and read of a tensor per MAX_OPS ops."""
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
@@ -42,6 +48,9 @@ SCALAR_EMITTERS = {name: LOWERINGS[name] for name, kind in sorted(FUSION.items()
 # generic of 31 inputs and 1 result loads, of 32 and 1 does not; IREE adds no bindings of its own (splat constants
 # are scalars in the body, reduction inits are fills, non-splat constants are inputs like any other).
 MAX_BINDINGS = 32
+# The most ops one dispatch computes (see above; nx-fuse cuts its fusions at this size too). Every fusion of the
+# benchmarks is far smaller.
+MAX_OPS = 64
 
 
 def splat_value(op):
@@ -117,13 +126,14 @@ def fusion_to_linalg(module):
 
 def _separated_operands(fusions):
     """For each fusion, the positions of the operands that must reach it through a barrier: results of other fusions
-    that would take its cluster (the fusions IREE may merge with it) past MAX_BINDINGS tensors. Fusions join clusters
-    in program order, producers first. Planned before any fusion is lowered: an op's hash changes with its operands,
-    so fusions cannot be looked up once the IR changes."""
+    that would take its cluster (the fusions IREE may merge with it) past MAX_BINDINGS tensors or MAX_OPS ops.
+    Fusions join clusters in program order, producers first. Planned before any fusion is lowered: an op's hash
+    changes with its operands, so fusions cannot be looked up once the IR changes."""
     index = {fusion: i for i, fusion in enumerate(fusions)}
     cluster = list(range(len(fusions)))  # fusion -> its cluster
     members = [[i] for i in range(len(fusions))]  # cluster -> its fusions
     tensors = [set(f.operands) | set(f.results) for f in fusions]  # cluster -> the tensors its fusions touch
+    sizes = [fusion_size(f) for f in fusions]  # cluster -> the ops its fusions compute
     separated = []
     for i, fusion in enumerate(fusions):
         positions = []
@@ -132,15 +142,25 @@ def _separated_operands(fusions):
             if producer is None or cluster[producer] == cluster[i]:
                 continue
             mine, theirs = cluster[i], cluster[producer]
-            if len(tensors[mine] | tensors[theirs]) > MAX_BINDINGS:
+            if len(tensors[mine] | tensors[theirs]) > MAX_BINDINGS or sizes[mine] + sizes[theirs] > MAX_OPS:
                 positions.append(position)
                 continue
             tensors[mine] |= tensors[theirs]
+            sizes[mine] += sizes[theirs]
             members[mine] += members[theirs]
             for j in members[theirs]:
                 cluster[j] = mine
         separated.append(positions)
     return separated
+
+
+def fusion_size(fusion):
+    """The ops a fusion computes, as nx-fuse counts them: not the yield, nor the splat constants and broadcasts it
+    copies in."""
+    return sum(op.name not in _NOT_COUNTED for op in nx_fusion.body(fusion).operations)
+
+
+_NOT_COUNTED = ("nx.yield", "nx.constant", "nx.broadcast")
 
 
 def _barrier(value):

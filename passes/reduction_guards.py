@@ -32,12 +32,14 @@ def _reads_inputs_once_folded(op):
     its operands and folded the result: checked on a copy of them (in a scratch function, its other operands the
     function's arguments), through MLIR's own elementwise fusion and canonicalization."""
     producers = _producers(op)
-    outside = []
+    outside, constants = [], []
     for inner in producers + [op]:
-        for value in inner.operands:
+        for value in list(inner.operands) + _captured(inner):
             producer = nx_ops.defining_op(value)
-            if (producer is None or producer not in producers) and value not in outside:
-                outside.append(value)
+            if producer is not None and producer in producers or value in outside or value in constants:
+                continue
+            # Constants the bodies use are copied, so that folding sees them.
+            (constants if producer is not None and producer.name == "arith.constant" else outside).append(value)
     with op.location:
         scratch = ir.Module.create()
         with ir.InsertionPoint(scratch.body):
@@ -45,16 +47,48 @@ def _reads_inputs_once_folded(op):
         block = probe.add_entry_block()
         copies = dict(zip(outside, block.arguments))
         with ir.InsertionPoint(block):
+            for value in constants:
+                copies[value] = nx_ops.defining_op(value).clone().results[0]
             for inner in producers + [op]:
                 copy = inner.clone()
                 for i, value in enumerate(inner.operands):
                     copy.operands[i] = copies[value]
+                _recapture(copy, copies)
                 copies.update(zip(inner.results, copy.results))
             func.ReturnOp([copies[r] for r in op.results])
     passmanager.PassManager.parse("builtin.module(func.func(linalg-fuse-elementwise-ops), canonicalize)").run(
         scratch.operation)
     reductions = [o for o in nx_ops.all_ops(scratch) if o.name == "linalg.generic" and _reduces(o)]
     return bool(reductions) and _reads_inputs(reductions[-1], varying_only=True)  # (none: folded away)
+
+
+def _nested(op):
+    """The ops inside op's regions, at any depth."""
+    return [inner for region in op.regions for block in region.blocks for o in block.operations
+            for inner in [o.operation, *_nested(o.operation)]]
+
+
+def _captured(op):
+    """The values op's regions use that are defined outside op (a linalg.generic's body may use the function's
+    constants)."""
+    nested = _nested(op)
+    inside = {a for region in op.regions for block in region.blocks for a in block.arguments}
+    inside |= {r for o in nested for r in o.results}
+    inside |= {a for o in nested for region in o.regions for block in region.blocks for a in block.arguments}
+    found = []
+    for o in nested:
+        for value in o.operands:
+            if value not in inside and value not in found:
+                found.append(value)
+    return found
+
+
+def _recapture(copy, copies):
+    """Points the uses in a copy's regions of values defined outside it at their copies."""
+    for o in _nested(copy):
+        for i, value in enumerate(o.operands):
+            if value in copies:
+                o.operands[i] = copies[value]
 
 
 def _producers(op):

@@ -251,3 +251,21 @@ def test_pipeline_keeps_the_meaning_of_random_programs(program):
     got = nx.defn(f, compiler="evaluator")(x, y)
     for g, e in zip(got, expected, strict=True):
         assert_same(g.numpy(), e.numpy())
+
+
+def test_invariant_reduction_guards_copy_the_constants_bodies_use(monkeypatch):
+    """A generic's body may use a constant of the function (relu's 0 beside a contraction lowered to a marked
+    generic, as large ones are): iree-invariant-reduction-guards' scratch copy takes the constant along. It once
+    left the copy pointing outside itself, and the benchmark MLP's training step failed to build."""
+    from numerix.passes import to_stablehlo
+    monkeypatch.setattr(to_stablehlo, "DATA_TILING_HINT_FLOPS", 0)  # every contraction a marked generic
+    rng = np.random.default_rng(0)
+    w1, b1, w2, x = (rng.normal(size=s).astype(np.float32) for s in ((6, 5), (5,), (5, 3), (8, 6)))
+
+    def loss(w1, b1, w2, x):
+        return nx.sum(nx.maximum(x @ w1 + b1, 0.0) @ w2)
+    step = nx.value_and_grad(loss, argnums=(0, 1, 2))
+    got, want = nx.defn(step)(w1, b1, w2, x), step(*map(nx.tensor, (w1, b1, w2, x)))
+    np.testing.assert_allclose(np.asarray(got[0]), np.asarray(want[0]), rtol=1e-5)
+    for g, e in zip(got[1], want[1]):
+        np.testing.assert_allclose(np.asarray(g), np.asarray(e), rtol=1e-5, atol=1e-5)

@@ -120,11 +120,14 @@ def sort(b, key, key_type, axis, descending):
     """(sorted key, the indices that sort it) along `axis`, in NumPy's order (NaN the largest), equal keys in index
     order. The comparator breaks ties by index itself: IREE's sort is not stable even when asked to be.
 
-    The key is first copied (less a zero IREE cannot see through): IREE 3.13 sorts in place, and fails to build a
+    IREE 3.13 sorts its operands in place, and gets that wrong where the sort does not own them: it fails to build a
     sort of a slice or a gather of a function argument ("write affecting operations on global resources are
-    restricted to workgroup distributed contexts"; found by the differential fuzzer)."""
+    restricted to workgroup distributed contexts"; found by the differential fuzzer), and with constant hoisting off
+    it let top_k's sort overwrite an iota that an argmax read. So both operands are fresh copies (less a zero that
+    IREE cannot see through)."""
     key = b.sub(key, _opaque_zeros(b, key, key_type))
     index = _iota(b, key, axis)
+    index = b.sub(index, _opaque_zeros(b, index, s64))
     direction = "GT" if descending else "LT"
     scalars = _scalar_types((key, index))
 

@@ -33,6 +33,7 @@ from .control_flow import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
 from . import testing  # nx.testing.check_grads
+from . import random  # nx.random: Nx.Random
 
 __array_api_version__ = "2024.12"
 
@@ -52,7 +53,7 @@ __all__ = [
     *_elementwise.__all__, *_reduction.__all__, *_defn.__all__, *_grad.__all__, *_shape.__all__,
     *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,
     *_control_flow.__all__,
-    "fft", "linalg", "testing",
+    "fft", "linalg", "testing", "random",
 ]
 
 

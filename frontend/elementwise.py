@@ -19,7 +19,7 @@ __all__ = [
     "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift",
     "logical_and", "logical_or", "logical_xor",
     "equal", "not_equal", "less", "less_equal", "greater", "greater_equal",
-    "complex", "clip", "select", "where",
+    "complex", "clip", "select", "where", "bitcast",
     # Aliases: NumPy's and the array API's spellings beside Nx's.
     "negative", "conj", "isnan", "isinf", "isfinite", "logistic", "phase", "bitwise_invert",
     "arccos", "arcsin", "arctan", "arcsinh", "arccosh", "arctanh", "arctan2", "power", "true_divide", "mod",
@@ -493,6 +493,19 @@ def complex(re, im, /):
                           op="complex")
     part = dtypes.f64 if a.type is dtypes.f64 else dtypes.f32
     return apply("complex", [as_type(a, part), as_type(b, part)])
+
+
+def bitcast(tensor, type):
+    """Nx.bitcast: the tensor's bits read as `type`, an integer or float type of the same width (not complex)."""
+    t = to_tensor(tensor)
+    new = dtypes.as_dtype(type)
+    for side in (t.type, new):
+        if side.is_complex or side.is_bool:
+            raise NxTypeError(f"takes integer and float types, got {t.type.name} to {new.name}", op="bitcast")
+    if t.type.bits != new.bits:
+        raise NxTypeError(f"input type width must match new type width, got input type {t.type.name} and output "
+                          f"type {new.name}", op="bitcast")
+    return t if t.type is new else apply("bitcast", [t], type=new)
 
 
 def clip(x, /, min=None, max=None):

@@ -6,7 +6,7 @@ import pytest
 
 import numerix as nx
 
-NAMESPACES = [nx, nx.linalg, nx.fft, nx.testing]
+NAMESPACES = [nx, nx.linalg, nx.fft, nx.testing, nx.random]
 
 
 def _dunder(name):
@@ -29,7 +29,7 @@ def test_every_name_in_all_exists_once(module):
 @pytest.mark.parametrize("module", NAMESPACES, ids=lambda m: m.__name__)
 def test_the_only_modules_in_dir_are_the_public_submodules(module):
     modules = {n for n in dir(module) if isinstance(getattr(module, n), types.ModuleType)}
-    assert modules == ({"fft", "linalg", "testing"} if module is nx else set())
+    assert modules == ({"fft", "linalg", "testing", "random"} if module is nx else set())
 
 
 def test_helper_modules_and_imported_helpers_are_not_listed():
@@ -38,6 +38,7 @@ def test_helper_modules_and_imported_helpers_are_not_listed():
     assert not {"np", "NamedTuple", "apply", "dtypes"} & set(dir(nx.linalg))
     assert not {"np", "math", "apply"} & set(dir(nx.fft))
     assert not {"np", "ew", "defn", "grad", "Tensor"} & set(dir(nx.testing))
+    assert not {"np", "math", "dtypes", "Tensor", "fori_loop"} & set(dir(nx.random))
 
 
 def test_star_import_gives_exactly_all():

@@ -5,8 +5,7 @@ threefry2x32_20, as JAX and Nx use it) of counters 0, 1, 2, ..., so every functi
 Each step is written with the ops Nx.Random composes, in the types Nx computes them in, and the logarithms and
 erf_inv are computed in f64 and rounded once, as Nx's binary backend computes every op: the numbers are those of
 Nx's documented examples. Eager code and the evaluator give the same bits; so does IREE, except where its CPU code
-fuses a scale and a shift into one multiply-add, in f64 logarithms and erf_inv, and in bf16 arithmetic, which it
-does not round between fused ops (docs/coming-from-nx.md).
+fuses a scale and a shift into one multiply-add, and in f64 logarithms and erf_inv (docs/coming-from-nx.md).
 
 The functions without `_split` split their key first, draw with the second half and return (numbers, new_key), as
 Nx returns {numbers, new_key}; the `_split` ones draw with the key they are given. Drawn numbers are constants for

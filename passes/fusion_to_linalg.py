@@ -35,6 +35,7 @@ from numerix.dialect.reduction import REDUCTIONS
 from numerix.dialect.rules import FUSION
 from numerix.dialect.errors import NxError, NxValueError
 
+from numerix.dialect.lower_convert import convert
 from numerix.dialect.lowering import LOWERINGS, Builder, Node, storage_element
 from numerix.dialect.scalar_builder import ScalarBuilder
 
@@ -363,7 +364,7 @@ class _Generic:
         size 1, and unsigned again."""
         b = self.tensor_builder
         if accumulated is not nx_type.type:
-            result = b.unary("stablehlo.convert", result, Builder.tensor(b.shape(result), nx_type.type))
+            result = convert(b, result, accumulated, nx_type.type)
         if tuple(b.shape(result)) != nx_type.shape:
             result = b.unary("stablehlo.reshape", result, Builder.tensor(nx_type.shape, nx_type.type))
         if nx_type.type.is_unsigned:

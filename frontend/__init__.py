@@ -16,6 +16,8 @@ from . import (
     defn as _defn,
     elementwise as _elementwise, grad as _grad, indexing as _indexing, reduction as _reduction,
     repetition as _repetition, shape as _shape,
+    conv as _conv,
+    window as _window,
 )
 from .tensor import Tensor
 from .operands import as_type, from_dlpack, rename, tensor
@@ -28,6 +30,8 @@ from .indexing import *  # noqa: F401,F403
 from .repetition import *  # noqa: F401,F403
 from .creation import *  # noqa: F401,F403
 from .contraction import *  # noqa: F401,F403
+from .conv import *  # noqa: F401,F403
+from .window import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
 from .control_flow import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
@@ -52,7 +56,8 @@ __all__ = [
     "Tensor", "tensor", "from_dlpack", "as_type", "rename",
     *_elementwise.__all__, *_reduction.__all__, *_defn.__all__, *_grad.__all__, *_shape.__all__,
     *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,
-    *_control_flow.__all__,
+    *_control_flow.__all__, *_conv.__all__,
+    *_window.__all__,
     "fft", "linalg", "testing", "random",
 ]
 

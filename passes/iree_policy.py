@@ -25,6 +25,7 @@ from iree.compiler import ir
 from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.contraction import dot_flops
+from numerix.dialect.conv import conv_flops
 
 # ---- the runtime driver ----
 
@@ -60,14 +61,18 @@ _CUBIC = ("nx.cholesky", "nx.eigh", "nx.qr", "nx.svd", "nx.solve", "nx.det", "nx
 
 
 def contraction_flops(module):
-    """About how many flops the module's contractions and matrix factorizations take: with the bytes it moves,
-    what picks the CPU driver, and what turns data tiling on."""
+    """About how many flops the module's contractions, convolutions and matrix factorizations take: with the bytes
+    it moves, what picks the CPU driver, and what turns data tiling on."""
     flops = 0
     for op in nx_ops.all_ops(module):
         if op.name == "nx.dot":
             flops += dot_flops(ir.RankedTensorType(op.operands[0].type).shape,
                                nx_ir.value("ints", op.attributes["contract_axes_a"]),
                                ir.RankedTensorType(op.results[0].type).shape)
+        elif op.name == "nx.conv":
+            flops += conv_flops(ir.RankedTensorType(op.operands[1].type).shape,
+                                nx_ir.value("ints", op.attributes["kernel_permutation"]),
+                                ir.RankedTensorType(op.results[0].type).shape)
         elif op.name in _CUBIC:
             shape = ir.RankedTensorType(op.operands[0].type).shape
             flops += math.prod(shape[:-2]) * max(shape[-2:]) ** 3
@@ -172,12 +177,23 @@ def has_branches(text):
     return "stablehlo.case" in text
 
 
-def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=False):
-    """iree-compile flags for a module whose contractions and factorizations take `flops` (contraction_flops) and
-    that may call libm (needs_libm; True where it is not known): for running on this machine (its CPU, its libm), or
-    for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64 functions that need libm
-    then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS); a module with `branches`
-    (has_branches) gets direct buffer bindings."""
+def has_convolutions(text):
+    """Whether a lowered module (StableHLO text) holds a stablehlo.convolution (nx.conv's lowering)."""
+    return "stablehlo.convolution" in text
+
+
+# IREE 3.13's CPU code for a convolution as it is (a generic over the window) ran a 3x3, 64-to-64-channel
+# convolution of a (32, 64, 56, 56) batch 8x slower than as a matrix product over the unfolded windows (im2col):
+# 3.9 s against 0.49 s (docs/iree.md).
+IM2COL = "--iree-global-opt-use-im2col-for-convs"
+
+
+def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=False, convolutions=False):
+    """iree-compile flags for a module whose contractions, convolutions and factorizations take `flops`
+    (contraction_flops) and that may call libm (needs_libm; True where it is not known): for running on this machine
+    (its CPU, its libm), or for any machine of the target's kind (IREE's embedded linking and a generic CPU; f64
+    functions that need libm then fail, saying so); CPU code keeps or flushes `subnormals` (SUBNORMALS); a module
+    with `branches` (has_branches) gets direct buffer bindings, one with `convolutions` (has_convolutions) im2col."""
     flags = [KEEP_F64, QUIET] + ([DIRECT_BINDINGS] if branches else [])
     if target == "llvm-cpu":
         flags.append(f"--iree-llvmcpu-target-cpu={'host' if host else 'generic'}")
@@ -189,6 +205,8 @@ def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=F
             flags.append(prologue)
         if flops >= DATA_TILING_FLOPS:
             flags.append(DATA_TILING)
+        if convolutions:
+            flags.append(IM2COL)
     return flags
 
 

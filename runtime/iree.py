@@ -20,7 +20,7 @@ from numerix.dialect.errors import NxValueError
 from numerix.passes import pipeline
 from numerix.passes.iree_policy import (
     DATA_TILING, DEFAULT_DRIVERS, SUBNORMALS, choose_driver, contraction_flops, execution_flags, flags_for,
-    has_branches, needs_libm,
+    has_branches, has_convolutions, needs_libm,
 )
 
 from .cache import CompileCache, key, source_fingerprint
@@ -60,8 +60,8 @@ def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, art
         if not artifact:
             driver = driver or choose_driver(target, inputs, outputs, flops)
         text = pipeline.lower(module)
-    flags = flags_for(target, flops, host, needs_libm(text), subnormals, has_branches(text)) + execution_flags(driver) \
-        + list(flags)
+    flags = flags_for(target, flops, host, needs_libm(text), subnormals, has_branches(text),
+                      has_convolutions(text)) + execution_flags(driver) + list(flags)
     return Build(compile_stablehlo(text, target, flags), module_key(text, target, flags), inputs, outputs, driver)
 
 

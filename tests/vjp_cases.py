@@ -134,6 +134,38 @@ CASES.update({
 })
 
 
+_CONV = dict(input_permutation=(0, 1, 2, 3), kernel_permutation=(0, 1, 2, 3), output_permutation=(0, 1, 2, 3))
+CASES["conv"] = [
+    # strides, negative and positive padding, both dilations, feature groups
+    Case(_op("conv", **_CONV, strides=(2, 1), padding_low=(1, 0), padding_high=(0, -1), input_dilation=(1, 2),
+             kernel_dilation=(2, 1), feature_group_size=2, batch_group_size=1),
+         (Input((2, 4, 4, 3)), Input((4, 2, 2, 2))), complex=True),
+    # batch groups, 1-D, channels last with the output's axes reordered
+    Case(_op("conv", strides=(1,), padding_low=(1,), padding_high=(0,), input_dilation=(1,), kernel_dilation=(1,),
+             feature_group_size=1, batch_group_size=2, input_permutation=(0, 2, 1), kernel_permutation=(2, 1, 0),
+             output_permutation=(1, 2, 0)),
+         (Input((4, 3, 2)), Input((2, 2, 4)))),
+]
+
+
+# Windows over (4, 5) whose results are (4, 3), dilated (3, 3): overlapping, spaced and padded.
+_WINDOW = dict(window_dimensions=(2, 3), strides=(1, 2), padding_low=(1, 0), padding_high=(0, 2))
+_ZEROS = np.array([[1, 0, 1, 1, 1], [1, 1, 1, 0, 1], [0, 1, 1, 1, 1], [1, 1, 1, 1, 0]])
+CASES.update({
+    "window_sum": [Case(_op("window_sum", **_WINDOW, window_dilations=(2, 1)), (Input((4, 5)),), complex=True)],
+    "window_product": [
+        Case(_op("window_product", **_WINDOW, window_dilations=(1, 1)), (Input((4, 5)),), complex=True),
+        # zeros in windows, one or two (the product of the others, without dividing)
+        Case(lambda x: apply("window_product", [x * nx.tensor(_ZEROS.astype(x.type.np))], **_WINDOW,
+                             window_dilations=(2, 1)), (Input((4, 5)),))],
+    "window_max": [Case(_op("window_max", **_WINDOW, window_dilations=(1, 1)), (Input((4, 5)),)),
+                   Case(_op("window_max", **_WINDOW, window_dilations=(2, 1)), (Input((4, 5)),))],
+    "window_min": [Case(_op("window_min", **_WINDOW, window_dilations=(1, 1)), (Input((4, 5)),)),
+                   Case(_op("window_min", **_WINDOW, window_dilations=(2, 1)), (Input((4, 5)),))],
+    "window_scatter_max": [Case(_op("window_scatter_max", **_WINDOW), (Input((4, 5)), Input((4, 3)), Input(())))],
+    "window_scatter_min": [Case(_op("window_scatter_min", **_WINDOW), (Input((4, 5)), Input((4, 3)), Input(())))],
+})
+
 def _shifted(x, by):
     """x + by * I: diagonally dominant, so well conditioned (and positive definite read from one triangle)."""
     return x + nx.eye(x.shape[-1], type=x.type) * by

@@ -97,6 +97,38 @@ def _cases(dtype):
                                         "batch_axes_b": ()}))
     specs.append(("dot", [CLEAN, BATCH], {"contract_axes_a": (2,), "batch_axes_a": (0,), "contract_axes_b": (1,),
                                           "batch_axes_b": (0,)}))
+    # 1-D convolutions of X (batch 3, features 4, 5 long) and its axes permuted, NaN and inf included; a grouped one
+    # with kernel dilation on clean data only (IREE multiplies the zeros between its kernel taps: dialect/conv.py).
+    plain = {"input_permutation": (0, 1, 2), "kernel_permutation": (0, 1, 2), "output_permutation": (0, 1, 2)}
+    grouped = {"strides": (2,), "padding_low": (1,), "padding_high": (-1,), "input_dilation": (2,),
+               "feature_group_size": 2, "batch_group_size": 1}
+    specs.append(("conv", [X, UPDATE], {**plain, **grouped, "kernel_dilation": (1,)}))
+    specs.append(("conv", [CLEAN, UPDATE], {**plain, **grouped, "kernel_dilation": (3,)}))
+    specs.append(("conv", [X, CLEAN], {**plain, "strides": (1,), "padding_low": (2,), "padding_high": (3,),
+                                       "input_dilation": (1,), "kernel_dilation": (2,), "feature_group_size": 1,
+                                       "batch_group_size": 1}))
+    specs.append(("conv", [X, CLEAN], {**plain, "strides": (1,), "padding_low": (2,), "padding_high": (2,),
+                                       "input_dilation": (1,), "kernel_dilation": (1,), "feature_group_size": 1,
+                                       "batch_group_size": 3}))
+    specs.append(("conv", [X, UPDATE], {"strides": (1,), "padding_low": (0,), "padding_high": (1,),
+                                        "input_dilation": (1,), "kernel_dilation": (1,), "feature_group_size": 2,
+                                        "batch_group_size": 1, "input_permutation": (2, 1, 0),
+                                        "kernel_permutation": (1, 0, 2), "output_permutation": (2, 0, 1)}))
+    # Windows over X and CLEAN (3, 4, 5): overlapping, spaced, padded and dilated; the scatters' windows give
+    # UPDATE's shape (2, 2, 2), ties and NaN included.
+    window = {"window_dimensions": (2, 2, 3), "strides": (1, 2, 2), "padding_low": (0, 0, 0),
+              "padding_high": (0, 0, 0)}
+    padded = {"window_dimensions": (2, 2, 2), "strides": (2, 2, 3), "padding_low": (1, 0, 0),
+              "padding_high": (0, 0, 0)}
+    for name in ("window_sum", "window_product", "window_max", "window_min"):
+        specs.append((name, [CLEAN if name in ("window_sum", "window_product") else X],
+                      {"window_dimensions": (2, 1, 2), "strides": (1, 2, 2), "padding_low": (1, 0, 2),
+                       "padding_high": (0, 1, 0), "window_dilations": (2, 1, 1)}))
+    for name in ("window_max", "window_min"):
+        specs.append((name, [X], {**window, "window_dilations": (1, 1, 1)}))
+    for name in ("window_scatter_max", "window_scatter_min"):
+        specs.append((name, [X, UPDATE, SCALAR], window))
+        specs.append((name, [X, UPDATE, SCALAR], padded))
     return specs, arrays
 
 
@@ -115,7 +147,7 @@ def _check(case, got, want, dtype):
         return f"{case.label}: got {got.dtype}{got.shape}, want {want.dtype}{want.shape}"
     result = dtypes.of_numpy(want.dtype)
     exact = not result.is_inexact or case.name not in ("sum", "product", "cumulative_sum", "cumulative_product",
-                                                        "dot")
+                                                        "dot", "conv")
     if result.is_inexact:  # (NumPy's testing does not see ml_dtypes' bf16 NaN as NaN)
         wide = np.complex128 if result.is_complex else np.float64
         got, want = got.astype(wide), want.astype(wide)

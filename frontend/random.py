@@ -16,7 +16,7 @@ import math
 import numpy as np
 
 from numerix.dialect import dtypes
-from numerix.dialect.errors import NxTypeError, NxValueError
+from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
 from .contraction import dot
 from .control_flow import fori_loop
@@ -55,7 +55,7 @@ def _key(op, key):
         raise NxTypeError(f"expected key to be a u32 tensor of shape (2,) (from nx.random.key), got "
                           f"{type(key).__name__} {key!r}", op=op)
     if key.shape != (2,):
-        raise NxValueError(f"expected key to have shape (2,), got {key.ttype}", op=op)
+        raise NxShapeError(f"expected key to have shape (2,), got {key.ttype}", op=op)
     if key.type is not dtypes.u32:
         raise NxTypeError(f"expected key with 32-bit unsigned integer type, got {key.ttype}", op=op)
     return key

@@ -488,7 +488,7 @@ def test_shuffle_and_choice_pass_gradients_to_their_tensor():
 @pytest.mark.parametrize("bad, error, words", [
     ([0, 1], nx.NxTypeError, "u32 tensor of shape (2,)"),
     (7, nx.NxTypeError, "u32 tensor of shape (2,)"),
-    (nx.tensor([0, 1, 2], type=nx.u32), nx.NxValueError, "shape (2,)"),
+    (nx.tensor([0, 1, 2], type=nx.u32), nx.NxShapeError, "shape (2,)"),
     (nx.tensor([0, 1]), nx.NxTypeError, "32-bit unsigned"),
 ])
 def test_bad_keys(bad, error, words):

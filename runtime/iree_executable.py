@@ -1,6 +1,6 @@
 """Running a compiled IREE module from Python on NumPy arrays, with a lean call path: the function is resolved
 once, each argument is one buffer copy or none, and each result is read in place: a read-only array that keeps
-IREE's buffer alive, so IREE cannot reuse it under the caller.
+IREE's buffer alive, so IREE cannot reuse it under the caller, and the device that the buffer goes back to.
 
 On the CPU drivers a large argument (IMPORT_BYTES or more) that is C-contiguous, writeable and 64-byte aligned is
 imported into IREE without a copy (the HalBuffer keeps the array alive). Only then: IREE's CPU code assumes 64-byte
@@ -82,6 +82,7 @@ os.register_at_fork(after_in_child=_forget_runtimes_in_child)
 # interpreter's last garbage collection frees objects in no order: a process that had made small calls segfaulted at
 # exit, jumping to address 0 inside IREE's _runtime.so while it freed a _Staging's attributes, in one order of
 # them and not the other. So at exit numerix drops its IREE objects itself, each executable's before the runtimes.
+# A result still alive keeps its own device (_DeviceMemory).
 _LIVE = weakref.WeakSet()  # every Executable of this process
 
 
@@ -238,11 +239,9 @@ class Executable:
         return staging.args
 
     def _results(self, results):
-        # frombuffer over the mapping: the array holds the mapping, which holds IREE's buffer.
-        return tuple([(np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype) if reshape is None else
-                       np.frombuffer(results.get_as_object(i, _BufferView).map(), dtype).reshape(reshape))
-                      if size else np.empty(shape, dtype)
-                      for i, (shape, dtype, size, reshape) in enumerate(self._outputs)])
+        device = self._device
+        return tuple([_mapped(results.get_as_object(i, _BufferView), device, dtype, shape) if size else
+                      np.empty(shape, dtype) for i, (shape, dtype, size, _) in enumerate(self._outputs)])
 
     def arguments(self, arrays):
         """The argument list of a call on `arrays` (each copied into a new IREE buffer, or imported), and the
@@ -350,6 +349,28 @@ def _unaliased(outputs, imported):
             output = _read_only_copy(output)
         copied.append(output)
     return tuple(copied)
+
+
+def _mapped(buffer_view, device, dtype, shape):
+    """A read-only array of `dtype` shaped `shape` over IREE's result buffer in place, which keeps the buffer and
+    `device` alive (_DeviceMemory)."""
+    return np.asarray(_DeviceMemory(np.frombuffer(buffer_view.map(), np.uint8), device)).view(dtype).reshape(shape)
+
+
+class _DeviceMemory:
+    """The bytes of a mapped IREE buffer as NumPy reads them (__array_interface__: an array made from this object
+    keeps it), with the device the buffer came from. An IREE buffer does not keep its device alive, yet freeing it
+    calls into the device's caching allocator: a result that outlived its device (at exit, after _release_at_exit, or
+    in the interpreter's last garbage collection) jumped into freed memory. So the bytes go first, then the device."""
+    __slots__ = ("__array_interface__", "_bytes", "_device")
+
+    def __init__(self, mapped_bytes, device):
+        self.__array_interface__ = mapped_bytes.__array_interface__
+        self._bytes = mapped_bytes
+        self._device = device
+
+    def __del__(self):
+        del self._bytes  # before the device, not left to the order in which the interpreter clears slots
 
 
 def _copied(results, index, dtype, reshape):

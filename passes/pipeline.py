@@ -8,7 +8,7 @@ import sys
 
 from . import (  # noqa: F401  (they register the passes the lists name)
     complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, reduction_guards,
-    strided_slice_barriers, to_stablehlo, verify,
+    strided_slice_barriers, to_stablehlo, verify, while_result_barriers,
 )
 from .registry import PASSES, run_passes
 
@@ -19,9 +19,10 @@ OPTIMIZING_PASSES = ("nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-fuse")
 DEFAULT_PIPELINE = ("nx-verify", *OPTIMIZING_PASSES)
 # From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
 # guards against IREE 3.13's miscompiles of complex constant expressions and of reductions whose body folds to the
-# same value on every trip, and against its failure to build a strided slice reversed in the same dispatch.
+# same value on every trip, and against its failures to build a strided slice reversed in the same dispatch and a
+# loop whose initial value has another user after it.
 LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers",
-                   "iree-invariant-reduction-guards", "iree-strided-slice-barriers")
+                   "iree-invariant-reduction-guards", "iree-strided-slice-barriers", "iree-while-result-barriers")
 
 
 def load_passes():

@@ -4,6 +4,8 @@ import numpy as np
 import pytest
 
 import numerix as nx
+from numerix.dialect import ops as nx_ops
+from numerix.passes import pipeline
 
 COMPILERS = ["evaluator", "iree"]
 
@@ -217,6 +219,24 @@ def test_a_branch_or_body_may_return_a_closed_over_tensor_as_it_is(compiler):
     g = nx.defn(f, compiler=compiler, autograph=False)
     assert [float(t) for t in g(nx.tensor(1.0), nx.tensor(5.0))] == [5.0, 5.0]
     assert [float(t) for t in g(nx.tensor(-1.0), nx.tensor(5.0))] == [-1.0, 5.0]
+
+
+def test_a_loop_whose_initial_value_is_also_used_after_it_builds_on_iree():
+    """IREE 3.13 failed to build this ("circular dependency: input operation uses partition output"): the loop starts
+    from abs(x), which y * v uses too, beside a use of the loop's result; x > 0 before it leaves nothing in the loop
+    that IREE would hoist, so IREE does not wrap the loop in the zero-trip check that hides the bug. The fix,
+    passes/while_result_barriers.py, passes the loop's result through one optimization barrier."""
+    def f(x, y):
+        positive = x > 0
+        v = nx.abs(x)
+        w = nx.while_loop(lambda a: a < 100.0, lambda a: a * 2 + 1, v)
+        return w * 3, y * v, positive
+    x, y = nx.tensor(np.float32(-1.5)), nx.tensor(np.arange(4, dtype=np.float32))
+    got = nx.defn(f)(x, y)
+    assert [np.asarray(t).tolist() for t in got] == [477.0, [0.0, 1.5, 3.0, 4.5], False]  # 1.5, 4, 9, ..., 159
+    module = nx_ops.clone_module(nx.defn(f).lower(x, y).module)
+    pipeline.optimize(module)
+    assert pipeline.lower(module).count("stablehlo.optimization_barrier") == 1
 
 
 def nx_documented_examples(x, n, tensor, a, b, c):

@@ -9,6 +9,9 @@ import numpy as np
 from .errors import NxTypeError
 
 
+TENSOR = []  # [nx.tensor], filled by frontend/operands.py: what calling a type makes
+
+
 class DType:
     __slots__ = ("name", "kind", "bits", "np")
 
@@ -37,6 +40,11 @@ class DType:
 
     def __reduce__(self):
         return as_dtype, (self.name,)
+
+    def __call__(self, data):
+        """Nx's shorthand `Nx.f32(data)`: nx.f32(data) is nx.tensor(data, type=nx.f32), and so for every type (the
+        frontend, a higher layer, puts nx.tensor in TENSOR)."""
+        return TENSOR[0](data, self)
 
     @property
     def itemsize(self):

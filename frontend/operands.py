@@ -38,6 +38,9 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
     return _tensor(data, type, names, dtype, backend, share=False)
 
 
+dtypes.TENSOR.append(tensor)  # nx.f32(data), Nx's shorthand
+
+
 def shared_tensor(array, type=None):
     """A tensor reading the array `array` in place: where the caller asked for no copy (asarray and from_dlpack with
     copy=False; writing the array afterwards changes the tensor), or where the array is a copy of its own."""

@@ -310,3 +310,13 @@ def test_a_shape_past_any_address_space_is_a_value_error(shape):
         nx.zeros(shape)
     with pytest.raises(nx.NxValueError, match="more than any device can address"):
         nx.defn(lambda: nx.zeros(shape))()
+
+
+@pytest.mark.parametrize("name", ALL_TYPES)
+def test_calling_a_type_makes_a_tensor_of_it_as_nx_shorthands_do(name):
+    """Nx.f32(data) is Nx.tensor(data, type: :f32): nx.f32(data) too, for every type; the type stays a dtype."""
+    t = nx.as_dtype(name)
+    made = t([[1, 0], [0, 1]])
+    assert made.type is t and made.shape == (2, 2)
+    np.testing.assert_array_equal(made.numpy(), nx.tensor([[1, 0], [0, 1]], type=t).numpy())
+    assert nx.zeros((2,), dtype=t).type is t and t == name

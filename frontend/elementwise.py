@@ -2,7 +2,7 @@
 running one nx op. Ops on inexact numbers take integers and bools in the default float (Nx's rule: nx.exp(1) is
 f32): those call _float_unary or _float_binary; the rest leave the promoted type as it is."""
 from numerix.dialect import dtypes
-from numerix.dialect.errors import NxTypeError
+from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .dispatch import apply
 from .operands import as_type, broadcast_shapes, broadcast_to, operands, result_type, to_tensor
@@ -66,9 +66,12 @@ def expm1(x, /):
 
 
 def log(x, base=None, /):
-    """The natural logarithm; with a `base` (Nx's log/2), the logarithm to that base: log(x) / log(base)."""
+    """The natural logarithm; with a `base` (Nx's log/2), the logarithm to that base: log(x) / log(base). A Python
+    number base must be positive and not 1, as in Nx; a tensor base is not checked (it may be traced)."""
     if base is None:
         return _float_unary("log", x)
+    if isinstance(base, (int, float)) and not isinstance(base, bool) and (base <= 0 or base == 1):
+        raise NxValueError(f"base must be greater than 0 and other than 1, got {base!r}", op="log")
     a, b = (_floating(t) for t in operands("log", x, base))
     return divide(apply("log", [a]), apply("log", [b]))
 

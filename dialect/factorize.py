@@ -1,18 +1,20 @@
 """The triangular factorizations and the solvers built on them, each op's schema, NumPy rule, VJP and lowering:
-solve, det and slogdet (LU, elimination with partial pivoting), cholesky (the lower factor L of x = L L^H) and qr
-(Householder). They act on the last two axes (dialect/matrices.py).
+solve, det, slogdet and lu (elimination with partial pivoting), triangular_solve (substitution), cholesky (the lower
+factor L of x = L L^H) and qr (Householder). They act on the last two axes (dialect/matrices.py).
 
 NumPy rules call LAPACK. The VJP rules are the transposes of the JVPs JAX uses, under JAX's pairing of cotangents
 with tangents (Re(sum(c * t)), no conjugation); cholesky reads only the lower triangle of its operand (as LAPACK
 does), so the upper triangle gets no gradient and each element below the diagonal stands for itself and its mirror.
 
 StableHLO has no solver ops IREE compiles, so the lowerings are loops (stablehlo.while) of O(n^2) masked updates
-over the (batched) matrices: solve, det and slogdet eliminate with partial pivoting as LAPACK's getrf does (the
-largest |re| + |im| in the column, the first one on ties), cholesky is the right-looking Cholesky, qr applies
-LAPACK's reflectors. f16 and bf16 are computed in f32 and rounded once, as the NumPy rules do. Where NumPy raises
-LinAlgError (a singular matrix for solve, a matrix that is not positive definite for cholesky), compiled code cannot
-raise: it gives NaN. det of a singular matrix is 0 and slogdet gives (0, -inf), as NumPy does."""
+over the (batched) matrices: solve, det, slogdet and lu eliminate with partial pivoting as LAPACK's getrf does (the
+largest |re| + |im| in the column, the first one on ties), triangular_solve substitutes one row at a time (trsm's
+order), cholesky is the right-looking Cholesky, qr applies LAPACK's reflectors. f16 and bf16 are computed in f32
+and rounded once, as the NumPy rules do. Where NumPy raises LinAlgError (a singular matrix for solve or
+triangular_solve, a matrix that is not positive definite for cholesky), compiled code cannot raise: it gives NaN.
+det of a singular matrix is 0 and slogdet gives (0, -inf), as NumPy does."""
 import numpy as np
+import scipy.linalg
 from iree.compiler import ir
 
 from . import algebra as alg
@@ -22,18 +24,21 @@ from .ir import ints
 from .lower_convert import convert
 from .lower_matrices import Matrices, conjugate, on_wide, sum_over
 from .lower_reduction import arg_extreme, reduce
-from .matrices import H, as_column, check_matrices, conj, eye, lapack, lower_read, mT, or_zeros, solve, with_shape
+from .matrices import (H, as_column, check_matrices, conj, eye, lapack, lower_read, mT, or_zeros, per_matrix, solve,
+                       triangle, triangular_solve, with_shape)
 from .rules import define
 from .schema import TensorType, same_types
 
 
 # ---- LU: what solve, det and slogdet share ----
 
-def _eliminate(b, m, n, t, jordan):
+def _eliminate(b, m, n, t, jordan, track_rows=False):
     """Elimination with partial pivoting of the matrices m (lead + [n, w]): LU (getrf's arithmetic: rows below
-    the pivot lose a_ri / pivot times the pivot row), or Gauss-Jordan on an augmented matrix (every other row, the
-    pivot row normalized; the last w - n columns then solve the system). Returns the eliminated m, det, log|det| and
-    the phase of det (its sign)."""
+    the pivot lose a_ri / pivot times the pivot row, and keep that multiplier in the pivot's column, so m ends as
+    getrf's packed L and U), or Gauss-Jordan on an augmented matrix (every other row, the pivot row normalized; the
+    last w - n columns then solve the system). Returns the eliminated m, det, log|det|, the phase of det (its sign)
+    and, when `track_rows`, the row permutation (lead + [n], s64: row r of the result came from row perm[r] of m;
+    else None)."""
     mat = Matrices(b, b.shape(m), t)
     real = t.real_type
     lead = mat.lead
@@ -42,7 +47,7 @@ def _eliminate(b, m, n, t, jordan):
     def condition(i, *_):
         return b.compare("LT", i, b.constant(n, (), s64), s64)
 
-    def body(i, m, det, log, phase):
+    def body(i, m, det, log, phase, *perm):
         column = b.emit("stablehlo.reshape", [mat.column(m, i)], b.tensor(lead + [n], t))
         candidates = b.select(b.compare("GE", row_index, mat.spread(i, [], lead + [n]), s64),
                               mat.magnitude(column), b.constant(-1, lead + [n], real))
@@ -58,6 +63,12 @@ def _eliminate(b, m, n, t, jordan):
                      b.select(at_p, mat.spread(row_i, full_rows), m))
         pivot = mat.element(m, i, i)
         swapped = b.compare("NE", pivot_row, mat.spread(i, [], lead), s64)
+        if track_rows:
+            at_i_vec, at_p_vec = (b.compare("EQ", row_index, mat.spread(r, dims, lead + [n]), s64)
+                                  for r, dims in ((i, []), (pivot_row, list(range(len(lead))))))
+            perm_i, perm_p = (_pick(b, perm[0], at, len(lead)) for at in (at_i_vec, at_p_vec))
+            perm = [b.select(at_i_vec, mat.lead_everywhere(perm_p, lead + [n]),
+                             b.select(at_p_vec, mat.lead_everywhere(perm_i, lead + [n]), perm[0]))]
         det = b.select(swapped, b.unary("stablehlo.negate", det), det)
         phase = b.select(swapped, b.unary("stablehlo.negate", phase), phase)
         size = mat.abs(pivot)
@@ -67,21 +78,31 @@ def _eliminate(b, m, n, t, jordan):
         unit = b.div(pivot, convert(b, b.select(zero_pivot, b.constant(1, lead, real), size), real, t))
         phase = b.select(zero_pivot, b.constant(0, lead, t), b.mul(phase, unit))
         safe = mat.lead_everywhere(b.select(zero_pivot, b.constant(1, lead, t), pivot))  # a zero pivot: no NaN
-        eliminated = b.compare("NE" if jordan else "GT", mat.rows, i_full, s64)
         pivot_row = mat.spread(mat.row(m, i), full_rows)
         column = mat.spread(mat.column(m, i), full_rows)
         if jordan:
+            eliminated = b.compare("NE", mat.rows, i_full, s64)
             pivot_row = b.div(pivot_row, safe)
-            factors = column
-        else:
-            factors = b.div(column, safe)
-        m = b.sub(m, b.mul(b.select(eliminated, factors, b.constant(0, mat.shape, t)), pivot_row))
-        if jordan:
+            m = b.sub(m, b.mul(b.select(eliminated, column, b.constant(0, mat.shape, t)), pivot_row))
             m = b.select(b.compare("EQ", mat.rows, i_full, s64), pivot_row, m)
-        return [b.add(i, b.constant(1, (), s64)), m, det, log, phase]
+        else:
+            below = b.compare("GT", mat.rows, i_full, s64)
+            factors = b.div(column, safe)
+            trailing = b.and_(below, b.compare("GT", mat.cols, i_full, s64))
+            m = b.sub(m, b.mul(b.select(trailing, factors, b.constant(0, mat.shape, t)), pivot_row))
+            m = b.select(b.and_(below, b.compare("EQ", mat.cols, i_full, s64)), factors, m)
+        return [b.add(i, b.constant(1, (), s64)), m, det, log, phase, *perm]
 
     inits = [b.constant(0, (), s64), m, b.constant(1, lead, t), b.constant(0, lead, real), b.constant(1, lead, t)]
-    return b.while_loop(inits, condition, body)[1:]
+    m, det, log, phase, *perm = b.while_loop(inits + [row_index] * track_rows, condition, body)[1:]
+    return m, det, log, phase, perm[0] if track_rows else None
+
+
+def _pick(b, v, at, axis):
+    """The element of each vector v (lead + [n], s64) where the one-hot mask `at` holds, as lead."""
+    (out,) = reduce(b, [b.select(at, v, b.full_like(v, 0, s64))], [b.constant(0, (), s64)], (axis,),
+                    lambda acc, x: [b.add(acc, x)])
+    return out
 
 
 def _inverse_transpose(a):
@@ -116,7 +137,7 @@ def _lower_solve(b, args, t, node):
     shape = b.shape(rhs)
     augmented = b.emit("stablehlo.concatenate", [a, rhs], b.tensor(shape[:-1] + [n + shape[-1]], t),
                        dimension=ir.IntegerAttr.get(ir.IntegerType.get_signless(64), len(shape) - 1))
-    reduced, det, _, _ = _eliminate(b, augmented, n, t, jordan=True)
+    reduced, det, _, _, _ = _eliminate(b, augmented, n, t, jordan=True)
     rank = len(shape)
     solution = b.emit("stablehlo.slice", [reduced], b.tensor(shape, t), start_indices=ints([0] * (rank - 1) + [n]),
                       limit_indices=ints(shape[:-1] + [n + shape[-1]]), strides=ints([1] * rank))
@@ -127,6 +148,66 @@ def _lower_solve(b, args, t, node):
 
 
 define("solve", 2, _infer_solve, numpy=lapack("solve", np.linalg.solve), vjp=_vjp_solve, lower=_lower_solve)
+
+
+# ---- triangular_solve: A X = B for triangular A ----
+
+def _infer_triangular_solve(types, lower):
+    """a (..., M, M), read from its lower triangle (upper when not `lower`), times the solution is b (..., M, K)."""
+    a, b = types
+    same_types("triangular_solve", types)
+    batch, m, _ = check_matrices("triangular_solve", a, square=True)
+    b_batch, rows, _ = check_matrices("triangular_solve", b)
+    if b_batch != batch or rows != m:
+        raise NxShapeError(f"needs b of shape {list(batch) + [m]} + [K] for a {a}, got b {b}", op="triangular_solve")
+    return b
+
+
+def _numpy_triangular_solve(a, b, lower):
+    return scipy.linalg.solve_triangular(a, b, lower=lower, check_finite=False)
+
+
+def _vjp_triangular_solve(cotangents, operands, results, lower):
+    # X = A^-1 B: dX = A^-1 (dB - dA X), dA within the triangle read.
+    (g,), (a, _), (solution,) = cotangents, operands, results
+    g_b = triangular_solve(mT(a), g, not lower)
+    return [-triangle(g_b @ mT(solution), lower), g_b]
+
+
+@on_wide
+def _lower_triangular_solve(b, args, t, node):
+    """Forward substitution (backward for an upper A): row i of X is row i of B, less what the rows solved before
+    contribute, over a_ii; then the rows still to solve lose column i of A times it. A zero on the diagonal (a
+    singular A) gives NaN, as solve does."""
+    a, rhs = args
+    lower = node.attrs["lower"]
+    n = node.types[0].shape[-1]
+    a_mat, x_mat = Matrices(b, b.shape(a), t), Matrices(b, b.shape(rhs), t)
+    full = list(range(x_mat.rank))
+
+    def condition(step, *_):
+        return b.compare("LT", step, b.constant(n, (), s64), s64)
+
+    def body(step, x, singular):
+        i = step if lower else b.sub(b.constant(n - 1, (), s64), step)
+        pivot = a_mat.element(a, i, i)
+        singular = b.or_(singular, b.compare_zero("EQ", pivot, t))
+        solved = b.div(x_mat.spread(x_mat.row(x, i), full), x_mat.lead_everywhere(pivot))
+        i_full = x_mat.scalar_everywhere(i)
+        later = b.compare("GT" if lower else "LT", x_mat.rows, i_full, s64)
+        column = x_mat.spread(a_mat.column(a, i), full)
+        x = b.select(b.compare("EQ", x_mat.rows, i_full, s64), solved,
+                     b.select(later, b.sub(x, b.mul(column, solved)), x))
+        return [b.add(step, b.constant(1, (), s64)), x, singular]
+
+    inits = [b.constant(0, (), s64), rhs, b.constant(False, x_mat.lead, bool_)]
+    _, x, singular = b.while_loop(inits, condition, body)
+    return [b.select(x_mat.lead_everywhere(singular, x_mat.shape), b.constant(np.nan, x_mat.shape, t), x)]
+
+
+define("triangular_solve", 2, _infer_triangular_solve, attrs={"lower": "bool"},
+       numpy=lapack("triangular_solve", per_matrix(_numpy_triangular_solve, "(m,m),(m,k)->(m,k)")),
+       vjp=_vjp_triangular_solve, lower=_lower_triangular_solve)
 
 
 # ---- det ----
@@ -175,12 +256,55 @@ def _vjp_slogdet(cotangents, operands, results):
 @on_wide
 def _lower_slogdet(b, args, t, node):
     n = node.types[0].shape[-1]
-    _, _, log, phase = _eliminate(b, args[0], n, t, jordan=False)
+    _, _, log, phase, _ = _eliminate(b, args[0], n, t, jordan=False)
     return [phase, log]
 
 
 define("slogdet", 1, _infer_slogdet, results=2, numpy=lapack("slogdet", lambda x: tuple(np.linalg.slogdet(x))),
        vjp=_vjp_slogdet, lower=_lower_slogdet)
+
+
+# ---- lu: x = P L U ----
+
+def _infer_lu(types):
+    """P (a permutation matrix), L (unit lower triangular) and U (upper triangular), each of x's shape and type."""
+    (x,) = types
+    check_matrices("lu", x, square=True)
+    return (with_shape(x, x.shape),) * 3
+
+
+def _numpy_lu(x):
+    return tuple(scipy.linalg.lu(x, check_finite=False))
+
+
+def _vjp_lu(cotangents, operands, results):
+    # The transpose of JAX's LU JVP: with F = L^-1 P^T dA U^-1, dL = L tril(F, -1) and dU = triu(F) U. P is
+    # piecewise constant. (Not finite where U is singular.)
+    (_, g_l, g_u), (p, lower, upper) = cotangents, results
+    g_l, g_u = or_zeros(g_l, lower), or_zeros(g_u, upper)
+    g_f = alg.tril(mT(lower) @ g_l, -1) + triangle(g_u @ mT(upper), lower=False)
+    left = triangular_solve(mT(lower), g_f, lower=False)  # L^-T g_F
+    return [p @ mT(triangular_solve(upper, mT(left), lower=False))]  # P L^-T g_F U^-T
+
+
+@on_wide
+def _lower_lu(b, args, t, node):
+    (a,) = args
+    n = node.types[0].shape[-1]
+    packed, _, _, _, perm = _eliminate(b, a, n, t, jordan=False, track_rows=True)
+    mat = Matrices(b, b.shape(a), t)
+    ones, zeros = b.constant(1, mat.shape, t), b.constant(0, mat.shape, t)
+    # Row r of x became row c of L U where perm[c] == r: P[r, c] = 1 there.
+    perm_across = mat.spread(perm, list(range(len(mat.lead))) + [mat.rank - 1])
+    p = b.select(b.compare("EQ", mat.rows, perm_across, s64), ones, zeros)
+    below = b.compare("GT", mat.rows, mat.cols, s64)
+    diagonal = b.compare("EQ", mat.rows, mat.cols, s64)
+    lower = b.select(below, packed, b.select(diagonal, ones, zeros))
+    return [p, lower, b.select(below, zeros, packed)]
+
+
+define("lu", 1, _infer_lu, results=3, numpy=lapack("lu", per_matrix(_numpy_lu, "(m,m)->(m,m),(m,m),(m,m)")),
+       vjp=_vjp_lu, lower=_lower_lu)
 
 
 # ---- cholesky: the lower factor L of x = L L^H ----

@@ -46,6 +46,17 @@ def lapack(op, fn):
     return widen_half(wrapped)
 
 
+def per_matrix(fn, signature):
+    """fn, which takes single matrices (SciPy's: older releases batch none, newer ones no empty batch), over a batch
+    of them by np.vectorize's gufunc `signature`; its results in the first operand's type."""
+    results = signature.split("->")[1].count("(")
+
+    def batched(*arrays, **attrs):
+        return np.vectorize(lambda *matrices: fn(*matrices, **attrs), signature=signature,
+                            otypes=[arrays[0].dtype] * results)(*arrays)
+    return batched
+
+
 # ---- VJP rules: matrices of Terms ----
 
 def mT(t):
@@ -77,6 +88,15 @@ def as_row(v):
 
 def solve(a, b):
     return alg.apply("solve", [a, b])
+
+
+def triangle(t, lower):
+    """t's lower triangle (upper when not `lower`), the diagonal included; the rest zeroed."""
+    return alg.tril(t) if lower else t - alg.tril(t, -1)
+
+
+def triangular_solve(a, b, lower):
+    return alg.apply("triangular_solve", [a, b], lower=lower)
 
 
 def lower_read(c):

@@ -1,9 +1,10 @@
-"""numerix.linalg: the array API's linear algebra extension (2024.12).
+"""numerix.linalg: the array API's linear algebra extension (2024.12), and Nx.LinAlg's adjoint, lu,
+triangular_solve and least_squares.
 
-Factorizations and solvers (cholesky, eigh, qr, svd, solve, det, slogdet) are nx ops; the rest are exact composites
-of them and of contractions, elementwise ops and reductions, written as NumPy writes them. Integer and bool inputs
-compute in the default float (f32); f16 and bf16 compute in f32 and round back. Matrices are the last two axes; the
-leading axes are a batch."""
+Factorizations and solvers (cholesky, eigh, qr, svd, lu, solve, triangular_solve, det, slogdet) are nx ops; the rest
+are exact composites of them and of contractions, elementwise ops and reductions, written as NumPy writes them.
+Integer and bool inputs compute in the default float (f32); f16 and bf16 compute in f32 and round back. Matrices are
+the last two axes; the leading axes are a batch."""
 from typing import NamedTuple
 
 import numpy as np
@@ -16,16 +17,17 @@ from .contraction import outer as _outer
 from .creation import constant, eye
 from .dispatch import apply
 from .elementwise import abs as _abs
-from .elementwise import conjugate, greater, multiply, not_equal, pow, real, reciprocal, select, sqrt, subtract
+from .elementwise import (conjugate, greater, greater_equal, multiply, not_equal, pow, real, reciprocal, select, sqrt,
+                          subtract)
 from .indexing import take
 from .operands import as_type, axis_index, broadcast_shapes, broadcast_to, result_type, to_tensor
 from .reduction import max as _max, min as _min, sum as _sum
 from .shape import matrix_transpose
 
-__all__ = ["cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "matmul", "matrix_norm",
-           "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr", "slogdet", "solve", "svd",
-           "svdvals", "tensordot", "trace", "vecdot", "vector_norm", "EighResult", "QRResult", "SVDResult",
-           "SlogdetResult"]
+__all__ = ["adjoint", "cholesky", "cross", "det", "diagonal", "eigh", "eigvalsh", "inv", "least_squares", "lu",
+           "matmul", "matrix_norm", "matrix_power", "matrix_rank", "matrix_transpose", "outer", "pinv", "qr",
+           "slogdet", "solve", "svd", "svdvals", "tensordot", "trace", "triangular_solve", "vecdot", "vector_norm",
+           "EighResult", "LUResult", "QRResult", "SVDResult", "SlogdetResult"]
 
 
 def __dir__():
@@ -52,6 +54,12 @@ class SVDResult(NamedTuple):
 class SlogdetResult(NamedTuple):
     sign: object
     logabsdet: object
+
+
+class LUResult(NamedTuple):
+    P: object
+    L: object
+    U: object
 
 
 def _floating(x):
@@ -144,6 +152,80 @@ def solve(x1, x2, /):
     return apply("solve", list(broadcast_batch("solve", a, b)))
 
 
+def lu(x, /):
+    """x = P L U by elimination with partial pivoting (LAPACK's getrf, as scipy.linalg.lu): P a permutation matrix
+    in x's type (as Nx gives it), L unit lower triangular and U upper triangular, both in x's floating type."""
+    t = to_tensor(x)
+    p, lower, upper = apply("lu", [_matrices("lu", t, square=True)])
+    return LUResult(as_type(p, t.type), lower, upper)
+
+
+def _flag(op, name, value):
+    if not isinstance(value, (bool, np.bool_)):
+        raise NxTypeError(f"{name} must be True or False, got {value!r}", op=op)
+    return bool(value)
+
+
+def triangular_solve(a, b, /, *, lower=True, left_side=True, transform_a="none"):
+    """Nx's triangular_solve: the X with op(a) X = b (X op(a) = b when not `left_side`), a (..., M, M) triangular
+    and read from its lower triangle only (its upper one when not `lower`); op(a) is a (transform_a 'none'), its
+    transpose ('transpose') or its conjugate transpose ('conjugate'). b with one axis fewer than a is a batch of
+    vectors (..., M); otherwise matrices (..., M, K) ((..., K, M) when not `left_side`). Batch axes broadcast. A
+    zero on a's diagonal is an error (eagerly; NaN when compiled)."""
+    lower, left_side = _flag("triangular_solve", "lower", lower), _flag("triangular_solve", "left_side", left_side)
+    if transform_a not in ("none", "transpose", "conjugate"):
+        raise NxValueError(f"transform_a must be 'none', 'transpose' or 'conjugate', got {transform_a!r}",
+                           op="triangular_solve")
+    a, b = _promoted_floats("triangular_solve", a, b)
+    a = _matrices("triangular_solve", a, square=True)
+    n = a.shape[-1]
+    vectors = b.ndim == a.ndim - 1
+    if vectors and b.shape[-1] != n or not vectors and (b.ndim < 2 or b.shape[-2 if left_side else -1] != n):
+        wanted = f"(..., {n}, K)" if left_side else f"(..., K, {n})"
+        raise NxValueError(f"needs b of shape (..., {n}) or {wanted} for {a.ttype}, got {b.ttype}",
+                           op="triangular_solve")
+    # The op solves T Y = C from T's triangle. X op(a) = b is op(a)^T X^T = b^T; a vector x of x op(a) = b is
+    # that column already.
+    transposed = (transform_a != "none") == left_side
+    triangular = matrix_transpose(a) if transposed else a
+    if transform_a == "conjugate" and a.type.is_complex:
+        triangular = conjugate(triangular)
+    if vectors:
+        rhs = _expand_last(b)
+    else:
+        rhs = b if left_side else matrix_transpose(b)
+    triangular, rhs = broadcast_batch("triangular_solve", triangular, rhs)
+    solution = apply("triangular_solve", [triangular, rhs], lower=lower != transposed)
+    if vectors:
+        return apply("reshape", [solution], shape=solution.shape[:-1], names=solution.names[:-1])
+    return solution if left_side else matrix_transpose(solution)
+
+
+def least_squares(a, b, /, *, eps=1e-15):
+    """Nx's least_squares: the minimum-norm X minimising |a X - b| through a's SVD, singular values below `eps`
+    (an absolute bound, as Nx's) counted as zero. a (..., M, N); b (..., M) with one axis fewer than a (the result
+    (..., N)), or (..., M, K) (the result (..., N, K)); batch axes broadcast."""
+    if not isinstance(eps, (int, float, np.integer, np.floating)) or isinstance(eps, bool) or not eps >= 0:
+        raise NxValueError(f"eps must be a number >= 0, got {eps!r}", op="least_squares")
+    a, b = _promoted_floats("least_squares", a, b)
+    a = _matrices("least_squares", a)
+    m = a.shape[-2]
+    vectors = b.ndim == a.ndim - 1
+    if vectors and b.shape[-1] != m or not vectors and (b.ndim < 2 or b.shape[-2] != m):
+        raise NxValueError(f"needs b of shape (..., {m}) or (..., {m}, K) for {a.ttype}, got {b.ttype}",
+                           op="least_squares")
+    rhs = _expand_last(b) if vectors else b
+    u, s, vh = svd(a, full_matrices=False)
+    kept = greater_equal(s, constant(float(eps), s.type))
+    # 1 / s where kept, else 0; the discarded 1 / s is of a 1, so its gradient is finite too.
+    s_inverse = select(kept, reciprocal(select(kept, s, constant(1, s.type))), constant(0, s.type))
+    scaled = multiply(_expand_last(as_type(s_inverse, a.type)), matmul(adjoint(u), rhs))
+    solution = matmul(adjoint(vh), scaled)
+    if vectors:
+        return apply("reshape", [solution], shape=solution.shape[:-1], names=solution.names[:-1])
+    return solution
+
+
 def inv(x, /):
     """x^-1, computed as NumPy does: solve(x, I)."""
     t = _matrices("inv", x, square=True)
@@ -152,6 +234,14 @@ def inv(x, /):
 
 
 # ---- composites ----
+
+def adjoint(x, /):
+    """Nx's adjoint: each matrix transposed (the last two axes swapped) and, for complex x, conjugated; a vector or
+    a scalar is its own transpose, so only conjugated. Keeps x's type."""
+    t = to_tensor(x)
+    out = matrix_transpose(t) if t.ndim >= 2 else t
+    return conjugate(out) if t.type.is_complex else out
+
 
 def matrix_power(x, n, /):
     """x to the integer power n by repeated squaring (NumPy's order of products); n = 0 gives identities, n < 0

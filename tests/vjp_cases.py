@@ -208,6 +208,13 @@ CASES.update({
     "solve": [Case(lambda a, b: apply("solve", [_shifted(a, 4), b]), (Input((3, 3)), Input((3, 2))), complex=True),
               Case(lambda a, b: apply("solve", [_shifted(a, 4), b]), (Input((2, 3, 3)), Input((2, 3, 1))))],
     "det": [Case(lambda a: apply("det", [_shifted(a, 3)]), (Input((2, 3, 3)),), complex=True)],
+    "triangular_solve": [
+        Case(lambda a, b: apply("triangular_solve", [_shifted(a, 4), b], lower=True), (Input((3, 3)), Input((3, 2))),
+             complex=True),
+        Case(lambda a, b: apply("triangular_solve", [_shifted(a, 4), b], lower=False),
+             (Input((2, 3, 3)), Input((2, 3, 1))))],
+    "lu": [Case(lambda a: apply("lu", [_shifted(a, 4)])[1:], (Input((3, 3)),), complex=True),
+           Case(lambda a: apply("lu", [a])[1:], (Input((2, 3, 3)),))],
     "slogdet": [Case(lambda a: apply("slogdet", [_shifted(a, -4)]), (Input((3, 3)),), complex=True)],
     "fft": [Case(lambda x: apply("fft", [_complex(x)], kind="fft", lengths=(4,)), (Input((3, 4)),), complex=True),
             Case(lambda x: apply("fft", [_complex(x)], kind="ifft", lengths=(3, 6)), (Input((2, 4, 5)),),

@@ -18,6 +18,7 @@ from . import (
     repetition as _repetition, shape as _shape,
     conv as _conv,
     window as _window,
+    serialize as _serialize,
 )
 from .tensor import Tensor
 from .operands import as_type, from_dlpack, rename, tensor
@@ -34,6 +35,7 @@ from .conv import *  # noqa: F401,F403
 from .window import *  # noqa: F401,F403
 from .array_api import *  # noqa: F401,F403
 from .control_flow import *  # noqa: F401,F403
+from .serialize import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
 from . import testing  # nx.testing.check_grads
@@ -58,6 +60,7 @@ __all__ = [
     *_indexing.__all__, *_repetition.__all__, *_creation.__all__, *_contraction.__all__, *_array_api.__all__,
     *_control_flow.__all__, *_conv.__all__,
     *_window.__all__,
+    *_serialize.__all__,
     "fft", "linalg", "testing", "random",
 ]
 

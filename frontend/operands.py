@@ -122,10 +122,19 @@ def _aligned(array, copy):
 
 
 def from_dlpack(x, /, *, device=None, copy=None):
-    """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors)."""
-    if copy is None:
-        return tensor(np.from_dlpack(x))  # copied unless nothing can write it
-    return shared_tensor(np.from_dlpack(x, copy=copy))  # the producer's copy, or its memory by request
+    """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors). With copy=None it
+    reads the producer's memory in place where no one can write it: memory that a producer other than NumPy lends
+    read-only (JAX arrays, numerix tensors: their values never change). Anything else is copied, as nx.tensor
+    copies (NumPy's read-only views of writeable arrays among it); copy=False shares it by request."""
+    if device is not None and device != "cpu":
+        raise NxValueError(f"unknown device {device!r}; numerix imports DLPack tensors on 'cpu'", op="from_dlpack")
+    try:
+        array = np.from_dlpack(x, copy=copy)
+    except (BufferError, RuntimeError) as e:  # a dtype or device NumPy's DLPack import lacks (bf16, a GPU)
+        raise NxTypeError(f"cannot import a {type(x).__name__} through DLPack: {e}", op="from_dlpack") from None
+    if copy is not None or not array.flags.writeable and not isinstance(x, np.ndarray):
+        return shared_tensor(array)  # the producer's copy, memory shared by request, or frozen memory
+    return tensor(array)  # copied unless nothing can write it
 
 
 def to_tensor(value, type=None):

@@ -99,11 +99,16 @@ class Tensor:
         return (self[i] for i in range(self.shape[0]))
 
     def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """The tensor's memory without a copy. A DLPack 1.x consumer (np.from_dlpack) gets it marked read-only, as
+        tensors are immutable; a legacy one (jax.numpy.from_dlpack) cannot be told, so it gets the memory as it is
+        (JAX never writes its arrays), or a copy where NumPy holds that memory read-only (a defn result)."""
         array = self.numpy()
-        kwargs = {} if max_version is None else {"max_version": max_version}
-        if copy is not None:
-            kwargs["copy"] = copy
-        return array.__dlpack__(stream=stream, **kwargs)
+        if max_version is not None and max_version >= (1, 0):
+            array = array.view()
+            array.flags.writeable = False
+        elif not array.flags.writeable and copy is None:
+            copy = True
+        return array.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device, copy=copy)
 
     def __dlpack_device__(self):
         return self.numpy().__dlpack_device__()

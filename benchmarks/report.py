@@ -7,7 +7,8 @@ NAMES = {"numerix": "numerix", "numpy": "NumPy", "jax": "JAX jit"}
 # The machine's limits, measured on the development machine (docs/iree.md describes it): the low end of each
 # measured range, so the goal "within 10% of the limit" is judged against the least the machine was seen to do.
 PEAK_FLOPS = 205e9  # f32, OpenBLAS sgemm on both cores (205-215 GFLOP/s measured)
-LIMITS = {"chain": "bandwidth", "scale": "bandwidth", "softmax": "bandwidth", "matmul": "flops"}
+LIMITS = {"chain": "bandwidth", "scale": "bandwidth", "softmax": "bandwidth", "matmul": "flops", "conv": "flops",
+          "conv_grad": "flops", "pool": "bandwidth"}
 PROBE = "scale"  # memory-bound: how near the bandwidth a call can get, for the other bandwidth goals
 TINY_GOAL = 5e-6
 DISK_LOAD_GOAL = 0.050
@@ -38,6 +39,13 @@ TRIED = {
     "~0.8 us, and a leaner binding cannot be built: iree-base-runtime's extension exports no IREE C symbols",
     "tiny call speed": "the call-path work listed under the 5 us goal below. What limits it: NumPy's add (about "
     "0.7 us) calls no compiled program; a call into any compiled runtime costs more (JAX jit's too)",
+    "conv speed": "IREE's im2col for modules with a convolution (forward 3.9 -> 0.49 s: its own convolution code is "
+    "a generic over the window at about 2 GFLOP/s), data tiling turned on by the convolution's FLOP count (gradient "
+    "1.55 -> 0.9 s), channels-last operands and kernel (no change, with or without im2col), "
+    "--iree-llvmcpu-enable-ukernels=all (no change), the unfolded windows built by numerix as one large matmul "
+    "(slower: 1-2 s); one process per variant on a loaded machine. What limits it: IREE's im2col code, which "
+    "unfolds each image's windows in memory and multiplies a 64-row kernel matrix by them, reaching about 15 GFLOP/s "
+    "where XLA's CPU convolution reaches about 50",
     "MLP speed": "the driver picked by flops as well as bytes (local-sync 4.7 ms, local-task 2.8 ms), data tiling "
     "(2.65 against 2.94 ms without), the caller sleeping through the work instead of spinning (90th percentile 7.24 "
     "-> 2.91 ms), benchmarks/experiments/drivers.py and flags.py. What limits it: its two large matmuls "
@@ -52,7 +60,8 @@ TRIED = {
     "IREE's code generation and LLVM (--mlir-timing: 0.9 and 0.6 s of the 2 s before the marks); numerix's passes "
     "and lowering add ~130 ms. JAX's XLA compiles about a dozen fusions",
 }
-SPEED_TRIED = {"matmul": "matmul speed", "mlp": "MLP speed", "tiny": "tiny call speed"}  # workload -> TRIED key
+SPEED_TRIED = {"matmul": "matmul speed", "mlp": "MLP speed", "tiny": "tiny call speed", "conv": "conv speed",
+               "conv_grad": "conv speed"}  # workload -> TRIED key
 PHASES = ("trace", "nx passes", "lower to StableHLO", "iree-compile or disk cache read", "load module",
           "trace and lower", "XLA compile")
 
@@ -260,8 +269,9 @@ def compile_size_section(results):
     lines = ["## Compile time against program size", "",
              "numerix's first call of `a = sin(a) * 0.5 + 0.1` unrolled n times over 1024 f32, each n in a fresh "
              "process with an empty NUMERIX_CACHE_DIR (one process each), and the iree-compile part of it. nx-fuse "
-             "cuts a fusion at 64 ops; what remains superlinear is IREE's constant-expression analysis "
-             "(docs/iree.md).", "",
+             "cuts a fusion at 64 ops, and fusions reach each other through barriers in clusters of at most 64 ops "
+             "(IREE would merge them back into one dispatch, whose compile time grows faster than its body: "
+             "docs/iree.md), so the time per op stays flat.", "",
              "| n | first call | iree-compile | iree-compile per op |", "| --- | --- | --- | --- |"]
     for r in results:
         if "error" in r:

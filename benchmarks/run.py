@@ -27,7 +27,7 @@ from .workloads import WORKLOADS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPILE_ROUNDS = 3
-COMPILE_SIZES = (50, 100, 200, 300)  # unrolled ops of the compile-size chain (300 compiles in about 10 s)
+COMPILE_SIZES = (50, 100, 200, 300, 600)  # unrolled ops of the compile-size chain (600 compiles in about 10 s)
 MEMORY_WORKLOADS = ("tiny", "chain")
 # NumPy's chain takes ~15 ms a call: 10,000 calls would be half the run's time budget for a library the memory goal
 # does not concern; it allocates and frees the same temporaries each call, which a shorter run shows as well.

@@ -13,6 +13,8 @@ import numpy as np
 ROWS, COLS = 2048, 1024  # softmax
 N = 1024  # matmul
 BATCH, IN, HIDDEN, OUT = 256, 784, 512, 10  # MLP
+IMAGES, CHANNELS, SIDE = 32, 64, 56  # convolution (3x3, CHANNELS to CHANNELS, "same") and 2x2 max pool
+CONV_FLOPS = 2 * IMAGES * CHANNELS * SIDE * SIDE * CHANNELS * 9
 LEARNING_RATE = 0.01
 
 
@@ -264,6 +266,84 @@ def mlp_jax(inputs):
     return lambda: jax.block_until_ready(step(params, x, y))
 
 
+# ---- 4c. a 3x3 convolution, its gradient, and a 2x2 max pool (NCHW, f32) ----
+# NumPy convolves with einsum over sliding windows, the usual NumPy way; the gradient is the transposed convolution
+# for the input and a windows-by-cotangent einsum for the kernel.
+
+def conv_inputs():
+    rng = _rng()
+    shape = (IMAGES, CHANNELS, SIDE, SIDE)
+    return {"x": rng.standard_normal(shape, dtype=np.float32),
+            "k": rng.standard_normal((CHANNELS, CHANNELS, 3, 3), dtype=np.float32) * np.float32((9 * CHANNELS) ** -0.5),
+            "c": rng.standard_normal(shape, dtype=np.float32)}
+
+
+def _windows(a):
+    """(n, c, h, w, 3, 3): the 3x3 windows of a, zero-padded by one ("same")."""
+    padded = np.pad(a, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    return np.lib.stride_tricks.sliding_window_view(padded, (3, 3), axis=(2, 3))
+
+
+def conv_numpy(inputs):
+    x, k = inputs["x"], inputs["k"]
+    return lambda: np.einsum("nchwij,fcij->nfhw", _windows(x), k, optimize=True)
+
+
+def conv_numerix(inputs):
+    import numerix as nx
+    conv = nx.defn(lambda x, k: nx.conv(x, k, padding="same"))
+    return numerix_call(conv, nx.tensor(inputs["x"]), nx.tensor(inputs["k"]))
+
+
+def conv_jax(inputs):
+    import jax
+    conv = jax.jit(lambda x, k: jax.lax.conv_general_dilated(x, k, (1, 1), "SAME"))
+    x, k = jax.numpy.asarray(inputs["x"]), jax.numpy.asarray(inputs["k"])
+    return lambda: conv(x, k).block_until_ready()
+
+
+def conv_grad_numpy(inputs):
+    """The gradients of sum(conv(x, k) * c) for x and k."""
+    x, k, c = inputs["x"], inputs["k"], inputs["c"]
+    flipped = k[:, :, ::-1, ::-1]
+    return lambda: (np.einsum("nfhwij,fcij->nchw", _windows(c), flipped, optimize=True),
+                    np.einsum("nchwij,nfhw->fcij", _windows(x), c, optimize=True))
+
+
+def conv_grad_numerix(inputs):
+    import numerix as nx
+    grad = nx.defn(nx.grad(lambda x, k, c: nx.sum(nx.conv(x, k, padding="same") * c), argnums=(0, 1)))
+    return numerix_call(grad, *(nx.tensor(inputs[n]) for n in "xkc"))
+
+
+def conv_grad_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    grad = jax.jit(jax.grad(lambda x, k, c: jnp.sum(jax.lax.conv_general_dilated(x, k, (1, 1), "SAME") * c),
+                            argnums=(0, 1)))
+    x, k, c = (jnp.asarray(inputs[n]) for n in "xkc")
+    return lambda: jax.block_until_ready(grad(x, k, c))
+
+
+def pool_numpy(inputs):
+    x = inputs["x"]
+    return lambda: x.reshape(IMAGES, CHANNELS, SIDE // 2, 2, SIDE // 2, 2).max(axis=(3, 5))
+
+
+def pool_numerix(inputs):
+    import numerix as nx
+    pool = nx.defn(lambda x: nx.window_max(x, (1, 1, 2, 2), strides=(1, 1, 2, 2)))
+    return numerix_call(pool, nx.tensor(inputs["x"]))
+
+
+def pool_jax(inputs):
+    import jax
+    pool = jax.jit(lambda x: jax.lax.reduce_window(x, -jax.numpy.inf, jax.lax.max, (1, 1, 2, 2), (1, 1, 2, 2),
+                                                   "VALID"))
+    x = jax.numpy.asarray(inputs["x"])
+    return lambda: pool(x).block_until_ready()
+
+
 # ---- 5. a tiny call ----
 
 def tiny_inputs():
@@ -431,6 +511,16 @@ WORKLOADS = {
     "rnn": Workload("100-step RNN (32 hidden) forward and gradient", rnn_inputs, _numpy_reference(rnn_numpy),
                     {"numpy": rnn_numpy, "numerix": rnn_numerix, "jax": rnn_jax},
                     rtol=1e-3, atol=1e-4, calls_per_sample=1, samples=25),
+    "conv": Workload("3x3 convolution, 64 to 64 channels, (32, 64, 56, 56) f32", conv_inputs,
+                     _numpy_reference(conv_numpy), {"numpy": conv_numpy, "numerix": conv_numerix, "jax": conv_jax},
+                     rtol=0, atol=1e-3, calls_per_sample=1, samples=10, flops=CONV_FLOPS),
+    "conv_grad": Workload("its gradient for input and kernel", conv_inputs, _numpy_reference(conv_grad_numpy),
+                          {"numpy": conv_grad_numpy, "numerix": conv_grad_numerix, "jax": conv_grad_jax},
+                          rtol=0, atol=2e-2, calls_per_sample=1, samples=6, flops=2 * CONV_FLOPS),
+    "pool": Workload("2x2 max pool, stride 2, (32, 64, 56, 56) f32", conv_inputs, _numpy_reference(pool_numpy),
+                     {"numpy": pool_numpy, "numerix": pool_numerix, "jax": pool_jax},
+                     rtol=0, atol=0, calls_per_sample=1, samples=25,
+                     bytes_moved=4 * IMAGES * CHANNELS * SIDE * SIDE * 5 // 4),
     "tiny": Workload("call of a 4-element add", tiny_inputs, _numpy_reference(tiny_numpy),
                      {"numpy": tiny_numpy, "numerix": tiny_numerix, "jax": tiny_jax},
                      rtol=0, atol=0, calls_per_sample=500, samples=40),

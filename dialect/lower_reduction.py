@@ -140,5 +140,9 @@ def sort(b, key, key_type, axis, descending):
             tie = b.or_(tie, b.and_(a_nan, c_nan))
         return [b.or_(ordered, b.and_(tie, b.compare("LT", a_index, c_index, s64)))]
     block_types = [scalars[0], scalars[0], scalars[1], scalars[1]]
-    return b.with_region("stablehlo.sort", [key, index], [key.type, index.type], block_types, comparator,
-                         dimension=nxir.attr("int", axis), is_stable=ir.BoolAttr.get(True))
+    results = b.with_region("stablehlo.sort", [key, index], [key.type, index.type], block_types, comparator,
+                            dimension=nxir.attr("int", axis), is_stable=ir.BoolAttr.get(True))
+    # Both results leave the sort's dispatch through a barrier: IREE keeps a result nothing reads on the dispatch's
+    # stack, and fails to build once it passes 32 KiB ("exceeded stack allocation limit": nx.sort of 5,000 f32, its
+    # s64 indices); and top_k's slice of them is not turned into chlo.top_k (s32 indices, other ties and NaN order).
+    return b.emit_many("stablehlo.optimization_barrier", results, [key.type, index.type])

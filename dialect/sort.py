@@ -111,10 +111,10 @@ def _lower_top_k(b, node):
     dtype = node.types[0].type
     key, key_type = order_key(b, node.args[0], dtype)
     axis = len(b.shape(node.args[0])) - 1
+    # (The barrier that `sort` ends with also keeps IREE from turning sort-then-slice into chlo.top_k: s32 indices,
+    # other ties and NaN order.)
     sorted_key, indices = sort(b, key, key_type, axis, descending=True)
-    # The barrier keeps IREE from turning sort-then-slice into chlo.top_k (s32 indices, other ties and NaN order).
-    barrier = b.emit_many("stablehlo.optimization_barrier", [sorted_key, indices], [sorted_key.type, indices.type])
-    values, indices = from_key(b, barrier[0], dtype), barrier[1]
+    values = from_key(b, sorted_key, dtype)
     values_type, indices_type = node.out
     limits = list(values_type.shape)
     zeros, ones = [0] * len(limits), [1] * len(limits)

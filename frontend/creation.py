@@ -10,11 +10,11 @@ from numerix.dialect import dtypes
 from numerix.dialect.errors import NxTypeError, NxValueError
 
 from .dispatch import apply
-from .elementwise import add, divide, equal, greater_equal, less_equal, multiply, select
+from .elementwise import add, divide, equal, greater_equal, multiply, select
 from .operands import as_type, rename, shared_tensor, tensor, to_tensor
 from .tensor import Tensor
 
-__all__ = ["iota", "eye", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
+__all__ = ["iota", "eye", "tri", "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like",
            "linspace", "arange", "tril", "triu", "asarray"]
 
 
@@ -121,6 +121,8 @@ def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None, type=None, name
     """Ones on the k-th diagonal, zeros elsewhere. `n_rows` may also be a shape (..., M, N) (Nx: a batch of
     identities). Default type: the default float (the array API's rule; Nx's default is s64)."""
     check_device("eye", device)
+    if isinstance(n_rows, (tuple, list)) and len(n_rows) < 2:  # Nx's rule: a shape names a matrix or a batch of them
+        raise NxValueError(f"needs n_rows (and n_cols) or a shape of rank >= 2, got {n_rows!r}", op="eye")
     shape = shape_of("eye", n_rows)
     if len(shape) == 1:
         shape = (shape[0], shape[0] if n_cols is None else shape_of("eye", n_cols)[0])
@@ -252,25 +254,45 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None, type=None, n
     return _named(as_type(values, out_type), names)
 
 
-def _triangle(op, x, k, keep):
+def _check_k(op, k):
+    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
+        raise NxTypeError(f"k must be an int, got {k!r}", op=op)
+    return int(k)
+
+
+def _lower_triangle(op, n, m, k):
+    """True at and below the k-th diagonal of an n x m matrix (row + k >= column)."""
+    return greater_equal(add(iota((n, m), axis=0), _check_k(op, k)), iota((n, m), axis=1))
+
+
+def tri(n, m, *, k=0):
+    """Nx's tri: an n x m bool matrix, true at and below the k-th diagonal (k > 0 above the main one, k < 0
+    below). Nx returns u8; numerix's predicates are bool."""
+    for v in (n, m):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
+            raise NxTypeError(f"n and m must be ints >= 0, got {n!r} and {m!r}", op="tri")
+    return _lower_triangle("tri", int(n), int(m), k)
+
+
+def _triangle(op, x, k, lower):
     t = to_tensor(x)
     if t.ndim < 2:
         raise NxValueError(f"needs a matrix or a stack of matrices (rank >= 2), got {t.ttype}", op=op)
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
-        raise NxTypeError(f"k must be an int, got {k!r}", op=op)
-    matrix = t.shape[-2:]
-    mask = keep(add(iota(matrix, axis=0), int(k)), iota(matrix, axis=1))
-    return select(mask, t, constant(0, t.type))
+    zero = constant(0, t.type)
+    # tril keeps the lower triangle at k; triu keeps the complement of the lower triangle at k - 1 (Nx's masks).
+    if lower:
+        return select(_lower_triangle(op, *t.shape[-2:], k), t, zero)
+    return select(_lower_triangle(op, *t.shape[-2:], _check_k(op, k) - 1), zero, t)
 
 
 def tril(x, /, *, k=0):
     """x with the elements above the k-th diagonal zeroed (of each matrix in a stack)."""
-    return _triangle("tril", x, k, greater_equal)
+    return _triangle("tril", x, k, lower=True)
 
 
 def triu(x, /, *, k=0):
     """x with the elements below the k-th diagonal zeroed (of each matrix in a stack)."""
-    return _triangle("triu", x, k, less_equal)
+    return _triangle("triu", x, k, lower=False)
 
 
 def asarray(obj, /, *, dtype=None, device=None, copy=None):

@@ -14,13 +14,14 @@ import numpy as np
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
 
+from .creation import constant, iota
 from .dispatch import apply
-from .elementwise import add, less, minimum, select
-from .operands import axis_index, broadcast_shapes, broadcast_to, tensor, to_tensor
-from .shape import concatenate, reshape
+from .elementwise import add, less, minimum, not_equal, select
+from .operands import axis_index, broadcast_shapes, broadcast_to, result_type, tensor, to_tensor
+from .shape import concatenate, reshape, slice_along_axis, stack
 from .tensor import Tensor
 
-__all__ = ["gather", "take", "take_along_axis"]
+__all__ = ["gather", "take", "take_along_axis", "indexed_add", "indexed_put"]
 
 
 def _traced(t):
@@ -160,6 +161,122 @@ def gather(t, indices, axes=None):
         index.names[:-1] + tuple(t.names[d] for d in rest), offset_dims=tuple(range(batch, batch + len(rest))),
         collapsed_slice_dims=tuple(sorted(axes)), start_index_map=tuple(axes), index_vector_dim=batch,
         slice_sizes=tuple(1 if d in axes else t.shape[d] for d in range(t.ndim)))
+
+
+# ---- Nx's indexed_add and indexed_put: scatters, the transpose of gather ----
+
+def _indexed(op, target, indices, updates, axes):
+    """Nx's operands of an indexed op: n index vectors (n, k) into the `axes` of target (by default its first k),
+    and updates (n, ...) holding one window per index vector, with one axis per other axis of target, each no longer
+    than it (the window starts at the index on `axes` and at 0 on the others). A rank-1 index is one full index with
+    a scalar update. Returns target and updates at their common type, the s64 index vectors (normalized as gather's;
+    None when nothing is written), their values when known (a NumPy array, else None) and the scatter's dimension
+    numbers."""
+    common = result_type(op, target, updates)
+    t, u = to_tensor(target, common), to_tensor(updates, common)
+    index = _index_operand(op, indices)
+    if index.ndim == 1:
+        if index.shape[0] != t.ndim or u.ndim != 0:
+            raise NxShapeError(f"a rank-1 index is one entry per axis of {t.ttype} with a scalar update, got indices "
+                               f"of shape {list(index.shape)} and updates {u.ttype}", op=op)
+        index = index.reshape(1, -1) if isinstance(index, np.ndarray) else reshape(index, (1, t.ndim))
+        u = reshape(u, (1,))
+    if index.ndim != 2:
+        raise NxShapeError(f"indices must have rank 1 or 2 (n index vectors), got shape {list(index.shape)}", op=op)
+    n, k = index.shape
+    axes = list(range(k)) if axes is None else [axis_index(op, t, a) for a in (
+        axes if isinstance(axes, (tuple, list)) else [axes])]
+    if len(axes) != k or k > t.ndim or any(a >= b for a, b in zip(axes, axes[1:])):
+        raise NxValueError(f"index vectors of length {k} need as many increasing axes of {t.ttype}, got axes "
+                           f"{axes}", op=op)
+    rest = [d for d in range(t.ndim) if d not in axes]
+    window = dict(zip(rest, u.shape[1:]))
+    if u.ndim != 1 + len(rest) or u.shape[0] != n or any(w > t.shape[d] for d, w in window.items()):
+        raise NxShapeError(f"updates {u.ttype} must be {n} windows (one per index vector) with one axis per axis "
+                           f"{rest} of {t.ttype}, each no longer than it", op=op)
+    dims = dict(offset_dims=tuple(range(1, 1 + len(rest))), collapsed_slice_dims=tuple(axes),
+                start_index_map=tuple(axes), index_vector_dim=1,
+                slice_sizes=tuple(window.get(d, 1) for d in range(t.ndim)))
+    if u.size == 0:
+        return t, u, None, None, dims
+    if t.size == 0:
+        raise NxIndexError(f"cannot write {u.ttype} into {t.ttype}: it has an empty axis", op=op)
+    sizes = [t.shape[a] for a in axes]
+    normalized = _normalized(op, index, sizes, axes)
+    # Known values, wrapped as _normalized wraps them (inside defn its result is a traced constant).
+    known = None
+    if not (isinstance(index, Tensor) and _traced(index)):
+        known = np.asarray(index)
+        known = np.minimum(known, np.iinfo(np.int64).max).astype(np.int64) if known.dtype.kind == "u" else \
+            known.astype(np.int64)
+        known = np.where(known < 0, known + sizes, known)
+    return t, u, normalized, known, dims
+
+
+def indexed_add(target, indices, updates, *, axes=None):
+    """Nx's indexed_add: target with each update added at its index (updates at one position all add up). The
+    result type is the promotion of target and updates. Indices follow gather's rule: known ones must be in range
+    (negative ones count from the end), tensor ones are wrapped when negative and clamped."""
+    t, u, index, _, dims = _indexed("indexed_add", target, indices, updates, axes)
+    return t if index is None else apply("scatter_add", [t, index, u], **dims)
+
+
+def indexed_put(target, indices, updates, *, axes=None):
+    """Nx's indexed_put: target with each update written at its index; where indices repeat, the last update
+    written there wins (Nx leaves the winner unspecified). Types and indices as in indexed_add.
+
+    Composed of one scatter_add, each position receiving its winning update alone: beside each value it adds a flag
+    (1 for each winning update) into a trailing axis, and the flag selects the positions written. Adding onto -0.0
+    (the identity of + that keeps -0.0; 0 and False for the other types) reproduces each update exactly. One
+    scatter, not a second one for the flags: IREE 3.13 fails to compile two scatters of one rank >= 2 operand shape
+    that share their indices."""
+    t, u, index, known, dims = _indexed("indexed_put", target, indices, updates, axes)
+    if index is None:
+        return t
+    identity = constant(False if t.type.is_bool else -0.0 if t.type.is_inexact else 0, t.type)
+    keep = _last_writes(t, index, known, u.shape, dims)
+    flags = broadcast_to(constant(1, t.type), u.shape)
+    if keep is not None:
+        u, flags = select(keep, u, identity), select(keep, flags, identity)
+    pairs = apply("scatter_add", [broadcast_to(identity, t.shape + (2,)), index, stack([u, flags], axis=-1)],
+                  **dict(dims, offset_dims=dims["offset_dims"] + (len(u.shape),),
+                         slice_sizes=dims["slice_sizes"] + (2,)))
+    values, written = (reshape(slice_along_axis(pairs, i, 1, axis=-1), t.shape) for i in (0, 1))
+    return select(written, values, t)
+
+
+def _last_writes(t, index, known, shape, dims):
+    """Which updates are the last written at their place in t: a bool tensor of the updates' shape, None when no
+    place is written twice. Every window has the same shape and starts at 0 on the axes not indexed, so two windows
+    meet exactly where their index vectors (clamped) are equal: the n vectors decide, each by the flat position of
+    its window's start. Known indices (`known`) decide with NumPy; traced ones by a stable sort of the positions,
+    where each run of equal positions ends at its last update."""
+    n, axes = shape[0], dims["start_index_map"]
+    if known is not None:
+        sizes = np.array([t.shape[a] for a in axes])
+        strides = np.array([int(np.prod(t.shape[a + 1:])) for a in axes])
+        positions = np.clip(known, 0, sizes - 1) @ strides
+        last = n - 1 - np.unique(positions[::-1], return_index=True)[1]
+        if last.size == n:
+            return None
+        keep = np.zeros(n, bool)
+        keep[last] = True
+        keep = tensor(keep)
+    elif n == 1:
+        return None
+    else:
+        positions = apply("gather", [iota(t.shape, type=dtypes.s64), index], offset_dims=(),
+                          collapsed_slice_dims=tuple(range(t.ndim)), start_index_map=axes, index_vector_dim=1,
+                          slice_sizes=(1,) * t.ndim)
+        order = apply("argsort", [positions], axis=0, descending=False)  # the sort ops are stable
+        ordered = take(positions, order)
+        run_ends = concatenate([not_equal(slice_along_axis(ordered, 0, n - 1), slice_along_axis(ordered, 1, n - 1)),
+                                tensor([True])])
+        # `order` is a permutation, so adding each run end at its update's place (bool + is or) moves it back there.
+        keep = apply("scatter_add", [broadcast_to(tensor(False), (n,)), reshape(order, (n, 1)), run_ends],
+                     offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,), index_vector_dim=1,
+                     slice_sizes=(1,))
+    return broadcast_to(reshape(keep, (n,) + (1,) * (len(shape) - 1)), shape)
 
 
 # ---- t[index] ----

@@ -11,14 +11,16 @@ from numerix.dialect.schema import merge_names
 from numerix.dialect.errors import NxIndexError, NxShapeError, NxTypeError, NxValueError
 
 from .dispatch import apply
-from .operands import as_type, axes_indices, axis_index, broadcast_shapes, broadcast_to as _broadcast_to, tensor
+from .operands import as_type, axes_indices, broadcast_shapes, broadcast_to as _broadcast_to, tensor
+from .operands import axis_index as _axis_index
 from .operands import result_type, to_tensor
 from .tensor import Tensor
 
 __all__ = [
     "reshape", "transpose", "permute_dims", "matrix_transpose", "squeeze", "new_axis", "expand_dims", "broadcast",
     "broadcast_to", "broadcast_arrays", "concatenate", "concat", "stack", "unstack", "slice", "slice_along_axis",
-    "put_slice", "reverse", "flip", "pad", "flatten", "moveaxis", "roll", "meshgrid",
+    "put_slice", "reverse", "flip", "pad", "flatten", "moveaxis", "roll", "meshgrid", "split", "axis_size",
+    "axis_index", "axes", "bit_size", "byte_size", "compatible",
 ]
 
 
@@ -84,7 +86,7 @@ def reshape(x, /, shape, *, copy=None, names=None):
 
 
 def _permute(op, t, axes):
-    axes = tuple(axis_index(op, t, a) for a in axes)
+    axes = tuple(_axis_index(op, t, a) for a in axes)
     if sorted(axes) != list(range(t.ndim)):
         raise NxValueError(f"axes {list(axes)} are not a permutation of the {t.ndim} axes of {t.ttype}", op=op)
     return t if axes == tuple(range(t.ndim)) else apply("transpose", [t], axes=axes)
@@ -162,8 +164,8 @@ def flatten(t, axes=None):
 def moveaxis(x, source, destination, /):
     """Moves axes `source` to positions `destination` (ints, names or tuples of them), the others keeping order."""
     t = to_tensor(x)
-    src = [axis_index("moveaxis", t, a) for a in (source if isinstance(source, (tuple, list)) else [source])]
-    dst = [axis_index("moveaxis", t, a) for a in (
+    src = [_axis_index("moveaxis", t, a) for a in (source if isinstance(source, (tuple, list)) else [source])]
+    dst = [_axis_index("moveaxis", t, a) for a in (
         destination if isinstance(destination, (tuple, list)) else [destination])]
     if len(src) != len(dst) or len(set(src)) != len(src) or len(set(dst)) != len(dst):
         raise NxValueError(f"source {source!r} and destination {destination!r} must be as many distinct axes",
@@ -260,7 +262,7 @@ def _join(op, values, axis):
                            op=op)
     if any(t.ndim != ts[0].ndim for t in ts):
         raise NxShapeError(f"tensors must have equal ranks, got {', '.join(str(t.ttype) for t in ts)}", op=op)
-    axis = axis_index(op, ts[0], axis)
+    axis = _axis_index(op, ts[0], axis)
     return ts[0] if len(ts) == 1 else apply("concatenate", ts, axis=axis)
 
 
@@ -292,12 +294,35 @@ def stack(arrays, /, *, axis=0, name=None):
 def unstack(x, /, *, axis=0):
     """Splits a tensor along an axis into a tuple of tensors without that axis."""
     t = to_tensor(x)
-    a = axis_index("unstack", t, axis)
+    a = _axis_index("unstack", t, axis)
     if t.ndim == 0:
         raise NxValueError(f"cannot unstack rank-0 {t.ttype}", op="unstack")
     keep = t.shape[:a] + t.shape[a + 1:]
     names = t.names[:a] + t.names[a + 1:]
     return tuple(reshape(slice_along_axis(t, i, 1, axis=a), keep, names=names) for i in range(t.shape[a]))
+
+
+def split(tensor, split, /, *, axis=0):  # noqa: A002 (Nx's argument names)
+    """Nx's split: (left, right) along `axis` (index or name), left holding the first `split` elements (an int,
+    negative counting from the end) or the first ceil(split * size) (a float fraction). Neither part may be empty."""
+    t = to_tensor(tensor)
+    a = _axis_index("split", t, axis)
+    if t.ndim == 0:
+        raise NxValueError(f"cannot split rank-0 {t.ttype}", op="split")
+    n = t.shape[a]
+    if _is_int(split):
+        index = int(split) % n if n else 0
+        if not (-n < split < n and index > 0):
+            raise NxValueError(f"split {split} must be a nonzero int in ({-n}, {n}), so that neither part of axis {a} "
+                               f"of {t.ttype} is empty", op="split")
+    elif isinstance(split, (float, np.floating)):
+        index = math.ceil(split * n)
+        if not 0 < index < n:
+            raise NxValueError(f"split {split} must be a fraction with 0 < ceil({split} * {n}) < {n}, so that neither "
+                               f"part of axis {a} of {t.ttype} is empty", op="split")
+    else:
+        raise NxTypeError(f"split must be an int or a float, got {split!r}", op="split")
+    return slice_along_axis(t, 0, index, axis=a), slice_along_axis(t, index, n - index, axis=a)
 
 
 # ---- slicing ----
@@ -325,10 +350,13 @@ def _strides(op, strides, rank):
     return strides
 
 
-def _check_static_window(op, t, starts, lengths):
-    for axis, (s, n, d) in enumerate(zip(starts, lengths, t.shape)):
-        if isinstance(s, int) and not (0 <= s and s + n <= d):
-            raise NxIndexError(f"the window start {s}, length {n} on axis {axis} does not fit in {t.ttype}", op=op)
+def _clamped_starts(op, t, starts, lengths):
+    """Int starts as Nx takes them: never negative, and moved back so that the window fits (as tensor starts are
+    clamped when the op runs)."""
+    for axis, s in enumerate(starts):
+        if isinstance(s, int) and s < 0:
+            raise NxIndexError(f"start index {s} on axis {axis} of {t.ttype} must be >= 0", op=op)
+    return [min(s, d - n) if isinstance(s, int) else s for s, n, d in zip(starts, lengths, t.shape)]
 
 
 def _start_scalars(starts):
@@ -336,15 +364,16 @@ def _start_scalars(starts):
 
 
 def slice(t, start_indices, lengths, strides=1):
-    """Nx's slice: the window of `lengths` at `start_indices` of t, taking every strides-th element. Int starts
-    must fit; tensor starts are clamped so that the window fits (as in Nx and StableHLO)."""
+    """Nx's slice: the window of `lengths` at `start_indices` of t, taking every strides-th element. A start that
+    would run the window past the end is moved back so that the window fits (Nx's clipping, for ints and tensors
+    alike); negative int starts are an error, negative tensor starts clamp to 0."""
     t = to_tensor(t)
     starts = _starts("slice", t, start_indices)
     lengths = _ints("slice", "lengths", lengths)
     if len(lengths) != t.ndim or any(n < 0 or n > d for n, d in zip(lengths, t.shape)):
         raise NxValueError(f"lengths {list(lengths)} must give a size within each axis of {t.ttype}", op="slice")
     strides = _strides("slice", strides, t.ndim)
-    _check_static_window("slice", t, starts, lengths)
+    starts = _clamped_starts("slice", t, starts, lengths)
     if all(isinstance(s, int) for s in starts):
         limits = tuple(s + n for s, n in zip(starts, lengths))
         if starts == [0] * t.ndim and limits == t.shape and strides == (1,) * t.ndim:
@@ -362,7 +391,7 @@ def slice(t, start_indices, lengths, strides=1):
 def slice_along_axis(t, start, length, axis=0, strides=1):
     """Nx's slice_along_axis: slice on one axis (index or name), the others whole."""
     t = to_tensor(t)
-    a = axis_index("slice_along_axis", t, axis)
+    a = _axis_index("slice_along_axis", t, axis)
     if not _is_int(strides):
         raise NxTypeError(f"strides must be an int, got {strides!r}", op="slice_along_axis")
     starts = [0] * t.ndim
@@ -375,15 +404,15 @@ def slice_along_axis(t, start, length, axis=0, strides=1):
 
 
 def put_slice(t, start_indices, slice):  # noqa: A002 (Nx's argument name)
-    """Nx's put_slice: t with `slice` written at `start_indices` (the result type is the promotion of both). Int
-    starts must fit; tensor starts are clamped so that the slice fits."""
+    """Nx's put_slice: t with `slice` written at `start_indices` (the result type is the promotion of both). Starts
+    are clipped so that the slice fits, as slice's are."""
     common = result_type("put_slice", t, slice)
     t, update = to_tensor(t, common), to_tensor(slice, common)
     if update.ndim != t.ndim or any(u > d for u, d in zip(update.shape, t.shape)):
         raise NxShapeError(f"the slice {update.ttype} must have the rank of {t.ttype} and fit inside it",
                            op="put_slice")
     starts = _starts("put_slice", t, start_indices)
-    _check_static_window("put_slice", t, starts, update.shape)
+    starts = _clamped_starts("put_slice", t, starts, update.shape)
     return apply("put_slice", [t, update, *_start_scalars(starts)])
 
 
@@ -424,7 +453,7 @@ def roll(x, /, shift, *, axis=None):
             raise NxTypeError(f"shift must be an int when axis is None, got {shift!r}", op="roll")
         flat = _roll_axis(reshape(t, (t.size,)), int(shift), 0)
         return reshape(flat, t.shape, names=t.names)
-    axes = [axis_index("roll", t, a) for a in (axis if isinstance(axis, (tuple, list)) else [axis])]
+    axes = [_axis_index("roll", t, a) for a in (axis if isinstance(axis, (tuple, list)) else [axis])]
     shifts = _ints("roll", "shift", shift)
     if len(shifts) == 1:
         shifts = shifts * len(axes)
@@ -445,3 +474,54 @@ def _roll_axis(t, shift, axis):
         return t
     return _join("roll", [slice_along_axis(t, n - shift, shift, axis=axis),
                           slice_along_axis(t, 0, n - shift, axis=axis)], axis)
+
+
+# ---- introspection: Nx's functions that read a tensor's type and shape (they run no op) ----
+
+def _axis_of(op, t, axis):
+    t = to_tensor(t)
+    if t.ndim == 0:
+        raise NxValueError(f"{t.ttype} has no axes (rank 0), got axis {axis!r}", op=op)
+    return t, _axis_index(op, t, axis)
+
+
+def axis_size(tensor, axis):  # noqa: A002 (Nx's argument name)
+    """Nx's axis_size: the size of one axis, given by index (negative counts from the end) or by name."""
+    t, a = _axis_of("axis_size", tensor, axis)
+    return t.shape[a]
+
+
+def axis_index(tensor, axis):  # noqa: A002 (Nx's argument name)
+    """Nx's axis_index: the index of an axis given by index (negative counts from the end) or by name."""
+    return _axis_of("axis_index", tensor, axis)[1]
+
+
+def axes(shape):
+    """Nx's axes: [0, 1, ..., rank - 1] of a tensor (a number has none), or of a shape given as a tuple of ints."""
+    rank = len(_shape("axes", shape)) if isinstance(shape, tuple) else to_tensor(shape).ndim
+    return list(range(rank))
+
+
+def bit_size(tensor):  # noqa: A002 (Nx's argument name)
+    """Nx's bit_size: the bits of the tensor's data (elements times the bits of its type; bool counts 8)."""
+    t = to_tensor(tensor)
+    return t.size * t.type.bits
+
+
+def byte_size(tensor):  # noqa: A002 (Nx's argument name)
+    """Nx's byte_size: the bytes of the tensor's data (bit_size // 8)."""
+    return bit_size(tensor) // 8
+
+
+def compatible(left, right):
+    """Nx's compatible?: whether two tensors have the same shape and type and names that agree (None matches any
+    name); values are not compared, and numbers count as tensors. Containers (tuples, lists, dicts, as defn takes
+    them) are compatible when they have the same structure and keys and their leaves are compatible."""
+    if isinstance(left, dict) or isinstance(right, dict):
+        return type(left) is type(right) and left.keys() == right.keys() and all(
+            compatible(left[k], right[k]) for k in left)
+    if isinstance(left, (tuple, list)) or isinstance(right, (tuple, list)):
+        return type(left) is type(right) and len(left) == len(right) and all(map(compatible, left, right))
+    a, b = to_tensor(left), to_tensor(right)
+    return a.shape == b.shape and a.type is b.type and all(
+        m is None or n is None or m == n for m, n in zip(a.names, b.names))

@@ -496,6 +496,47 @@ def make_fori(draw, pool):
     return Call(f"nx.fori_loop(0, {trips}, lambda i, v: v * 0.5 + nx.sin(v) * 0.25, {x.name})", (x,))
 
 
+# ---- windows, convolution, random numbers ----
+
+def make_window(draw, pool):
+    """window_sum, window_max or window_min over a real value: windows of 1 to 3 elements per axis (within the axis,
+    so that "valid" leaves a result), strides 1 or 2, "valid" or "same" padding."""
+    x = _pick(draw, pool, lambda v: v.rank > 0 and _kind(v) in ("int", "float") and min(v.shape) > 0)
+    if x is None:
+        return None
+    window = tuple(draw(st.integers(1, min(n, 3))) for n in x.shape)
+    strides = tuple(draw(st.integers(1, 2)) for _ in x.shape)
+    padding = draw(st.sampled_from(["valid", "same"]))
+    op = draw(st.sampled_from(["window_sum", "window_max", "window_min"]))
+    return Call(f"nx.{op}({x.name}, {window}, strides={strides}, padding={padding!r})", (x,),
+                may_overflow=op == "window_sum")
+
+
+def make_conv(draw, pool):
+    """nx.conv of a float value of rank 3 or 4 (batch, features, spatial axes) with a fixed kernel of 1 or 2 output
+    features and a window of 1 to 2 elements per spatial axis, strides 1 or 2, "valid" or "same" padding."""
+    x = _pick(draw, pool, lambda v: v.rank in (3, 4) and _kind(v) == "float" and min(v.shape) > 0)
+    if x is None:
+        return None
+    features = draw(st.integers(1, 2))
+    kernel = (features, x.shape[1]) + tuple(draw(st.integers(1, min(n, 2))) for n in x.shape[2:])
+    size = int(np.prod(kernel))
+    strides = draw(st.integers(1, 2))
+    padding = draw(st.sampled_from(["valid", "same"]))
+    return Call(f"nx.conv({x.name}, nx.reshape(nx.arange({size}, dtype={x.name}.dtype) * 0.25 - 0.5, {kernel}), "
+                f"strides={strides}, padding={padding!r})", (x,))
+
+
+def make_random(draw, pool):
+    """A float value plus uniform numbers of its shape and type from a fixed key (Threefry under defn)."""
+    x = _pick(draw, pool, lambda v: _kind(v) == "float" and v.type in ("f32", "f64"))
+    if x is None:
+        return None
+    seed = draw(st.integers(0, 2 ** 32 - 1))
+    return Call(f"{x.name} + nx.random.uniform_split(nx.random.key({seed}), shape={x.name}.shape, "
+                f"type={x.name}.dtype)", (x,))
+
+
 # Each maker with its weight: how often a step tries it (elementwise ops are many, so each has a small weight).
 MAKERS = (
     [(unary(name), 1) for name in UNARY]
@@ -506,5 +547,6 @@ MAKERS = (
     + [(scan(name), 2) for name in ("cumulative_sum", "cumulative_prod", "cumulative_max", "cumulative_min")]
     + [(make_sort, 4), (make_reshape, 6), (make_transpose, 6), (make_reshaping, 12), (make_concatenate, 6),
        (make_index, 12), (make_contraction, 12), (make_grad, 4), (make_cond, 4), (make_fori, 3)]
+    + [(make_window, 8), (make_conv, 6), (make_random, 3)]
 )
 WEIGHTED_MAKERS = [maker for maker, weight in MAKERS for _ in range(weight)]

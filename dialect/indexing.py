@@ -6,7 +6,7 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
-from numerix.dialect.dtypes import s64
+from numerix.dialect.dtypes import s32, s64
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 from . import algebra as alg
 from .lower_convert import convert
@@ -246,11 +246,16 @@ def _lower_scatter_add(b, node):
     dtype = node.types[0].type
     shape, update_shape = node.types[0].shape, node.types[2].shape
     size, count = int(np.prod(shape, dtype=np.int64)), int(np.prod(update_shape, dtype=np.int64))
-    flat_index = b.emit("stablehlo.reshape", [b.emit("stablehlo.iota", [], b.tensor((size,), s64),
+    # Positions in s32 where they fit: IREE narrows s64 scatter indices to i32 itself (past 2^31 elements as well),
+    # and where two scatters share them (two scatter_adds with one index operand, after CSE) the narrowed copy fails
+    # to build (docs/iree.md).
+    position_type = s32 if size <= 2 ** 31 else s64
+    flat_index = b.emit("stablehlo.reshape", [b.emit("stablehlo.iota", [], b.tensor((size,), position_type),
                                                       iota_dimension=nxir.attr("int", 0))],
-                        b.tensor(shape, s64))
-    positions = _emit_gather(b, flat_index, indices, node.types[1].type, shape, node.attrs, update_shape, s64)
-    positions = b.emit("stablehlo.reshape", [positions], b.tensor((count, 1), s64))
+                        b.tensor(shape, position_type))
+    positions = _emit_gather(b, flat_index, indices, node.types[1].type, shape, node.attrs, update_shape,
+                             position_type)
+    positions = b.emit("stablehlo.reshape", [positions], b.tensor((count, 1), position_type))
     wide = dtype.compute_type
     flat_x = b.emit("stablehlo.reshape", [convert(b, x, dtype, wide)], b.tensor((size,), wide))
     flat_updates = b.emit("stablehlo.reshape", [convert(b, updates, dtype, wide)], b.tensor((count,), wide))

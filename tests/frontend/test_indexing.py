@@ -265,3 +265,48 @@ def test_python_indices_out_of_range_raise_eagerly_and_under_defn_alike():
     with pytest.raises(nx.NxIndexError, match="index 7 is out of bounds"):
         nx.defn(lambda a: nx.take(a, [1, 7]))(x)
 
+
+
+# ---- scatter_adds that share their indices (IREE narrows shared s64 scatter indices and failed to build) ----
+
+def _added_at(target, positions, updates):
+    out = np.array(target)
+    np.add.at(out, positions, np.asarray(updates))
+    return out
+
+
+def _indexed_adds_sharing_indices():
+    a, b = nx.tensor(sample("f32", (4, 5), seed=1)), nx.tensor(sample("f32", (4, 5), seed=2))
+    indices = nx.tensor([[0, 1], [3, 4], [0, 1]], type="s64")  # a repeated position: its updates sum
+    u, v = nx.tensor([1.0, 2.0, 3.0]), nx.tensor([10.0, 20.0, 30.0])
+    fn = lambda a, b, i, u, v: (nx.indexed_add(a, i, u), nx.indexed_add(b, i, v))  # noqa: E731
+    positions = tuple(np.asarray(indices).T)
+    return fn, (a, b, indices, u, v), [_added_at(a, positions, u), _added_at(b, positions, v)]
+
+
+def _gradient_of_two_takes():
+    # Each take's gradient is a scatter_add of the cotangent at `taken`: two of them with one index tensor. (An eager
+    # nx.grad compiles on IREE, so the expected values are NumPy's.)
+    x, y = nx.tensor(sample("f32", (4, 3), seed=3)), nx.tensor(sample("f32", (4, 3), seed=4))
+    taken = nx.tensor([0, 2, 2])
+    loss = lambda x, y: nx.sum(nx.take(x, taken, axis=0) * nx.take(y, taken, axis=0))  # noqa: E731
+    rows = np.asarray(taken)
+    zeros = np.zeros((4, 3), np.float32)
+    return nx.grad(loss, argnums=(0, 1)), (x, y), [_added_at(zeros, rows, np.asarray(y)[rows]),
+                                                   _added_at(zeros, rows, np.asarray(x)[rows])]
+
+
+def test_indexed_adds_sharing_indices_eagerly():
+    fn, args, want = _indexed_adds_sharing_indices()
+    for got, w in zip(fn(*args), want):
+        np.testing.assert_allclose(np.asarray(got), w, rtol=2e-6)
+
+
+@pytest.mark.parametrize("compiler", ["iree", "evaluator"])
+@pytest.mark.parametrize("example", [_indexed_adds_sharing_indices, _gradient_of_two_takes])
+def test_scatter_adds_sharing_indices(example, compiler):
+    fn, args, want = example()
+    got = nx.defn(fn, compiler=compiler)(*args)
+    assert len(got) == len(want) == 2
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(np.asarray(g), w, rtol=2e-6)

@@ -78,7 +78,14 @@ def _iota(b, like, axis):
 def arg_extreme(b, key, key_type, axis, which, tie_break):
     """The index (s64) along `axis` of the largest (which="max") or smallest key: NaN beats numbers (NumPy: the
     first NaN wins), then the value, then the lower index (tie_break "low") or the higher ("high"). A total order,
-    so any reduction order gives the same answer."""
+    so any reduction order gives the same answer.
+
+    Along an axis of one element the index is the constant 0, spelled out: IREE 3.13 found it constant only late,
+    hoisted what was computed from it into a load-time initializer and, where one dispatch made two such results,
+    gave both the first one's buffer (the build or the call failed; found by the differential fuzzer)."""
+    shape = b.shape(key)
+    if shape[axis] == 1:
+        return b.constant(0, [n for a, n in enumerate(shape) if a != axis], s64)
     index = _iota(b, key, axis)
     better = "GT" if which == "max" else "LT"
     index_better = "LT" if tie_break == "low" else "GT"

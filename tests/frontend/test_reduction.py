@@ -495,3 +495,29 @@ def test_sorts_of_long_vectors_build_under_defn():
     np.testing.assert_array_equal(np.asarray(got[0]), np.sort(x))
     np.testing.assert_array_equal(np.asarray(got[1]), np.argsort(-x, kind="stable"))
     np.testing.assert_array_equal(np.asarray(got[2]), np.argsort(-x, kind="stable")[:3])
+
+
+def test_a_bool_and_the_f32_it_compares_both_computed_from_argmax_of_a_scalar():
+    # IREE 3.13 found argmax's index along an axis of one element constant only late, hoisted what was computed from
+    # it and gave two hoisted results one buffer (the build or the call failed): the lowering spells out the 0. The
+    # differential fuzzer's program, as it was (another result beside these two hid the bug).
+    def fn(x):
+        twice = nx.exp(nx.exp(nx.argmax(x)))
+        return nx.less(twice, 0.5), twice
+    below, twice = nx.defn(fn, compiler="iree")(nx.tensor(np.float32(0.5)))
+    assert below.type.name == "bool" and twice.type.name == "f32"
+    np.testing.assert_array_equal(below.numpy(), False)
+    np.testing.assert_allclose(twice.numpy(), np.float32(np.e), rtol=1e-6)
+
+
+def test_argmin_along_an_axis_of_one_element_is_zeros():
+    # Kept, the last of equal values asked for, a NaN in the row: still the only element's index, 0.
+    def fn(m):
+        index = nx.argmin(m, axis=0, keep_axis=True, tie_break="high")
+        scaled = nx.exp(nx.as_type(index, "f32"))
+        return scaled > 2.0, scaled, index
+    m = np.array([[3.0, np.nan, -1.0]], np.float32)
+    above, scaled, index = nx.defn(fn, compiler="iree")(nx.tensor(m))
+    np.testing.assert_array_equal(above.numpy(), [[False, False, False]])
+    np.testing.assert_array_equal(scaled.numpy(), [[1.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(index.numpy(), np.zeros((1, 3), np.int64))

@@ -24,7 +24,10 @@ def reduce_window(b, x, init, dtype, out_shape, attrs, combine):
         options["padding"] = ir.DenseElementsAttr.get(pairs)
     (out,) = b.with_region("stablehlo.reduce_window", [x, init], [b.tensor(out_shape, dtype)], [scalar, scalar],
                            lambda acc, v: [combine(acc, v)], **options)
-    return out
+    # The result leaves through a barrier: IREE 3.13 fused a reduce_window into a consumer that reads it transposed
+    # and computed wrong values (v @ v.T and v * v.T of a (3, 1) window_sum kept only the diagonal; found by the
+    # differential fuzzer).
+    return b.emit("stablehlo.optimization_barrier", [out], out.type)
 
 
 def scatter_to_selected(b, key, key_type, source, work, window_dimensions, strides, direction):

@@ -399,3 +399,17 @@ def test_errors_name_the_op_and_what_is_wrong(call, error, words):
         call()
     for word in words:
         assert word in str(info.value)
+
+
+def test_a_window_result_read_transposed_under_defn():
+    # IREE 3.13 fused a reduce_window into a consumer that read it transposed and kept only the diagonal of v @ v.T
+    # (found by the differential fuzzer); the lowering puts a barrier after it.
+    x = np.random.default_rng(0).normal(size=(4, 1)).astype(np.float32)
+
+    def fn(x):
+        v = nx.window_sum(x, (2, 1))
+        w = nx.window_max(x, (2, 1))
+        return v @ nx.matrix_transpose(v), w * nx.matrix_transpose(w)
+    for compiler in ("iree", "evaluator"):
+        for got, want in zip(nx.defn(fn, compiler=compiler)(nx.tensor(x)), fn(nx.tensor(x))):
+            np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-6, atol=1e-6)

@@ -54,6 +54,23 @@ def assert_close(actual, expected, type=None, rtol=None, atol=None):
     np.testing.assert_allclose(a, e, rtol=rtol, atol=rtol if atol is None else atol, equal_nan=True)
 
 
+def everywhere(calls):
+    """Each (fn, tensors) eagerly, and all of them in one defn on IREE and one on the evaluator (one compile each):
+    a list of (eager, iree, evaluator) results. Tensor arguments are traced inside defn (indices included)."""
+    eager = [fn(*args) for fn, args in calls]
+    flat = [a for _, args in calls for a in args]
+
+    def every_call(*tensors):
+        out, i = [], 0
+        for fn, args in calls:
+            out.append(fn(*tensors[i:i + len(args)]))
+            i += len(args)
+        return tuple(out)
+    iree = nx.defn(every_call)(*flat)
+    evaluator = nx.defn(every_call, compiler="evaluator")(*flat)
+    return list(zip(eager, iree, evaluator))
+
+
 def parse(text):
     with nx_ir.new_context():
         return ir.Module.parse(text)

@@ -8,24 +8,7 @@ import numpy as np
 import pytest
 
 import numerix as nx
-from conftest import assert_close
-
-
-def _everywhere(calls):
-    """Each (fn, tensors) eagerly, and all of them in one defn on IREE and one on the evaluator (one compile each):
-    a list of (eager, iree, evaluator) results. Tensor arguments are traced inside defn (indices included)."""
-    eager = [fn(*args) for fn, args in calls]
-    flat = [a for _, args in calls for a in args]
-
-    def every_call(*tensors):
-        out, i = [], 0
-        for fn, args in calls:
-            out.append(fn(*tensors[i:i + len(args)]))
-            i += len(args)
-        return tuple(out)
-    iree = nx.defn(every_call)(*flat)
-    evaluator = nx.defn(every_call, compiler="evaluator")(*flat)
-    return list(zip(eager, iree, evaluator))
+from conftest import assert_close, everywhere
 
 
 def _leaves(value):
@@ -123,7 +106,7 @@ EXAMPLES = [
 
 
 def test_nx_examples():
-    results = _everywhere([(fn, args) for _, fn, args, _ in EXAMPLES])
+    results = everywhere([(fn, args) for _, fn, args, _ in EXAMPLES])
     for (name, _, _, want), got in zip(EXAMPLES, results):
         wants = _leaves(want)
         for kind, value in zip(("eager", "iree", "evaluator"), got):

@@ -9,24 +9,7 @@ import numpy as np
 import pytest
 
 import numerix as nx
-from conftest import assert_close
-
-
-def _everywhere(calls):
-    """Each (fn, tensors) eagerly, and all of them in one defn on IREE and one on the evaluator (one compile each):
-    a list of (eager, iree, evaluator) results."""
-    eager = [fn(*args) for fn, args in calls]
-    flat = [a for _, args in calls for a in args]
-
-    def every_call(*tensors):
-        out, i = [], 0
-        for fn, args in calls:
-            out.append(fn(*tensors[i:i + len(args)]))
-            i += len(args)
-        return tuple(out)
-    iree = nx.defn(every_call)(*flat)
-    evaluator = nx.defn(every_call, compiler="evaluator")(*flat)
-    return list(zip(eager, iree, evaluator))
+from conftest import assert_close, everywhere
 
 
 def _s32(data, names=None):
@@ -129,7 +112,7 @@ NX_EXAMPLES = [  # (function, its tensors, Nx's result, its type in numerix)
 
 
 def test_nx_examples_eagerly_on_iree_and_on_the_evaluator():
-    results = _everywhere([(fn, args) for fn, args, _, _ in NX_EXAMPLES])
+    results = everywhere([(fn, args) for fn, args, _, _ in NX_EXAMPLES])
     for (fn, args, expected, type_name), outs in zip(NX_EXAMPLES, results):
         for out in outs:
             assert out.type is nx.as_dtype(type_name)
@@ -161,7 +144,7 @@ def test_reduce_matches_numpy_over_every_set_of_axes_and_keeps_the_order(keep):
         # fn(a, b) = b is associative, not commutative: the tree must give the last element (in row-major order).
         calls.append((lambda t, axes=axes: nx.reduce(t, 0.0, lambda a, b: b, axes=axes, keep_axes=keep),
                       [nx.tensor(x)]))
-    results = _everywhere(calls)
+    results = everywhere(calls)
     for k, axes in enumerate(axes_sets):
         chosen = tuple(range(3)) if axes is None else axes
         total = np.sum(x, axis=chosen, keepdims=keep) + np.float32(1.5)
@@ -277,7 +260,7 @@ def test_nan_rules_hold_under_defn():
     with_nan = nx.tensor([[1.0, np.nan, 3.0, 2.0], [np.nan, 4.0, np.nan, 4.0]])
     calls = [(lambda t: nx.median(t, axis=1), [with_nan]), (lambda t: nx.mode(t, axis=1), [with_nan]),
              (lambda t: nx.all_close(t, t, equal_nan=True), [with_nan])]
-    for outs, expected in zip(_everywhere(calls), [[2.5, np.nan], [1.0, 4.0], True]):
+    for outs, expected in zip(everywhere(calls), [[2.5, np.nan], [1.0, 4.0], True]):
         for out in outs:
             np.testing.assert_array_equal(out.numpy(), expected)
 

@@ -9,26 +9,9 @@ import numpy as np
 import pytest
 
 import numerix as nx
-from conftest import assert_close
+from conftest import assert_close, everywhere
 
 S32_MIN, S32_MAX = -2147483648, 2147483647
-
-
-def _everywhere(calls):
-    """Each (fn, tensors) eagerly, and all of them in one defn on IREE and one on the evaluator (one compile each):
-    a list of (eager, iree, evaluator) results."""
-    eager = [fn(*args) for fn, args in calls]
-    flat = [a for _, args in calls for a in args]
-
-    def every_call(*tensors):
-        out, i = [], 0
-        for fn, args in calls:
-            out.append(fn(*tensors[i:i + len(args)]))
-            i += len(args)
-        return tuple(out)
-    iree = nx.defn(every_call)(*flat)
-    evaluator = nx.defn(every_call, compiler="evaluator")(*flat)
-    return list(zip(eager, iree, evaluator))
 
 
 # ---- Nx's examples (nx/lib/nx.ex) ----
@@ -113,7 +96,7 @@ NX_EXAMPLES = [  # (function, its tensors, Nx's result and type)
 
 
 def test_nx_examples_eagerly_on_iree_and_on_the_evaluator():
-    results = _everywhere([(fn, args) for fn, args, _, _ in NX_EXAMPLES])
+    results = everywhere([(fn, args) for fn, args, _, _ in NX_EXAMPLES])
     for (fn, args, expected, type_name), outs in zip(NX_EXAMPLES, results):
         for out in outs:
             assert out.type is nx.as_dtype(type_name)
@@ -247,7 +230,7 @@ def test_random_windows_match_a_loop_over_each_window(type_name):
             t, window, **options), [nx.tensor(x)]))
         expected.append((kind, _reference_reduce(kind, x, dtype, window, strides, pads, dilations)))
     with np.errstate(all="ignore"):
-        for ((kind, want), outs) in zip(expected, _everywhere(calls)):
+        for ((kind, want), outs) in zip(expected, everywhere(calls)):
             for out in outs:
                 assert out.type is dtype
                 got = out.numpy()
@@ -283,7 +266,7 @@ def test_random_scatters_match_a_loop_over_each_window(type_name):
         calls.append((lambda t, s, kind=kind, window=window, options=options: getattr(nx, f"window_scatter_{kind}")(
             t, s, 2, window, **options), [nx.tensor(x), nx.tensor(source)]))
         expected.append(_reference_scatter(kind, x.astype(np.float64), source, 2, dtype, window, strides, pads))
-    for want, outs in zip(expected, _everywhere(calls)):
+    for want, outs in zip(expected, everywhere(calls)):
         for out in outs:
             assert out.type is source_type
             np.testing.assert_array_equal(out.numpy(), want)
@@ -297,7 +280,7 @@ def test_max_and_min_propagate_nan_and_ties_go_to_the_last_element():
              (lambda t: nx.window_scatter_min(t, nx.ones((2, 2)), 0, (1, 2), strides=[1, 2]), [x])]
     expected = [[[np.nan, 3.0], [3.0, 0.0]], [[1.0, np.nan, -0.0, 0.0]],
                 [[0, 1, 0, 1], [1, 0, 0, 1]], [[0, 1, 0, 1], [0, 1, 0, 1]]]
-    for want, outs in zip(expected, _everywhere(calls)):
+    for want, outs in zip(expected, everywhere(calls)):
         for out in outs:
             np.testing.assert_array_equal(out.numpy(), want)
 

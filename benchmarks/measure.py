@@ -2,8 +2,9 @@
 
 timing WORKLOAD LIBRARY: builds the workload in one library, checks its result against the reference, then times
   it. It records wall time, and CPU time of the calling thread (a caller that busy-waits shows CPU close to wall).
-compile numerix|jax: the MLP step's first call in a fresh process, split into its phases (numerix: with the
-  compile cache in NUMERIX_CACHE_DIR, cold or filled by an earlier process).
+compile numerix|jax mlp|digits: the MLP step's (or the digits example's step's) first call in a fresh process, split
+  into its phases, and the first call of the compiled program (numerix: with the compile cache in NUMERIX_CACHE_DIR,
+  cold or filled by an earlier process; tiered or not by NUMERIX_TIERED).
 memory LIBRARY WORKLOAD CALLS: the process's resident memory while it makes CALLS calls.
 compile_size N: numerix's first call of `a = sin(a) * 0.5 + 0.1` unrolled N times, cold cache: how compile time grows
   with the program.
@@ -158,61 +159,78 @@ def _phases(targets):
     return totals
 
 
-def compile_numerix():
+def _compile_case(workload, nx_or_jax):
+    """(step, args) of a first-call workload ("mlp", "digits") in numerix (nx) or JAX (jax)."""
+    from . import workloads
+    if nx_or_jax.__name__ == "jax":
+        lib, tensor, value_and_grad = nx_or_jax, nx_or_jax.numpy.asarray, nx_or_jax.value_and_grad
+    else:
+        lib, tensor, value_and_grad = nx_or_jax, nx_or_jax.tensor, nx_or_jax.value_and_grad
+    if workload == "mlp":
+        inputs = workloads.mlp_inputs()
+        step = workloads.mlp_jax_step() if lib.__name__ == "jax" else workloads.mlp_numerix_step()
+        return step, ({k: tensor(inputs[k]) for k in workloads.PARAMS}, tensor(inputs["x"]), tensor(inputs["y"]))
+    params, velocity, x, labels = workloads.digits_inputs()
+    step = workloads.digits_step(lib.numpy if lib.__name__ == "jax" else lib, value_and_grad)
+    step = lib.jit(step) if lib.__name__ == "jax" else lib.defn(step)
+    as_tensors = [[{k: tensor(v) for k, v in layer.items()} for layer in tree] for tree in (params, velocity)]
+    return step, (*as_tensors, tensor(x), tensor(labels))
+
+
+def compile_numerix(workload):
+    """The first call (the time to its result), then waiting for the compiled program (a tiered first call runs on
+    the evaluator while iree-compile runs in the background: runtime/tiered.py) and its first call; NUMERIX_TIERED
+    picks the variant."""
     start = time.perf_counter()
     import numerix as nx  # with it IREE's compiler and runtime, which runtime/iree.py imports
     imported = time.perf_counter() - start
     from numerix.passes import pipeline
-    from numerix.runtime import iree
-    from . import workloads
-    inputs = workloads.mlp_inputs()
-    step = workloads.mlp_numerix_step()
-    params = {k: nx.tensor(inputs[k]) for k in workloads.PARAMS}
-    x, y = nx.tensor(inputs["x"]), nx.tensor(inputs["y"])
+    from numerix.runtime import iree, tiered
+    step, args = _compile_case(workload, nx)
     # Phases nest: "nx passes", "lower to StableHLO", "iree-compile or disk cache read" and "load module" run
-    # inside the defn's compile, after "trace".
+    # inside the defn's compile, after "trace" (iree-compile in a background thread when the call is tiered).
     totals = _phases([(type(step), "_lower", "trace"), (pipeline, "run_pipeline", "nx passes"),
                       (pipeline, "lower", "lower to StableHLO"),
                       (iree, "compile_stablehlo", "iree-compile or disk cache read"),
                       (iree, "Executable", "load module")])
     stats_before = dict(iree.CACHE.stats)
     start = time.perf_counter()
-    step(params, x, y)
+    step(*args)
     first = time.perf_counter() - start
+    (compiled,) = step._cache.values()
+    on_evaluator = isinstance(compiled.executable, tiered.TieredExecutable)
+    compiled.wait()
+    ready = time.perf_counter() - start
     start = time.perf_counter()
-    step(params, x, y)
+    step(*args)
     second = time.perf_counter() - start
     cache = {k: iree.CACHE.stats[k] - stats_before[k] for k in stats_before}
-    return {"library": "numerix", "import": imported, "first_call": first, "next_call": second,
-            "phases": totals, "cache": cache}
+    return {"library": "numerix", "import": imported, "first_call": first, "first_compiled": ready + second,
+            "next_call": second, "phases": totals, "cache": cache, "first_on_evaluator": on_evaluator}
 
 
-def compile_jax():
+def compile_jax(workload):
     start = time.perf_counter()
     import jax
     imported = time.perf_counter() - start
-    from . import workloads
-    inputs = workloads.mlp_inputs()
-    params = {k: jax.numpy.asarray(inputs[k]) for k in workloads.PARAMS}
-    x, y = jax.numpy.asarray(inputs["x"]), jax.numpy.asarray(inputs["y"])
-    jax.block_until_ready((params, x, y))
-    step = workloads.mlp_jax_step()
+    step, args = _compile_case(workload, jax)
+    jax.block_until_ready(args)
     start = time.perf_counter()
-    lowered = step.lower(params, x, y)
+    lowered = step.lower(*args)
     traced = time.perf_counter() - start
     start = time.perf_counter()
     lowered.compile()
     compiled = time.perf_counter() - start
     # jit's own cache is separate from lower().compile(): the first call traces and compiles again, in a process
     # whose JAX is now warm; a fresh step function keeps the first call honest about tracing.
-    step = workloads.mlp_jax_step()
+    step, _ = _compile_case(workload, jax)
     start = time.perf_counter()
-    jax.block_until_ready(step(params, x, y))
+    jax.block_until_ready(step(*args))
     first = time.perf_counter() - start
     start = time.perf_counter()
-    jax.block_until_ready(step(params, x, y))
+    jax.block_until_ready(step(*args))
     second = time.perf_counter() - start
-    return {"library": "jax", "import": imported, "first_call": first, "next_call": second,
+    return {"library": "jax", "import": imported, "first_call": first, "first_compiled": first, "next_call": second,
             "phases": {"trace and lower": traced, "XLA compile": compiled}}
 
 
@@ -289,10 +307,12 @@ def memory(library, name, calls):
 
 def main(argv):
     kind, *rest = argv
+    if kind != "compile":  # the others time compiled programs: no first calls on the evaluator (runtime/tiered.py)
+        os.environ.setdefault("NUMERIX_TIERED", "0")
     if kind == "timing":
         result = timing(rest[0], rest[1])
     elif kind == "compile":
-        result = compile_numerix() if rest[0] == "numerix" else compile_jax()
+        result = compile_numerix(rest[1]) if rest[0] == "numerix" else compile_jax(rest[1])
     elif kind == "memory":
         result = memory(rest[0], rest[1], int(rest[2]))
     elif kind == "compile_size":

@@ -10,7 +10,7 @@ percentiles are over the samples of all of a workload's processes.
 On a shared machine a worker first waits (up to 20 s, 120 s over the run: --patience) for other processes to quiet
 down; the load they still put on the machine is measured and reported with the times.
 Options: --processes N (timing processes per workload), --only chain,softmax,... (a subset), --memory-calls N,
---patience SECONDS, --output PATH."""
+--patience SECONDS, --output PATH, --update (with --only: replace only the measured sections of the existing file)."""
 import argparse
 import datetime
 import json
@@ -27,6 +27,7 @@ from .workloads import WORKLOADS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 COMPILE_ROUNDS = 3
+COMPILE_WORKLOADS = ("mlp", "digits")  # first-call timings: the MLP step, the digits example's step
 COMPILE_SIZES = (50, 100, 200, 300, 600)  # unrolled ops of the compile-size chain (600 compiles in about 10 s)
 MEMORY_WORKLOADS = ("tiny", "chain")
 # NumPy's chain takes ~15 ms a call: 10,000 calls would be half the run's time budget for a library the memory goal
@@ -49,11 +50,12 @@ class Patience:
             log(f"  waited {waited:.0f} s for a quieter machine (other load now {load:.1f} cores)")
 
 
-def worker(arguments, cache_dir, log, patience=None):
-    """Runs one measurement in a fresh process; its JSON result, or {"error": text}."""
+def worker(arguments, cache_dir, log, patience=None, environment=None):
+    """Runs one measurement in a fresh process (with `environment`'s variables besides); its JSON result, or
+    {"error": text}."""
     if patience is not None:
         patience.wait(log)
-    env = dict(os.environ, NUMERIX_CACHE_DIR=cache_dir)
+    env = dict(os.environ, NUMERIX_CACHE_DIR=cache_dir, **(environment or {}))
     started = time.perf_counter()
     done = subprocess.run([sys.executable, "-m", "benchmarks.measure", *arguments], cwd=ROOT, env=env,
                           capture_output=True, text=True)
@@ -94,12 +96,17 @@ def run(options, log):
                 results["timing"][name].append(merged(parts))
         if not options.only or "compile" in options.only:
             for round_index in range(COMPILE_ROUNDS):
-                log(f"compile, round {round_index + 1} of {COMPILE_ROUNDS}")
-                cold = os.path.join(scratch, f"compile-{round_index}")
-                results["compile"].append({"cold": worker(["compile", "numerix"], cold, log, patience),
-                                           "disk": worker(["compile", "numerix"], cold, log, patience),
-                                           "jax": worker(["compile", "jax"], cold, log, patience)
-                                           if "jax" in libraries else None})
+                for name in COMPILE_WORKLOADS:
+                    log(f"compile {name}, round {round_index + 1} of {COMPILE_ROUNDS}")
+                    cold = os.path.join(scratch, f"compile-{name}-{round_index}")
+                    untiered = os.path.join(scratch, f"compile-{name}-untiered-{round_index}")
+                    results["compile"].append({
+                        "workload": name,
+                        "cold": worker(["compile", "numerix", name], cold, log, patience),
+                        "untiered": worker(["compile", "numerix", name], untiered, log, patience,
+                                           {"NUMERIX_TIERED": "0"}),
+                        "disk": worker(["compile", "numerix", name], cold, log, patience),
+                        "jax": worker(["compile", "jax", name], cold, log, patience) if "jax" in libraries else None})
         if not options.only or "compile_size" in options.only:
             for n in COMPILE_SIZES:
                 log(f"compile size {n}")
@@ -122,6 +129,15 @@ def run(options, log):
     return results
 
 
+def measured_sections(options):
+    """The kinds of BENCHMARKS.md's sections (titles before their colons) that a run with these options measures."""
+    only = options.only or list(WORKLOADS) + ["compile", "compile_size", "subnormals", "memory"]
+    kinds = ["Times per call", "Where a numerix call spends its time"] if set(only) & set(WORKLOADS) else []
+    sections = {"compile": "Compile", "compile_size": "Compile time against program size",
+                "subnormals": "Subnormals", "memory": "Memory over repeated calls"}
+    return kinds + [title for name, title in sections.items() if name in only]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--processes", type=int, default=3, help="timing processes per workload (default 3)")
@@ -131,6 +147,9 @@ def main(argv=None):
     parser.add_argument("--patience", type=float, default=120.0,
                         help="seconds the run may spend in all waiting for a quiet machine (default 120)")
     parser.add_argument("--output", default=os.path.join(ROOT, "BENCHMARKS.md"))
+    parser.add_argument("--update", action="store_true",
+                        help="with --only: replace only the sections this run measured in the existing output, "
+                             "keeping the others (and saying so under the title)")
     options = parser.parse_args(argv)
 
     def log(text):
@@ -144,8 +163,12 @@ def main(argv=None):
     results = run(options, log)
     context["duration"] = time.perf_counter() - started
     context["load_after"] = machine.load_average()
+    text = report.markdown(results, context)
+    if options.update:
+        with open(options.output) as f:
+            text = report.replace_sections(f.read(), text, context, measured_sections(options))
     with open(options.output, "w") as f:
-        f.write(report.markdown(results, context))
+        f.write(text)
     log(f"wrote {options.output} ({context['duration']:.0f} s)")
 
 

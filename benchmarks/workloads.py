@@ -237,6 +237,39 @@ def mlp_numerix_step():
     return step
 
 
+# The digits example's training step (examples/digits.py: a 64-128-10 MLP, batch 64, SGD with momentum; its shapes
+# and ops, written once over an array API namespace so that JAX runs the same step): first-call timings only.
+DIGITS_SIZES, DIGITS_BATCH, DIGITS_RATE, DIGITS_MOMENTUM = (64, 128, 10), 64, 0.05, 0.9
+
+
+def digits_inputs():
+    """(params, velocity, x, labels) as NumPy arrays in the example's trees."""
+    rng = _rng()
+    params = [{"w": (rng.standard_normal((m, n)) * np.sqrt(2 / m)).astype(np.float32), "b": np.zeros(n, np.float32)}
+              for m, n in zip(DIGITS_SIZES[:-1], DIGITS_SIZES[1:])]
+    velocity = [{k: np.zeros_like(v) for k, v in layer.items()} for layer in params]
+    x = rng.random((DIGITS_BATCH, DIGITS_SIZES[0]), dtype=np.float32)
+    labels = np.eye(DIGITS_SIZES[-1], dtype=np.float32)[rng.integers(0, DIGITS_SIZES[-1], DIGITS_BATCH)]
+    return params, velocity, x, labels
+
+
+def digits_step(xp, value_and_grad):
+    def loss(params, x, labels):
+        for layer in params[:-1]:
+            x = xp.maximum(xp.matmul(x, layer["w"]) + layer["b"], 0.0)
+        logits = xp.matmul(x, params[-1]["w"]) + params[-1]["b"]
+        top = xp.max(logits, axis=1, keepdims=True)
+        logsumexp = xp.log(xp.sum(xp.exp(logits - top), axis=1)) + top[:, 0]
+        return xp.mean(logsumexp - xp.sum(logits * labels, axis=1))
+
+    def step(params, velocity, x, labels):
+        value, grads = value_and_grad(loss)(params, x, labels)
+        velocity = [{k: v[k] * DIGITS_MOMENTUM - g[k] * DIGITS_RATE for k in v} for v, g in zip(velocity, grads)]
+        params = [{k: p[k] + v[k] for k in p} for p, v in zip(params, velocity)]
+        return params, velocity, value
+    return step
+
+
 def mlp_numerix(inputs):
     import numerix as nx
     step = mlp_numerix_step()
@@ -264,6 +297,46 @@ def mlp_jax(inputs):
     params = {k: jnp.asarray(inputs[k]) for k in PARAMS}
     x, y = jnp.asarray(inputs["x"]), jnp.asarray(inputs["y"])
     return lambda: jax.block_until_ready(step(params, x, y))
+
+
+# ---- 4b. per-example gradients of the MLP's loss: one gradient per example of the batch (vmap of grad) ----
+
+def per_example_numpy(inputs):
+    """Each example's gradient written out by hand, for all examples at once (outer products per example)."""
+    params = {k: inputs[k] for k in PARAMS}
+    x, y = inputs["x"], inputs["y"]
+
+    def call():
+        z1 = x @ params["w1"] + params["b1"]
+        h = np.maximum(z1, 0)
+        logits = h @ params["w2"] + params["b2"]
+        e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        dlogits = e / e.sum(axis=1, keepdims=True) * y.sum(axis=1, keepdims=True) - y
+        dz1 = (dlogits @ params["w2"].T) * (z1 > 0)
+        return {"w1": np.einsum("bi,bj->bij", x, dz1), "b1": dz1, "w2": np.einsum("bi,bj->bij", h, dlogits),
+                "b2": dlogits}
+    return call
+
+
+def _one_example_loss(xp):
+    loss = mlp_loss(xp)
+    return lambda params, x, y: loss(params, xp.reshape(x, (1, IN)), xp.reshape(y, (1, OUT)))
+
+
+def per_example_numerix(inputs):
+    import numerix as nx
+    grads = nx.defn(nx.vmap(nx.grad(_one_example_loss(nx)), in_axes=(None, 0, 0)))
+    params = {k: nx.tensor(inputs[k]) for k in PARAMS}
+    return numerix_call(grads, params, nx.tensor(inputs["x"]), nx.tensor(inputs["y"]))
+
+
+def per_example_jax(inputs):
+    import jax
+    import jax.numpy as jnp
+    grads = jax.jit(jax.vmap(jax.grad(_one_example_loss(jnp)), in_axes=(None, 0, 0)))
+    params = {k: jnp.asarray(inputs[k]) for k in PARAMS}
+    x, y = jnp.asarray(inputs["x"]), jnp.asarray(inputs["y"])
+    return lambda: jax.block_until_ready(grads(params, x, y))
 
 
 # ---- 4c. a 3x3 convolution, its gradient, and a 2x2 max pool (NCHW, f32) ----
@@ -505,6 +578,11 @@ WORKLOADS = {
                     {"numpy": mlp_numpy, "numerix": mlp_numerix, "jax": mlp_jax},
                     rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=40,
                     flops=3 * 2 * BATCH * (IN * HIDDEN + HIDDEN * OUT)),
+    "per_example": Workload("per-example gradients of the MLP's loss, batch 256 (vmap of grad)", mlp_inputs,
+                            _numpy_reference(per_example_numpy),
+                            {"numpy": per_example_numpy, "numerix": per_example_numerix, "jax": per_example_jax},
+                            rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=15,
+                            bytes_moved=4 * BATCH * (IN * HIDDEN + HIDDEN + HIDDEN * OUT + OUT)),
     "fori": Workload("1,000-step fori_loop over 64 f32", fori_inputs, _numpy_reference(fori_numpy),
                      {"numpy": fori_numpy, "numerix": fori_numerix, "jax": fori_jax},
                      rtol=1e-4, atol=1e-5, calls_per_sample=1, samples=40),

@@ -9,7 +9,7 @@ import math
 import numpy as np
 from iree.compiler import ir
 
-from . import algebra as alg
+from . import algebra as alg, batching
 from .dtypes import f32, f64
 from .errors import NxShapeError, NxValueError
 from .lower_convert import convert
@@ -161,6 +161,23 @@ def _marked_contraction(b, node):
     return generic.result
 
 
+def _batch_dot(operands, batched, contract_axes_a, batch_axes_a, contract_axes_b, batch_axes_b):
+    """Both batched: one more batch axis, in front. One batched: its batch axis is a free axis of the contraction,
+    moved to the front of the result from where dot_general's layout puts it."""
+    a, b = operands
+    shifted_a = (batching.shift(contract_axes_a), batching.shift(batch_axes_a)) if batched[0] else \
+        (contract_axes_a, batch_axes_a)
+    shifted_b = (batching.shift(contract_axes_b), batching.shift(batch_axes_b)) if batched[1] else \
+        (contract_axes_b, batch_axes_b)
+    if all(batched):
+        return alg.apply("dot", [a, b], contract_axes_a=shifted_a[0], batch_axes_a=(0,) + shifted_a[1],
+                         contract_axes_b=shifted_b[0], batch_axes_b=(0,) + shifted_b[1])
+    out = alg.apply("dot", [a, b], contract_axes_a=shifted_a[0], batch_axes_a=shifted_a[1],
+                    contract_axes_b=shifted_b[0], batch_axes_b=shifted_b[1])
+    free_a = a.ndim - len(contract_axes_a) - len(batch_axes_a)
+    return batching.move_axis(out, len(batch_axes_a) + (0 if batched[0] else free_a), 0)
+
+
 define("dot", 2, _infer_dot, attrs={"contract_axes_a": "ints", "batch_axes_a": "ints", "contract_axes_b": "ints",
                                     "batch_axes_b": "ints"},
-       numpy=_numpy_dot, vjp=_vjp_dot, lower=_lower_dot)
+       numpy=_numpy_dot, vjp=_vjp_dot, lower=_lower_dot, batch=_batch_dot)

@@ -27,11 +27,11 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
-from . import algebra as alg
+from . import algebra as alg, batching
 from .errors import NxShapeError, NxValueError
 from .lower_convert import convert
 from .rules import NUMPY, define, widen_half
-from .schema import TensorType, require, same_types
+from .schema import SCHEMAS, TensorType, require, same_types
 
 PERMUTATIONS = ("input_permutation", "kernel_permutation", "output_permutation")
 
@@ -298,8 +298,46 @@ def _lower_conv(b, node):
     return b.complex(b.sub(part(xr, kr), part(xi, ki)), b.add(part(xr, ki), part(xi, kr)), dtype)
 
 
+# ---- batching: the batch axis merged into the convolution's batch or feature axes (JAX's rule) ----
+
+def _batch_conv(operands, batched, **attrs):
+    x, k = operands
+    size = batching.batch_size(operands, batched)
+    inp, ker, outp = (attrs[p] for p in PERMUTATIONS)
+    features, groups = attrs["feature_group_size"], attrs["batch_group_size"]
+    if size == 0:  # nothing to convolve, and a group count of 0 is no convolution
+        per_example = [TensorType(t.shape[1:], t.type, t.names[1:]) if b else t.ttype
+                       for t, b in zip(operands, batched)]
+        out = SCHEMAS["conv"].check(per_example, attrs)[0]
+        return alg.broadcast_to(alg.scalar(x, 0), (0,) + out.shape)
+    if all(batched):
+        # Each example's input features (or, with batch groups, its input batch) and its kernel's output features
+        # form groups of their own, the example outer: the result's features are (example, features).
+        if groups > 1:
+            x, attrs["batch_group_size"] = _merge_axis(x, 0, inp[0]), groups * size
+        else:
+            x, attrs["feature_group_size"] = _merge_axis(x, 0, inp[1]), features * size
+        out = alg.apply("conv", [x, _merge_axis(k, 0, ker[0])], **attrs)
+        return batching.move_axis(_split_axis(out, outp[1], size), outp[1], 0)
+    if batched[0]:
+        # The examples join the input batch. Batch groups stay outermost: (group, example, batch in the group).
+        if groups > 1:
+            x = _merge_axis(_merge_axis(_split_axis(x, inp[0] + 1, groups), 0, inp[0] + 1), inp[0], inp[0])
+        else:
+            x = _merge_axis(x, 0, inp[0])
+        out = alg.apply("conv", [x, k], **attrs)
+        return batching.move_axis(_split_axis(out, outp[0], size), outp[0], 0)
+    # The examples' kernels join the output features, inside each group: (group, example, features in the group).
+    parts = features * groups
+    k = _merge_axis(_merge_axis(_split_axis(k, ker[0] + 1, parts), 0, ker[0] + 1), ker[0], ker[0])
+    out = alg.apply("conv", [x, k], **attrs)
+    shape = out.shape
+    out = batching.move_axis(_split_axis(_split_axis(out, outp[1], parts), outp[1] + 1, size), outp[1] + 1, 0)
+    return alg.reshape(out, (size,) + shape[:outp[1]] + (shape[outp[1]] // size,) + shape[outp[1] + 1:])
+
+
 define("conv", 2, _infer_conv,
        attrs={"strides": "ints", "padding_low": "ints", "padding_high": "ints", "input_dilation": "ints",
               "kernel_dilation": "ints", "feature_group_size": "int", "batch_group_size": "int",
               "input_permutation": "ints", "kernel_permutation": "ints", "output_permutation": "ints"},
-       numpy=_numpy_conv, vjp=_vjp_conv, lower=_lower_conv)
+       numpy=_numpy_conv, vjp=_vjp_conv, lower=_lower_conv, batch=_batch_conv)

@@ -1,4 +1,6 @@
-"""numerix's types: Nx's set (u8..u64, s8..s64, f16, bf16, f32, f64, c64, c128) plus bool, with Nx/JAX promotion.
+"""numerix's types: Nx's set (u2, u4, u8..u64, s2, s4, s8..s64, f8 (e5m2), f8_e4m3fn, f16, bf16, f32, f64, c64, c128)
+plus bool, with Nx/JAX promotion. The sub-byte integers and the 8-bit floats are stored one element per byte (as
+ml_dtypes stores them) and computed in a wider type (`compute_type`).
 
 A DType is also the array API's dtype object (`nx.float32 == t.dtype`)."""
 import builtins
@@ -17,7 +19,7 @@ class DType:
 
     def __init__(self, name, kind, bits, np_dtype):
         self.name = name  # Nx spelling: "f32"
-        self.kind = kind  # "u", "s", "f", "bf", "c" or "bool"
+        self.kind = kind  # "u", "s", "f" (f8_e4m3fn too), "bf", "c" or "bool"
         self.bits = bits
         self.np = np.dtype(np_dtype)
 
@@ -52,8 +54,8 @@ class DType:
 
     @property
     def nx_type(self):
-        """Nx's tuple form, e.g. ("f", 32)."""
-        return (self.kind, self.bits)
+        """Nx's tuple form, e.g. ("f", 32); ("f8_e4m3fn", 8) for the one type whose Nx kind is its name."""
+        return (self.name, self.bits) if self.name == "f8_e4m3fn" else (self.kind, self.bits)
 
     @property
     def is_bool(self):
@@ -69,7 +71,7 @@ class DType:
 
     @property
     def is_float(self):
-        """Real floating point (f16, bf16, f32, f64)."""
+        """Real floating point (f8, f8_e4m3fn, f16, bf16, f32, f64)."""
         return self.kind in ("f", "bf")
 
     @property
@@ -87,22 +89,34 @@ class DType:
 
     @property
     def compute_type(self):
-        """The type a value of this type is computed in, the result rounded to this type once: f32 for f16 and bf16,
-        as XLA does (NumPy's f16 loops are slow, ml_dtypes' bf16 lacks most ufuncs, LAPACK and BLAS have no 16-bit
-        types, and an f32 result rounds correctly to 16 bits for +-*/ and sqrt); every other type is its own."""
-        return f32 if self.is_float and self.bits == 16 else self
+        """The type a value of this type is computed in, the result rounded to this type once: f32 for f16, bf16 and
+        the 8-bit floats, as XLA does (NumPy's f16 loops are slow, ml_dtypes' bf16 and f8 lack most ufuncs, LAPACK
+        and BLAS have no 16-bit types, and an f32 result rounds correctly to 16 bits or fewer for +-*/ and sqrt); s8
+        and u8 for the sub-byte integers (their results wrap back as NumPy's astype wraps); every other type is its
+        own."""
+        if self.is_float and self.bits <= 16:
+            return f32
+        if self.is_integer and self.bits < 8:
+            return TYPES[f"{self.kind}8"]
+        return self
 
 
 _TABLE = [
     ("bool", "bool", 8, np.bool_, "bool"),
+    ("u2", "u", 2, ml_dtypes.uint2, "uint2"),
+    ("u4", "u", 4, ml_dtypes.uint4, "uint4"),
     ("u8", "u", 8, np.uint8, "uint8"),
     ("u16", "u", 16, np.uint16, "uint16"),
     ("u32", "u", 32, np.uint32, "uint32"),
     ("u64", "u", 64, np.uint64, "uint64"),
+    ("s2", "s", 2, ml_dtypes.int2, "int2"),
+    ("s4", "s", 4, ml_dtypes.int4, "int4"),
     ("s8", "s", 8, np.int8, "int8"),
     ("s16", "s", 16, np.int16, "int16"),
     ("s32", "s", 32, np.int32, "int32"),
     ("s64", "s", 64, np.int64, "int64"),
+    ("f8", "f", 8, ml_dtypes.float8_e5m2, "float8_e5m2"),
+    ("f8_e4m3fn", "f", 8, ml_dtypes.float8_e4m3fn, "float8_e4m3fn"),
     ("f16", "f", 16, np.float16, "float16"),
     ("bf16", "bf", 16, ml_dtypes.bfloat16, "bfloat16"),
     ("f32", "f", 32, np.float32, "float32"),
@@ -115,10 +129,14 @@ ARRAY_API_NAMES = {name: api for name, *_, api in _TABLE}
 _BY_NP = {t.np: t for t in TYPES.values()}
 
 bool_ = TYPES["bool"]
+u2, u4, s2, s4 = (TYPES[n] for n in ("u2", "u4", "s2", "s4"))
+f8, f8_e4m3fn = TYPES["f8"], TYPES["f8_e4m3fn"]
 u8, u16, u32, u64 = (TYPES[n] for n in ("u8", "u16", "u32", "u64"))
 s8, s16, s32, s64 = (TYPES[n] for n in ("s8", "s16", "s32", "s64"))
 f16, bf16, f32, f64 = (TYPES[n] for n in ("f16", "bf16", "f32", "f64"))
 c64, c128 = TYPES["c64"], TYPES["c128"]
+# The types NumPy lacks, whose arrays ml_dtypes gives: NumPy's own buffer, DLPack and text paths do not know them.
+ML_DTYPES = frozenset(t for t in TYPES.values() if t.np.type.__module__.startswith("ml_dtypes"))
 
 DEFAULT_FLOAT = f32
 DEFAULT_INT = s64
@@ -128,7 +146,8 @@ _ALIASES = {"pred": "bool", "b": "bool", "uint8": "u8", "uint16": "u16", "uint32
             "int8": "s8", "int16": "s16", "int32": "s32", "int64": "s64", "i8": "s8", "i16": "s16",
             "i32": "s32", "i64": "s64", "float16": "f16", "bfloat16": "bf16", "float32": "f32",
             "float64": "f64", "complex64": "c64", "complex128": "c128", "half": "f16", "float": "f32",
-            "double": "f64"}
+            "double": "f64", "uint2": "u2", "uint4": "u4", "int2": "s2", "int4": "s4", "i2": "s2", "i4": "s4",
+            "f8_e5m2": "f8", "float8_e5m2": "f8", "float8_e4m3fn": "f8_e4m3fn"}
 
 
 def as_dtype(spec):
@@ -143,7 +162,7 @@ def as_dtype(spec):
     elif isinstance(spec, tuple) and len(spec) == 2:
         kind, bits = spec
         kind = {"i": "s", "pred": "bool"}.get(kind, kind)
-        name = "bool" if kind == "bool" else f"{kind}{bits}"
+        name = "bool" if kind == "bool" else kind if kind == "f8_e4m3fn" and bits == 8 else f"{kind}{bits}"
         if name in TYPES and (kind != "bool" or bits in (1, 8)):
             return TYPES[name]
     elif spec is builtins.bool:
@@ -189,6 +208,9 @@ def _float_join(a, b):
         return a
     if {a.name, b.name} == {"f16", "bf16"}:
         return f32
+    if a.bits == b.bits == 8:  # as Nx and JAX: the two 8-bit formats have no common 8-bit type
+        raise NxTypeError(f"cannot merge {a.name} and {b.name}, convert one of them with as_type first",
+                          op="promote")
     return a if a.bits >= b.bits else b
 
 
@@ -264,7 +286,7 @@ class finfo:
         t = type.type if hasattr(type, "type") and not isinstance(type, DType) else as_dtype(type)
         if not t.is_inexact:
             raise NxTypeError(f"finfo needs a floating or complex type, got {t}", op="finfo")
-        info = ml_dtypes.finfo(t.real_type.np) if t is bf16 else np.finfo(t.np)
+        info = ml_dtypes.finfo(t.real_type.np)  # NumPy's finfo lacks ml_dtypes' types
         self.dtype = t.real_type
         self.bits = self.dtype.bits
         self.eps = float(info.eps)
@@ -284,7 +306,7 @@ class iinfo:
         t = type.type if hasattr(type, "type") and not isinstance(type, DType) else as_dtype(type)
         if not t.is_integer:
             raise NxTypeError(f"iinfo needs an integer type, got {t}", op="iinfo")
-        info = np.iinfo(t.np)
+        info = ml_dtypes.iinfo(t.np)  # NumPy's iinfo lacks ml_dtypes' types
         self.dtype = t
         self.bits = t.bits
         self.max = int(info.max)

@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple, Optional
 
 import numpy as np
 
-from . import algebra as alg
+from . import algebra as alg, batching
 from . import dtypes
 from . import lower_arithmetic, lower_elementwise, lower_math
 from . import lower_complex as cplx
@@ -407,7 +407,7 @@ def _vjp(arity, derivative):
 def _declare(name, arity, op):
     define(name, arity, lambda types, _name=name: _infer(op.accepts, op.result)(types, _name),
            differentiable=op.derivative is not None, numpy=op.numpy, vjp=_vjp(arity, op.derivative), lower=op.lower,
-           fold=op.fold, fusion=op.fusion)
+           fold=op.fold, fusion=op.fusion, batch=batching.mapped(name))
 
 
 for _name, _op in UNARY.items():
@@ -434,19 +434,21 @@ def _d_select(cotangents, operands, results):
 
 
 define("select", 3, _infer_select, numpy=lambda pred, on_true, on_false: np.where(pred, on_true, on_false),
-       vjp=_d_select, lower=lower_elementwise.select, fold=select_on_constant, fusion="cheap")
+       vjp=_d_select, lower=lower_elementwise.select, fold=select_on_constant, fusion="cheap",
+       batch=batching.mapped("select"))
 
 
 def _as_type(x, type):
-    if x.dtype == dtypes.bf16.np:
-        x = x.astype(np.float32)  # exact; ml_dtypes' bf16 lacks the ufuncs below
+    source = dtypes.of_numpy(x.dtype)
+    if source in dtypes.ML_DTYPES:
+        x = x.astype(source.compute_type.np)  # exact; ml_dtypes' types lack the ufuncs below
     if type.is_bool:
         return x != 0  # nonzero is true, for complex numbers too (0+1j is true)
     if x.dtype.kind == "c" and not type.is_complex:
         x = x.real  # Nx and JAX drop the imaginary part
     if x.dtype.kind == "f" and type.is_integer:
         # NaN becomes 0 and out-of-range values saturate (XLA's and Nx's rule, where C leaves it undefined).
-        info = np.iinfo(type.np)
+        info = dtypes.iinfo(type)
         x = np.clip(np.where(np.isnan(x), 0, x).astype(np.float64), info.min, info.max)
         with np.errstate(invalid="ignore"):
             return np.where(x >= float(info.max), info.max, x.astype(type.np))
@@ -461,7 +463,8 @@ def _d_as_type(cotangents, operands, results, type):
 
 
 define("as_type", 1, lambda types, type: types[0]._replace(type=type), attrs={"type": "type"}, numpy=_as_type,
-       vjp=_d_as_type, lower=lower_elementwise.as_type, fold=unchanged, fusion="cheap")
+       vjp=_d_as_type, lower=lower_elementwise.as_type, fold=unchanged, fusion="cheap",
+       batch=batching.mapped("as_type"))
 
 
 def _infer_bitcast(types, type):
@@ -472,7 +475,8 @@ def _infer_bitcast(types, type):
 
 
 define("bitcast", 1, _infer_bitcast, attrs={"type": "type"}, differentiable=False,
-       numpy=lambda x, type: x.view(type.np), lower=lower_elementwise.bitcast, fusion="cheap")
+       numpy=lambda x, type: x.view(type.np), lower=lower_elementwise.bitcast, fusion="cheap",
+       batch=batching.mapped("bitcast"))
 
 
 def _infer_complex(types):
@@ -492,7 +496,7 @@ def _d_complex(cotangents, operands, results):
 
 # Nx's complex(re, im); also how complex constants reach the IR.
 define("complex", 2, _infer_complex, numpy=lambda re, im: re + 1j * im.astype(np.result_type(im.dtype, np.complex64)),
-       vjp=_d_complex, lower=lower_elementwise.make_complex, fusion="cheap")
+       vjp=_d_complex, lower=lower_elementwise.make_complex, fusion="cheap", batch=batching.mapped("complex"))
 
 
 ELEMENTWISE = frozenset(UNARY) | frozenset(BINARY) | {"select", "as_type", "bitcast", "complex"}

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.linalg
 from iree.compiler import ir
 
-from . import algebra as alg
+from . import algebra as alg, batching
 from .dtypes import bool_, s64
 from .errors import NxShapeError, NxValueError
 from .ir import ints
@@ -147,7 +147,22 @@ def _lower_solve(b, args, t, node):
     return [b.select(singular, b.constant(np.nan, shape, t), solution)]
 
 
-define("solve", 2, _infer_solve, numpy=lapack("solve", np.linalg.solve), vjp=_vjp_solve, lower=_lower_solve)
+def _batch_solve(name):
+    """With a batched, every operand batched (a factorization per example). With b alone, one factorization of a:
+    the examples' right-hand sides become more columns of b, (N, ..., M, K) -> (..., M, N * K), and back."""
+    def rule(operands, batched, **attrs):
+        a, b = operands
+        if batched[0]:
+            return alg.apply(name, batching.all_batched(operands, batched), **attrs)
+        n, k = b.shape[0], b.shape[-1]
+        columns = alg.reshape(batching.move_axis(b, 0, b.ndim - 2), b.shape[1:-1] + (n * k,))
+        x = alg.apply(name, [a, columns], **attrs)
+        return batching.move_axis(alg.reshape(x, x.shape[:-1] + (n, k)), x.ndim - 1, 0)
+    return rule
+
+
+define("solve", 2, _infer_solve, numpy=lapack("solve", np.linalg.solve), vjp=_vjp_solve, lower=_lower_solve,
+       batch=_batch_solve("solve"))
 
 
 # ---- triangular_solve: A X = B for triangular A ----
@@ -207,7 +222,7 @@ def _lower_triangular_solve(b, args, t, node):
 
 define("triangular_solve", 2, _infer_triangular_solve, attrs={"lower": "bool"},
        numpy=lapack("triangular_solve", per_matrix(_numpy_triangular_solve, "(m,m),(m,k)->(m,k)")),
-       vjp=_vjp_triangular_solve, lower=_lower_triangular_solve)
+       vjp=_vjp_triangular_solve, lower=_lower_triangular_solve, batch=_batch_solve("triangular_solve"))
 
 
 # ---- det ----
@@ -230,7 +245,8 @@ def _lower_det(b, args, t, node):
     return [_eliminate(b, args[0], n, t, jordan=False)[1]]
 
 
-define("det", 1, _infer_det, numpy=lapack("det", np.linalg.det), vjp=_vjp_det, lower=_lower_det)
+define("det", 1, _infer_det, numpy=lapack("det", np.linalg.det), vjp=_vjp_det, lower=_lower_det,
+       batch=batching.mapped("det"))
 
 
 # ---- slogdet: (sign, log|det|) ----
@@ -261,7 +277,7 @@ def _lower_slogdet(b, args, t, node):
 
 
 define("slogdet", 1, _infer_slogdet, results=2, numpy=lapack("slogdet", lambda x: tuple(np.linalg.slogdet(x))),
-       vjp=_vjp_slogdet, lower=_lower_slogdet)
+       vjp=_vjp_slogdet, lower=_lower_slogdet, batch=batching.mapped("slogdet"))
 
 
 # ---- lu: x = P L U ----
@@ -304,7 +320,7 @@ def _lower_lu(b, args, t, node):
 
 
 define("lu", 1, _infer_lu, results=3, numpy=lapack("lu", per_matrix(_numpy_lu, "(m,m)->(m,m),(m,m),(m,m)")),
-       vjp=_vjp_lu, lower=_lower_lu)
+       vjp=_vjp_lu, lower=_lower_lu, batch=batching.mapped("lu"))
 
 
 # ---- cholesky: the lower factor L of x = L L^H ----
@@ -365,7 +381,7 @@ def _lower_cholesky(b, args, t, node):
 
 
 define("cholesky", 1, _infer_cholesky, numpy=lapack("cholesky", np.linalg.cholesky), vjp=_vjp_cholesky,
-       lower=_lower_cholesky)
+       lower=_lower_cholesky, batch=batching.mapped("cholesky"))
 
 
 # ---- qr ----
@@ -503,4 +519,5 @@ def _lower_qr(b, args, t, node):
 
 
 define("qr", 1, _infer_qr, attrs={"mode": "str"}, results=2,
-       numpy=lapack("qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode))), vjp=_vjp_qr, lower=_lower_qr)
+       numpy=lapack("qr", lambda x, mode: tuple(np.linalg.qr(x, mode=mode))), vjp=_vjp_qr, lower=_lower_qr,
+       batch=batching.mapped("qr"))

@@ -20,7 +20,7 @@ import numpy as np
 from iree.compiler import ir
 
 from . import algebra as alg
-from . import dtypes
+from . import batching, dtypes
 from .errors import NxTypeError, NxValueError
 from .ir import ints
 from .rules import define
@@ -235,5 +235,6 @@ def _lower_fft(b, node):
     return b.complex(*z, out)
 
 
+# The transform acts on the trailing axes: a leading batch axis is one more axis it maps over.
 define("fft", 1, _infer_fft, attrs={"kind": "str", "lengths": "ints"}, numpy=_numpy_fft, vjp=_vjp_fft,
-       lower=_lower_fft)
+       lower=_lower_fft, batch=batching.mapped("fft"))

@@ -9,6 +9,7 @@ nx.custom_grad calls a function whose gradient the user wrote (JAX's custom_vjp)
 VJP runs those functions, so it is the nx-grad pass's (passes/grad.py); lowered outside differentiation, it calls its
 callee. nx.stop_grad is the identity with a zero gradient."""
 
+from . import batching
 from .errors import NxTypeError, NxValueError
 from .rules import define
 from .schema import SCHEMAS
@@ -50,7 +51,7 @@ GRAD_ATTRS = {"callee": "callee", "wrt": "ints"}
 define("grad", None, _infer_grad, attrs=GRAD_ATTRS, results=None)
 define("value_and_grad", None, _infer_value_and_grad, attrs=GRAD_ATTRS, results=None)
 define("stop_grad", 1, lambda types: types[0], differentiable=False, numpy=lambda x: x,
-       lower=lambda b, node: node.args[0])
+       lower=lambda b, node: node.args[0], batch=batching.mapped("stop_grad"))
 
 
 def _signature(callee):

@@ -6,9 +6,9 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
-from numerix.dialect.dtypes import s32, s64
+from numerix.dialect.dtypes import bool_, s32, s64
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
-from . import algebra as alg
+from . import algebra as alg, batching
 from .lower_convert import convert
 from .rules import define, widen_half
 from .schema import TensorType, check_axes, merge_names
@@ -81,7 +81,31 @@ def _lower_put_slice(b, node):
     return b.emit("stablehlo.dynamic_update_slice", [x, update, *starts], x.type)
 
 
-define("put_slice", None, _infer_put_slice, numpy=_numpy_put_slice, vjp=_vjp_put_slice, lower=_lower_put_slice)
+def _batch_put_slice(operands, batched):
+    size = batching.batch_size(operands, batched)
+    x, update = (t if b else batching.with_batch(t, size) for t, b in zip(operands[:2], batched[:2]))
+    starts = operands[2:]
+    if not any(batched[2:]):  # one window for every example: the batch axis written whole, from 0
+        zero = alg.scalar(x, 0, starts[0].type if starts else s64)
+        return alg.apply("put_slice", [x, update, zero, *starts])
+    # A window per example: scatter_adds that read each example's window as put_slice's gradient does (its gather,
+    # batched), clamping each example's start as put_slice does, add the update onto a signed zero (which keeps
+    # every value as it is, -0.0 included) and mark the window; the window then replaces x there.
+    rank = x.ndim - 1
+    starts = alg.apply("concatenate", [alg.reshape(s if b else batching.with_batch(s, size), (size, 1))
+                                       for s, b in zip(starts, batched[2:])], axis=1)
+    window = dict(offset_dims=tuple(range(rank)), collapsed_slice_dims=(), start_index_map=tuple(range(rank)),
+                  index_vector_dim=0, slice_sizes=update.shape[1:])
+    indices, dims = _indexing_batch(starts, window, size)
+    zero = complex(-0.0, -0.0) if x.type.is_complex else -0.0
+    written = alg.apply("scatter_add", [alg.full_like(x, zero), indices, update], **dims)
+    inside = alg.apply("scatter_add", [alg.full_like(x, False, bool_), indices, alg.full_like(update, True, bool_)],
+                       **dims)
+    return alg.select(inside, written, x)
+
+
+define("put_slice", None, _infer_put_slice, numpy=_numpy_put_slice, vjp=_vjp_put_slice, lower=_lower_put_slice,
+       batch=_batch_put_slice)
 
 
 # ---- gather ----
@@ -207,9 +231,66 @@ def _lower_gather(b, node):
     return _emit_gather(b, x, indices, node.types[1].type, node.types[0].shape, node.attrs, out.shape, out.type)
 
 
+# ---- batching gather and scatter_add (JAX's rules) ----
+
+def _batch_as_window(dims, size):
+    """The dimension numbers for an operand with a leading batch axis and unbatched indices: the batch axis is one
+    more window axis, read whole (start 0), that lands first in the result."""
+    return dict(dims, offset_dims=(0,) + batching.shift(dims["offset_dims"]),
+                collapsed_slice_dims=batching.shift(dims["collapsed_slice_dims"]),
+                start_index_map=batching.shift(dims["start_index_map"]), slice_sizes=(size,) + dims["slice_sizes"])
+
+
+def _batch_of_indices(dims):
+    """The dimension numbers for indices with a leading batch axis: it is their first batch axis, so it lands on the
+    result's first axis that is not an offset axis, which is axis 0 once offset_dims move up by one."""
+    return dict(dims, offset_dims=batching.shift(dims["offset_dims"]), index_vector_dim=dims["index_vector_dim"] + 1)
+
+
+def _indexing_batch(indices, dims, size):
+    """Indices and dimension numbers for an operand and indices both with a leading batch axis: each index vector
+    gets the example's own position first (an iota over the batch), which picks its example of the operand, that
+    axis collapsed."""
+    dims = _batch_of_indices(dims)
+    vector_dim = dims["index_vector_dim"]
+    if vector_dim == indices.ndim:  # implicit vectors of one entry: made explicit
+        indices = alg.reshape(indices, indices.shape + (1,))
+    if np.iinfo(indices.type.np).max < size - 1:  # the iota must fit the index type
+        indices = alg.as_type(indices, s64)
+    position = alg.iota(indices, indices.shape[:vector_dim] + (1,) + indices.shape[vector_dim + 1:], 0, indices.type)
+    indices = alg.apply("concatenate", [position, indices], axis=vector_dim)
+    return indices, dict(dims, collapsed_slice_dims=(0,) + batching.shift(dims["collapsed_slice_dims"]),
+                         start_index_map=(0,) + batching.shift(dims["start_index_map"]),
+                         slice_sizes=(1,) + dims["slice_sizes"])
+
+
+def _batch_gather(operands, batched, **dims):
+    x, indices = operands
+    if not batched[1]:
+        return alg.apply("gather", [x, indices], **_batch_as_window(dims, x.shape[0]))
+    if not batched[0]:
+        return alg.apply("gather", [x, indices], **_batch_of_indices(dims))
+    indices, dims = _indexing_batch(indices, dims, x.shape[0])
+    return alg.apply("gather", [x, indices], **dims)
+
+
+def _batch_scatter_add(operands, batched, **dims):
+    # The result is batched, so the operand is; the updates are read like gather's result, so they are too.
+    x, indices, updates = operands
+    size = batching.batch_size(operands, batched)
+    x = x if batched[0] else batching.with_batch(x, size)
+    updates = updates if batched[2] else batching.with_batch(updates, size)
+    if batched[1]:
+        indices, dims = _indexing_batch(indices, dims, size)
+    else:
+        dims = _batch_as_window(dims, size)
+    return alg.apply("scatter_add", [x, indices, updates], **dims)
+
+
 _GATHER_ATTRS = {"offset_dims": "ints", "collapsed_slice_dims": "ints", "start_index_map": "ints",
                 "index_vector_dim": "int", "slice_sizes": "shape"}
-define("gather", 2, _infer_gather, attrs=_GATHER_ATTRS, numpy=_numpy_gather, vjp=_vjp_gather, lower=_lower_gather)
+define("gather", 2, _infer_gather, attrs=_GATHER_ATTRS, numpy=_numpy_gather, vjp=_vjp_gather, lower=_lower_gather,
+       batch=_batch_gather)
 
 
 # ---- scatter_add ----
@@ -270,4 +351,4 @@ def _lower_scatter_add(b, node):
 
 
 define("scatter_add", 3, _infer_scatter_add, attrs=_GATHER_ATTRS, numpy=_numpy_scatter_add, vjp=_vjp_scatter_add,
-       lower=_lower_scatter_add)
+       lower=_lower_scatter_add, batch=_batch_scatter_add)

@@ -19,7 +19,8 @@ from numerix.dialect.schema import TensorType
 
 _ELEMENT = {"bool": "i1", "u8": "ui8", "u16": "ui16", "u32": "ui32", "u64": "ui64", "s8": "i8", "s16": "i16",
             "s32": "i32", "s64": "i64", "f16": "f16", "bf16": "bf16", "f32": "f32", "f64": "f64",
-            "c64": "complex<f32>", "c128": "complex<f64>"}
+            "c64": "complex<f32>", "c128": "complex<f64>", "u2": "ui2", "u4": "ui4", "s2": "i2", "s4": "i4",
+            "f8": "f8E5M2", "f8_e4m3fn": "f8E4M3FN"}
 _FROM_ELEMENT = {v: dtypes.TYPES[k] for k, v in _ELEMENT.items()}
 
 
@@ -116,11 +117,11 @@ def attr(kind, value):
 _TOKEN = re.compile(r"0x[0-9A-Fa-f]+|[-+]?(?:\d+\.?\d*(?:[eE][-+]?\d+)?|inf|nan)|true|false")
 
 
-def _bf16_from_text(attribute, tt):
-    """Reads a bf16 DenseElementsAttr through its text, which the buffer path cannot give back. MLIR prints NaN and
-    infinities as hex bit patterns."""
+def _from_text(attribute, tt):
+    """Reads a DenseElementsAttr of a type ml_dtypes stores (bf16, the 8-bit floats, the sub-byte integers) through
+    its text, which the buffer path cannot give back. MLIR prints NaN and infinities as hex bit patterns."""
     real = tt.type
-    bits_type = np.dtype(np.uint16)
+    bits_type = np.dtype(f"u{real.itemsize}")
     body = str(attribute).split(" : ")[0]
 
     def number(token):
@@ -156,8 +157,8 @@ def value(kind, attribute):
     if kind == "array":
         dense = ir.DenseElementsAttr(attribute)
         tt = to_tensor_type(dense.type)
-        if tt.type is dtypes.bf16:
-            return _bf16_from_text(dense, tt)
+        if tt.type in dtypes.ML_DTYPES:
+            return _from_text(dense, tt)
         return np.array(dense, copy=True).astype(tt.type.np).reshape(tt.shape)
     if kind == "callee":
         return ir.FlatSymbolRefAttr(attribute).value  # only the name: dialect/ops.py looks up its types

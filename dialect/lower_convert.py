@@ -1,9 +1,11 @@
 """Type conversion as the NumPy rule `as_type` does it (dialect/elementwise.py `_as_type`): anything to bool
 tests != 0 (NaN is true, so is 1j), complex to another real type drops the imaginary part, float to integer
-truncates and saturates with NaN -> 0, unsigned sources extend with zeros."""
+truncates and saturates with NaN -> 0, unsigned sources extend with zeros. Rounding to bf16 and to the 8-bit floats
+is done here, by integer ops on f32 bits, as ml_dtypes rounds (IREE's own conversions are wrong: see each one)."""
+import ml_dtypes
 import numpy as np
 
-from numerix.dialect.dtypes import TYPES, bf16, f32, f64, s32
+from numerix.dialect.dtypes import TYPES, bf16, f8_e4m3fn, f32, f64, iinfo, s8, s32
 
 
 def convert(b, x, source, target):
@@ -34,15 +36,33 @@ def convert(b, x, source, target):
         if source.is_unsigned and target.bits > source.bits:
             return b.unary("arith.extui", x, b.like(x, target))
         return b.convert(x, target)
+    if source.is_integer and target.bits == 8:  # to an 8-bit float: through f32 (exact below f8's largest)
+        x, source = convert(b, x, source, f32), f32
     if source.is_integer:  # to a float
         return b.unary("arith.uitofp", x, b.like(x, target)) if source.is_unsigned else b.convert(x, target)
     if target.is_float:
+        if target.bits == 8 or source.bits == 8:
+            return _through_f32(b, x, source, target)
         if target is bf16 and source is f64:
             x, source = _to_f32_rounding_to_odd(b, x), f32
         if target is bf16 and source is f32:
             x = _round_to_bf16(b, x)
         return b.convert(x, target)
     return _float_to_integer(b, x, source, target)
+
+
+def _through_f32(b, x, source, target):
+    """A conversion to or from an 8-bit float, by way of f32: widening to f32 is exact, and an 8-bit target is rounded
+    by _round_to_f8 (f64 first to f32 rounded to odd, so that it rounds once)."""
+    if source is f64:
+        x = _to_f32_rounding_to_odd(b, x)
+    elif source is f8_e4m3fn:
+        x = _widen_e4m3fn(b, x)
+    elif source is not f32:
+        x = b.convert(x, f32)
+    if target.bits != 8:
+        return convert(b, x, f32, target)
+    return b.convert(_round_to_f8(b, x, target), target)
 
 
 def _to_f32_rounding_to_odd(b, x):
@@ -70,12 +90,63 @@ def _round_to_bf16(b, x):
     return b.select(b.is_nan(x, f32), x, rounded)
 
 
+def _widen_e4m3fn(b, x):
+    """f8_e4m3fn x as f32. IREE 3.13 widens the negative NaN (0xFF) to -480, so NaN is picked from the bits (all
+    exponent and mantissa bits set, either sign)."""
+    bits = b.emit("stablehlo.bitcast_convert", [x], b.like(x, s8))
+    nan = b.compare("EQ", b.and_(bits, b.full_like(bits, 0x7F, s8)), b.full_like(bits, 0x7F, s8), s8)
+    wide = b.convert(x, f32)
+    return b.select(nan, b.full_like(wide, float("nan"), f32), wide)
+
+
+def _round_to_f8(b, x, target):
+    """f32 x rounded to the nearest value of the 8-bit float `target` (ties to even), still in f32, by integer ops on
+    its bits; the conversion to `target` that follows is then exact. IREE 3.13's own truncation to f8E5M2 and
+    f8E4M3FN rounds the values between the largest subnormal and the smallest normal to zero. As ml_dtypes rounds: a
+    value past the largest finite one becomes infinity (f8) or NaN (f8_e4m3fn, which has no infinity), and NaN stays
+    NaN.
+
+    The significand (with its implicit bit) loses the low bits below the target's quantum at x's exponent (coarser
+    below the target's smallest normal); the count of quanta it keeps, times that quantum (a power of two), is
+    exact in f32."""
+    info = ml_dtypes.finfo(target.np)
+    mantissa, lowest = info.nmant, info.minexp  # explicit significand bits; exponent of the smallest normal
+    bits = b.emit("stablehlo.bitcast_convert", [x], b.like(x, s32))
+    magnitude = b.and_(bits, b.full_like(bits, 0x7FFFFFFF, s32))
+    exponent = b.sub(b.binary("stablehlo.shift_right_logical", magnitude, b.full_like(bits, 23, s32)),
+                     b.full_like(bits, 127, s32))
+    significand = b.or_(b.and_(magnitude, b.full_like(bits, 0x7FFFFF, s32)), b.full_like(bits, 0x800000, s32))
+    quantum_exponent = b.binary("stablehlo.maximum", exponent, b.full_like(bits, lowest, s32))
+    # Bits dropped: 23 - mantissa at a normal exponent, more below; 25 or more leaves 0 (less than half a quantum).
+    dropped = b.binary("stablehlo.minimum", b.sub(b.add(quantum_exponent, b.full_like(bits, 23 - mantissa, s32)),
+                                                  exponent), b.full_like(bits, 25, s32))
+    one = b.full_like(bits, 1, s32)
+    kept_lsb = b.and_(b.binary("stablehlo.shift_right_logical", significand, dropped), one)
+    below_half = b.sub(b.binary("stablehlo.shift_left", one, b.sub(dropped, one)), one)
+    quanta = b.binary("stablehlo.shift_right_logical", b.add(b.add(significand, below_half), kept_lsb), dropped)
+    scale_bits = b.binary("stablehlo.shift_left", b.add(quantum_exponent, b.full_like(bits, 127 - mantissa, s32)),
+                          b.full_like(bits, 23, s32))
+    scale = b.emit("stablehlo.bitcast_convert", [scale_bits], x.type)
+    rounded = b.mul(b.convert(quanta, f32), scale)
+    too_big = b.compare("GT", rounded, b.full_like(rounded, float(info.max), f32), f32)
+    overflow = float("inf") if _has_infinity(target) else float("nan")
+    rounded = b.select(too_big, b.full_like(rounded, overflow, f32), rounded)
+    sign = b.and_(bits, b.full_like(bits, -0x80000000, s32))
+    signed = b.or_(b.emit("stablehlo.bitcast_convert", [rounded], b.like(rounded, s32)), sign)
+    return b.select(b.is_nan(x, f32), x, b.emit("stablehlo.bitcast_convert", [signed], x.type))
+
+
+def _has_infinity(dtype):
+    """Whether an 8-bit float type has infinities (f8 does; f8_e4m3fn, "finite", rounds infinity to NaN)."""
+    return bool(np.isinf(np.array(np.inf, np.float32).astype(dtype.np)))
+
+
 def _float_to_integer(b, x, source, target):
     """Truncation toward zero, saturating at the target's range, NaN -> 0. The conversion proper only sees
     in-range values (out-of-range ones are undefined in LLVM and selected away)."""
     if source.compute_type is not source:
-        x, source = b.convert(x, source.compute_type), source.compute_type  # exact
-    info = np.iinfo(target.np)
+        x, source = convert(b, x, source, source.compute_type), source.compute_type  # exact
+    info = iinfo(target)
     top = b.full_like(x, float(info.max), source)  # rounds up to a power of two when not representable
     bottom = b.full_like(x, float(info.min), source)
     too_high = b.compare("GE", x, top, source)

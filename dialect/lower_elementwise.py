@@ -5,9 +5,9 @@ Rounding, complex parts, classification, comparison, logic, bitwise ops and conv
 lower_arithmetic.py, transcendental functions in lower_math.py."""
 import numpy as np
 
-from numerix.dialect.dtypes import bool_
+from numerix.dialect.dtypes import bool_, u8
 
-from .lower_convert import convert, signed_twin, unsigned_twin
+from .lower_convert import convert, signed_twin, unsigned_twin, widened
 from .lower_trig import atan2
 
 # ---- rounding (identity on integers) ----
@@ -21,6 +21,8 @@ def rounding(op_name):
         if dtype.is_complex:  # NumPy rounds both parts
             x = node.args[0]
             return b.complex(b.unary(op_name, b.real(x, dtype)), b.unary(op_name, b.imag(x, dtype)), dtype)
+        if dtype.bits == 8:  # IREE 3.13 cannot build math's rounding on 8-bit floats; exact in f32
+            return widened(b, node, lambda args, t: b.unary(op_name, args[0]))
         return b.unary(op_name, node.args[0])
     return lower
 
@@ -85,8 +87,8 @@ def is_infinity(b, node):
     x = node.args[0]
     if not dtype.is_inexact:
         return b.full_like(x, False, bool_)
-    real = dtype.real_type
-    found = [b.compare("EQ", b.unary("stablehlo.abs", p), b.full_like(p, np.inf, real), real)
+    real, wide = dtype.real_type, dtype.real_type.compute_type  # IREE 3.13 has no math.absf on 8-bit floats
+    found = [b.compare("EQ", b.unary("stablehlo.abs", convert(b, p, real, wide)), b.full_like(p, np.inf, wide), wide)
              for p in _parts(b, x, dtype)]
     return found[0] if len(found) == 1 else b.or_(*found)
 
@@ -96,7 +98,8 @@ def is_finite(b, node):
     x = node.args[0]
     if not dtype.is_inexact:
         return b.full_like(x, True, bool_)
-    found = [b.unary("stablehlo.is_finite", p, b.like(p, bool_)) for p in _parts(b, x, dtype)]
+    real, wide = dtype.real_type, dtype.real_type.compute_type  # IREE 3.13 miscompiles is_finite on 8-bit floats
+    found = [b.unary("stablehlo.is_finite", convert(b, p, real, wide), b.like(p, bool_)) for p in _parts(b, x, dtype)]
     return found[0] if len(found) == 1 else b.and_(*found)
 
 
@@ -195,6 +198,8 @@ def population_count(b, node):
 def bitcast(b, node):
     (x,) = node.args
     source, target = node.types[0].type, node.attrs["type"]
+    if source.is_bool and target.is_float:  # the byte 0 or 1 (the smallest subnormal of an 8-bit float), not 1.0
+        return b.unary("stablehlo.bitcast_convert", convert(b, x, source, u8), b.like(x, target))
     if source.is_bool or target.is_bool:  # bool is a byte holding 0 or 1 (i1 inside)
         return convert(b, x, source, target)
     if source is target or source.is_integer and target.is_integer:

@@ -11,6 +11,7 @@ import numpy as np
 from iree.compiler import ir
 
 from numerix.dialect import ir as nxir
+from numerix.dialect import dtypes
 from numerix.dialect.dtypes import bool_, s8, s64
 
 from .lower_convert import convert, signed_twin
@@ -23,7 +24,7 @@ def order_key(b, x, dtype):
         return convert(b, x, bool_, s8), s8
     if dtype.is_unsigned:
         signed = signed_twin(dtype)
-        return b.xor(x, b.full_like(x, np.iinfo(signed.np).min, signed)), signed
+        return b.xor(x, b.full_like(x, dtypes.iinfo(signed).min, signed)), signed
     return x, dtype
 
 
@@ -33,7 +34,7 @@ def from_key(b, key, dtype):
         return convert(b, key, s8, bool_)
     if dtype.is_unsigned:
         signed = signed_twin(dtype)
-        return b.xor(key, b.full_like(key, np.iinfo(signed.np).min, signed))
+        return b.xor(key, b.full_like(key, dtypes.iinfo(signed).min, signed))
     return key
 
 
@@ -41,14 +42,18 @@ def lowest(dtype):
     """The least value of nx type `dtype` (real): max's identity."""
     if dtype.is_bool:
         return False
-    return -np.inf if dtype.is_float else np.iinfo(dtype.np).min
+    if dtype.is_float:
+        return -np.inf if dtype is not dtypes.f8_e4m3fn else dtypes.finfo(dtype).min  # it has no infinity
+    return dtypes.iinfo(dtype).min
 
 
 def highest(dtype):
     """The greatest value of nx type `dtype` (real): min's identity."""
     if dtype.is_bool:
         return True
-    return np.inf if dtype.is_float else np.iinfo(dtype.np).max
+    if dtype.is_float:
+        return np.inf if dtype is not dtypes.f8_e4m3fn else dtypes.finfo(dtype).max  # it has no infinity
+    return dtypes.iinfo(dtype).max
 
 
 def _scalar_types(values):
@@ -131,7 +136,11 @@ def sort(b, key, key_type, axis, descending):
     sort of a slice or a gather of a function argument ("write affecting operations on global resources are
     restricted to workgroup distributed contexts"; found by the differential fuzzer), and with constant hoisting off
     it let top_k's sort overwrite an iota that an argmax read. So both operands are fresh copies (less a zero that
-    IREE cannot see through)."""
+    IREE cannot see through). Along an axis of one element there is nothing to order, and no sort is made: IREE turns
+    such a sort into a copy onto its operand, which fails to build where the operand is a constant ("write affecting
+    operations on global resources"; the fuzzer's argsort of an argmax with keepdims)."""
+    if b.shape(key)[axis] <= 1:
+        return key, _iota(b, key, axis)
     key = b.sub(key, _opaque_zeros(b, key, key_type))
     index = _iota(b, key, axis)
     index = b.sub(index, _opaque_zeros(b, index, s64))

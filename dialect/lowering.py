@@ -19,6 +19,7 @@ LOWERINGS = {}
 NOT_LOWERED = {
     "grad": "nx-grad replaces it with calls of the gradient functions it writes; run nx-grad first",
     "value_and_grad": "nx-grad replaces it with calls of the gradient functions it writes; run nx-grad first",
+    "vmap": "nx-batch replaces it with calls of the batched functions it writes; run nx-batch first",
     "fusion": "nx-fusion-to-linalg lowers each fusion to a linalg.generic; run it first",
     "yield": "it ends an nx.fusion's region, which nx-fusion-to-linalg lowers",
 }

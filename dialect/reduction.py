@@ -13,7 +13,7 @@ import numpy as np
 
 from numerix.dialect import dtypes
 from numerix.dialect.errors import NxShapeError, NxValueError
-from . import algebra as alg
+from . import algebra as alg, batching
 from .lower_convert import convert
 from .lower_reduction import arg_extreme, from_key, highest, lowest, order_key, reduce
 from .rules import define, widen_half
@@ -231,7 +231,7 @@ REDUCTIONS = {
 for _name, _reduction in REDUCTIONS.items():
     define(_name, 1, _infer_reduction(_name, _reduction), attrs={"axes": "ints", "keep_axes": "bool"},
            differentiable=_reduction.vjp is not None, numpy=_numpy_reduction(_reduction.ufunc), vjp=_reduction.vjp,
-           lower=_lower_reduction(_reduction), fusion="reduction")
+           lower=_lower_reduction(_reduction), fusion="reduction", batch=batching.along_axes(_name, "axes"))
 
 
 # ---- argmax, argmin ----
@@ -270,4 +270,5 @@ def _lower_arg_reduction(which):
 
 for _name, _fn, _which in (("argmax", np.argmax, "max"), ("argmin", np.argmin, "min")):
     define(_name, 1, _infer_arg_reduction(_name), attrs={"axis": "int", "keep_axis": "bool", "tie_break": "str"},
-           differentiable=False, numpy=_numpy_arg_reduction(_fn), lower=_lower_arg_reduction(_which))
+           differentiable=False, numpy=_numpy_arg_reduction(_fn), lower=_lower_arg_reduction(_which),
+           batch=batching.along_axes(_name, "axis"))

@@ -1,6 +1,7 @@
 """An op's declaration, `define`, and the tables it fills, keyed by op name: SCHEMAS (operands, attributes, type
 inference), NUMPY (how an op computes on NumPy arrays), VJP (how cotangents flow back through it), LOWERINGS
-(dialect/lowering.py: its StableHLO code), FOLDS (an exact identity nx-fold applies) and FUSION (how nx-fuse treats it).
+(dialect/lowering.py: its StableHLO code), FOLDS (an exact identity nx-fold applies), FUSION (how nx-fuse treats it)
+and BATCH (how it maps over a leading batch axis: dialect/batching.py).
 Each family declares its ops in its own module, every rule of an op in its one `define`; the passes, the evaluator and
 the frontend read the tables.
 
@@ -29,10 +30,11 @@ NUMPY = {}
 VJP = {}
 FOLDS = {}
 FUSION = {}
+BATCH = {}
 
 
 def define(name, operands, infer, attrs=None, differentiable=True, results=1, numpy=None, vjp=None, lower=None,
-           fold=None, fusion=None):
+           fold=None, fusion=None, batch=None):
     """Declares nx op `name`: `operands` (a count, None for one or more), `infer(operand types, **attrs)` giving the
     result TensorType(s) while checking them, its attribute kinds, whether it is differentiable, and its rules:
     `numpy(*arrays, **attrs)`, `vjp(cotangents, operands, results, **attrs)`, `lower(builder, node)` and the exact
@@ -40,13 +42,15 @@ def define(name, operands, infer, attrs=None, differentiable=True, results=1, nu
     "elementwise" (fused, its lowering run on a ScalarBuilder writes the fused body), "cheap" (elementwise, and
     cheap enough to compute again in each fusion that reads it, where its other operands are splat constants or
     broadcasts: a few ALU instructions per element cost less than writing the value out and reading it back),
-    "reduction" (ends a fusion) or None (never fused)."""
+    "reduction" (ends a fusion) or None (never fused); and its batching rule, `batch(operands, batched, **attrs)`
+    (dialect/batching.py)."""
     if name in SCHEMAS:
         raise ValueError(f"nx.{name} is defined twice")
     if vjp is not None and not differentiable:
         raise ValueError(f"nx.{name} has a VJP rule but is declared not differentiable")
     SCHEMAS[name] = OpSchema(name, operands, dict(attrs or {}), infer, differentiable, results)
-    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower), (FOLDS, fold), (FUSION, fusion)):
+    for table, rule in ((NUMPY, numpy), (VJP, vjp), (LOWERINGS, lower), (FOLDS, fold), (FUSION, fusion),
+                        (BATCH, batch)):
         if rule is not None:
             table[name] = rule
     return SCHEMAS[name]
@@ -55,10 +59,20 @@ def define(name, operands, infer, attrs=None, differentiable=True, results=1, nu
 def vjp_rule(name):
     """Registers `fn(cotangents, operands, results, **attrs)` as the VJP of a declared op whose rule belongs to a
     pass, not to the dialect (custom_grad's replays functions of the module: passes/grad.py)."""
+    return _pass_rule(VJP, "VJP", name)
+
+
+def batch_rule(name):
+    """Registers `fn(operands, batched, **attrs)` as the batching rule of a declared op whose rule writes functions
+    of the module (nx.switch's and nx.while's: passes/batch.py)."""
+    return _pass_rule(BATCH, "batching", name)
+
+
+def _pass_rule(table, what, name):
     def register(fn):
-        if name in VJP or name not in SCHEMAS:
-            raise ValueError(f"VJP rule for nx.{name}: the op is unknown or has one")
-        VJP[name] = fn
+        if name in table or name not in SCHEMAS:
+            raise ValueError(f"{what} rule for nx.{name}: the op is unknown or has one")
+        table[name] = fn
         return fn
     return register
 

@@ -9,7 +9,7 @@ recurrence r_i = b_i + a_i * r_(i-1), solved by recursive doubling in log2(n) ro
 ops that are all differentiable."""
 import numpy as np
 
-from . import algebra as alg
+from . import algebra as alg, batching
 from . import lower_complex as cplx
 from .lower_reduction import scan
 from .reduction import REDUCTIONS, along_axis, shift
@@ -93,4 +93,5 @@ SCANS = {
 for _name, (_runs, _vjp) in SCANS.items():
     _reduction = REDUCTIONS[_runs]
     define(_name, 1, along_axis(_name, _reduction.accepts), attrs={"axis": "int", "reverse": "bool"},
-           numpy=_numpy_scan(_reduction.ufunc), vjp=_vjp, lower=_lower_scan(_reduction))
+           numpy=_numpy_scan(_reduction.ufunc), vjp=_vjp, lower=_lower_scan(_reduction),
+           batch=batching.along_axes(_name, "axis"))

@@ -7,7 +7,7 @@ import numpy as np
 
 from numerix.dialect import ir as nxir
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
-from . import algebra as alg
+from . import algebra as alg, batching, dtypes
 from .identities import identity_permutation, unchanged
 from .lower_shape import pad
 from .rules import define
@@ -57,8 +57,13 @@ def _lower_broadcast(b, node):
                   broadcast_dimensions=nxir.ints(node.attrs["axes"]))
 
 
+def _batch_broadcast(operands, batched, shape, axes):
+    (x,) = operands
+    return alg.apply("broadcast", [x], shape=x.shape[:1] + shape, axes=(0,) + batching.shift(axes))
+
+
 define("broadcast", 1, _infer_broadcast, attrs={"shape": "shape", "axes": "ints"}, numpy=_numpy_broadcast,
-       vjp=_vjp_broadcast, lower=_lower_broadcast, fold=unchanged)
+       vjp=_vjp_broadcast, lower=_lower_broadcast, fold=unchanged, batch=_batch_broadcast)
 
 
 # ---- reshape ----
@@ -86,8 +91,13 @@ def _lower_reshape(b, node):
     return b.emit("stablehlo.reshape", node.args, _out(b, node))
 
 
+def _batch_reshape(operands, batched, shape, names):
+    (x,) = operands
+    return alg.apply("reshape", [x], shape=x.shape[:1] + shape, names=(None,) + names)
+
+
 define("reshape", 1, _infer_reshape, attrs={"shape": "shape", "names": "names"}, numpy=_numpy_reshape,
-       vjp=_vjp_reshape, lower=_lower_reshape, fold=unchanged)
+       vjp=_vjp_reshape, lower=_lower_reshape, fold=unchanged, batch=_batch_reshape)
 
 
 # ---- transpose ----
@@ -113,7 +123,8 @@ def _lower_transpose(b, node):
 
 
 define("transpose", 1, _infer_transpose, attrs={"axes": "ints"}, numpy=_numpy_transpose, vjp=_vjp_transpose,
-       lower=_lower_transpose, fold=identity_permutation)
+       lower=_lower_transpose, fold=identity_permutation,
+       batch=lambda operands, batched, axes: alg.transpose(operands[0], (0,) + batching.shift(axes)))
 
 
 # ---- reverse ----
@@ -137,7 +148,7 @@ def _lower_reverse(b, node):
 
 
 define("reverse", 1, _infer_reverse, attrs={"axes": "ints"}, numpy=_numpy_reverse, vjp=_vjp_reverse,
-       lower=_lower_reverse)
+       lower=_lower_reverse, batch=batching.along_axes("reverse", "axes"))
 
 
 # ---- concatenate ----
@@ -179,7 +190,7 @@ def _lower_concatenate(b, node):
 
 
 define("concatenate", None, _infer_concatenate, attrs={"axis": "int"}, numpy=_numpy_concatenate,
-       vjp=_vjp_concatenate, lower=_lower_concatenate)
+       vjp=_vjp_concatenate, lower=_lower_concatenate, batch=batching.along_axes("concatenate", "axis"))
 
 
 # ---- slice ----
@@ -219,8 +230,14 @@ def _lower_slice(b, node):
                   strides=nxir.ints(node.attrs["strides"]))
 
 
+def _batch_slice(operands, batched, start_indices, limit_indices, strides):
+    (x,) = operands
+    return alg.apply("slice", [x], start_indices=(0,) + start_indices, limit_indices=x.shape[:1] + limit_indices,
+                     strides=(1,) + strides)
+
+
 define("slice", 1, _infer_slice, attrs={"start_indices": "ints", "limit_indices": "ints", "strides": "ints"},
-       numpy=_numpy_slice, vjp=_vjp_slice, lower=_lower_slice)
+       numpy=_numpy_slice, vjp=_vjp_slice, lower=_lower_slice, batch=_batch_slice)
 
 
 # ---- pad ----
@@ -268,4 +285,18 @@ def _lower_pad(b, node):
     return pad(b, x, fill, node.attrs["pads"], node.types[0].type)
 
 
-define("pad", 2, _infer_pad, attrs={"pads": "pads"}, numpy=_numpy_pad, vjp=_vjp_pad, lower=_lower_pad)
+def _batch_pad(operands, batched, pads):
+    x, value = operands
+    size = batching.batch_size(operands, batched)
+    x = x if batched[0] else batching.with_batch(x, size)
+    pads = ((0, 0, 0),) + pads
+    if not batched[1]:
+        return alg.apply("pad", [x, value], pads=pads)
+    # A value per example: pad with zeros, then put each example's value where a padded mask says so.
+    padded = alg.apply("pad", [x, alg.scalar(x, 0)], pads=pads)
+    inside = alg.apply("pad", [alg.full_like(x, True, dtypes.bool_), alg.scalar(x, False, dtypes.bool_)], pads=pads)
+    return alg.select(inside, padded, alg.apply("broadcast", [value], shape=padded.shape, axes=(0,)))
+
+
+define("pad", 2, _infer_pad, attrs={"pads": "pads"}, numpy=_numpy_pad, vjp=_vjp_pad, lower=_lower_pad,
+       batch=_batch_pad)

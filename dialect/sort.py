@@ -8,7 +8,7 @@ import numpy as np
 from numerix.dialect import dtypes
 from numerix.dialect import ir as nxir
 from numerix.dialect.errors import NxValueError
-from . import algebra as alg
+from . import algebra as alg, batching
 from .lower_reduction import from_key, order_key, sort
 from .reduction import along_axis
 from .rules import define, widen_half
@@ -60,7 +60,7 @@ def _lower_sort(b, node):
 
 
 define("sort", 1, along_axis("sort", "real"), attrs={"axis": "int", "descending": "bool"}, numpy=_numpy_sort,
-       vjp=_vjp_sort, lower=_lower_sort)
+       vjp=_vjp_sort, lower=_lower_sort, batch=batching.along_axes("sort", "axis"))
 
 
 # ---- argsort: the s64 indices that sort along `axis` ----
@@ -76,7 +76,7 @@ def _lower_argsort(b, node):
 
 
 define("argsort", 1, along_axis("argsort", "real", dtypes.s64), attrs={"axis": "int", "descending": "bool"},
-       differentiable=False, numpy=_numpy_argsort, lower=_lower_argsort)
+       differentiable=False, numpy=_numpy_argsort, lower=_lower_argsort, batch=batching.along_axes("argsort", "axis"))
 
 
 # ---- top_k: Nx's, the k largest elements along the last axis, largest first (ties: lower index first), and their
@@ -124,4 +124,4 @@ def _lower_top_k(b, node):
 
 
 define("top_k", 1, _infer_top_k, attrs={"k": "int"}, results=2, numpy=_numpy_top_k, vjp=_vjp_top_k,
-       lower=_lower_top_k)
+       lower=_lower_top_k, batch=batching.mapped("top_k"))

@@ -11,7 +11,7 @@ f32 and rounded once, as the NumPy rules do."""
 import numpy as np
 from iree.compiler import ir
 
-from . import algebra as alg
+from . import algebra as alg, batching
 from .dtypes import bool_, s64
 from .errors import NxValueError
 from .factorize import householder_qr
@@ -211,7 +211,7 @@ def _lower_eigh(b, args, t, node):
 
 
 define("eigh", 1, _infer_eigh, results=2, numpy=lapack("eigh", lambda x: tuple(np.linalg.eigh(x, UPLO="L"))),
-       vjp=_vjp_eigh, lower=_lower_eigh)
+       vjp=_vjp_eigh, lower=_lower_eigh, batch=batching.mapped("eigh"))
 
 
 # ---- svd: (U, S descending, Vh) ----
@@ -396,4 +396,4 @@ def _lower_svd(b, args, t, node):
 
 define("svd", 1, _infer_svd, attrs={"full_matrices": "bool"}, results=3,
        numpy=lapack("svd", lambda x, full_matrices: tuple(np.linalg.svd(x, full_matrices=full_matrices))),
-       vjp=_vjp_svd, lower=_lower_svd)
+       vjp=_vjp_svd, lower=_lower_svd, batch=batching.mapped("svd"))

@@ -22,7 +22,7 @@ import numpy as np
 from numerix.dialect import dtypes
 from numerix.dialect import ir as nxir
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
-from . import algebra as alg
+from . import algebra as alg, batching
 from .lower_convert import convert
 from .lower_reduction import highest, lowest, order_key
 from .lower_shape import pad
@@ -231,9 +231,20 @@ WINDOW_REDUCTIONS = {  # op: (reduction, the types it accepts, its VJP)
     "window_min": ("reduce_min", "real_number", _vjp_window_extremum("min")),
 }
 
+def _batched_window(attrs):
+    """The attributes for operands with a leading batch axis: a window of one along it."""
+    return {key: (0 if key.startswith("padding") else 1,) + value for key, value in attrs.items()}
+
+
+def _batch_window(name):
+    def rule(operands, batched, **attrs):
+        return alg.apply(name, operands, **_batched_window(attrs))
+    return rule
+
+
 for _name, (_reduction, _accepts, _vjp) in WINDOW_REDUCTIONS.items():
     define(_name, 1, _infer_window(_name, _accepts), attrs=WINDOW_ATTRS, numpy=_numpy_window(REDUCTIONS[_reduction]),
-           vjp=_vjp, lower=_lower_window(REDUCTIONS[_reduction]))
+           vjp=_vjp, lower=_lower_window(REDUCTIONS[_reduction]), batch=_batch_window(_name))
 
 
 # ---- window_scatter_max, window_scatter_min ----
@@ -311,6 +322,19 @@ def _vjp_scatter(kind):
     return vjp
 
 
+def _batch_scatter(name):
+    def rule(operands, batched, **attrs):
+        size = batching.batch_size(operands, batched)
+        x, source, init = batching.all_batched(operands[:2], batched[:2], size) + [operands[2]]
+        if not batched[2]:
+            return alg.apply(name, [x, source, init], **_batched_window(attrs))
+        # An init value per example: scatter onto zeros, then add it (it is in every element).
+        out = alg.apply(name, [x, source, alg.scalar(source, 0)], **_batched_window(attrs))
+        return out + alg.apply("broadcast", [init], shape=out.shape, axes=(0,))
+    return rule
+
+
 for _kind in ("max", "min"):
     define(f"window_scatter_{_kind}", 3, _infer_scatter(f"window_scatter_{_kind}"), attrs=SCATTER_ATTRS,
-           numpy=_numpy_scatter(_kind), vjp=_vjp_scatter(_kind), lower=_lower_scatter(_kind))
+           numpy=_numpy_scatter(_kind), vjp=_vjp_scatter(_kind), lower=_lower_scatter(_kind),
+           batch=_batch_scatter(f"window_scatter_{_kind}"))

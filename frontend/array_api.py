@@ -73,6 +73,12 @@ _INFO = _Info()
 
 
 def __array_namespace_info__():
+    """The array API's inspection namespace: capabilities, default device and types, and the types numerix has.
+
+    Examples:
+        >>> nx.__array_namespace_info__().default_dtypes()["real floating"]
+        nx.float32
+    """
     return _INFO
 
 
@@ -80,7 +86,12 @@ def __array_namespace_info__():
 
 def isdtype(dtype, kind):
     """Whether `dtype` is `kind`: a dtype, a kind name ('bool', 'signed integer', 'unsigned integer', 'integral',
-    'real floating' (f16 and bf16 included), 'complex floating', 'numeric'), or a tuple of those."""
+    'real floating' (f16 and bf16 included), 'complex floating', 'numeric'), or a tuple of those.
+
+    Examples:
+        >>> nx.isdtype(nx.f16, "real floating"), nx.isdtype(nx.u8, "signed integer")
+        (True, False)
+    """
     if not isinstance(dtype, dtypes.DType):
         raise NxTypeError(f"needs a dtype, got {dtype!r}", op="isdtype")
     for k in kind if isinstance(kind, tuple) else (kind,):
@@ -109,7 +120,12 @@ def _type_of(op, value):
 
 def can_cast(from_, to, /):
     """Whether promotion takes `from_` (a dtype or a tensor) to `to` without loss: promote_types(from_, to) is
-    `to`, and for integers `to` holds every value of `from_` (so u64 does not go to s64)."""
+    `to`, and for integers `to` holds every value of `from_` (so u64 does not go to s64).
+
+    Examples:
+        >>> nx.can_cast(nx.s8, nx.s16), nx.can_cast(nx.f64, nx.f32)
+        (True, False)
+    """
     source, target = _type_of("can_cast", from_), _type_of("can_cast", to)
     if dtypes.promote_types(source, target) is not target:
         return False
@@ -121,7 +137,14 @@ def can_cast(from_, to, /):
 
 def result_type(*arrays_and_dtypes):
     """The array API's result_type: the type promotion gives tensors, dtypes and Python scalars (weak: they take
-    the tensors' type where their kind fits). At least one tensor or dtype is needed."""
+    the tensors' type where their kind fits). At least one tensor or dtype is needed.
+
+    Examples:
+        >>> nx.result_type(nx.tensor([1], type="u8"), nx.s8)
+        nx.int16
+        >>> nx.result_type(nx.tensor([1], type="f16"), 2.0)
+        nx.float16
+    """
     if not any(dtypes.weak_type(v) is None for v in arrays_and_dtypes):
         raise NxValueError("needs at least one tensor or dtype (Python scalars alone have no type to promote "
                            "with)", op="result_type")
@@ -130,7 +153,15 @@ def result_type(*arrays_and_dtypes):
 
 def astype(x, dtype, /, *, copy=True, device=None):
     """x in `dtype`. Complex to a real type is refused (take nx.real or nx.imag first, as the standard asks);
-    complex to bool is x != 0. copy=False returns x itself when the type already matches."""
+    complex to bool is x != 0. copy=False returns x itself when the type already matches.
+
+    Examples:
+        >>> nx.astype(nx.tensor([1.5, 2.5]), nx.int32)
+        nx.Tensor<
+          s32[2]
+          [1, 2]
+        >
+    """
     check_device("astype", device)
     t = to_tensor(x)
     target = dtypes.as_dtype(dtype)
@@ -169,6 +200,9 @@ def _eager_values(op, x):
     if getattr(t.backend, "traced", False):
         raise NxTraceError(f"the result's shape depends on the values of {t.ttype}, so {op} cannot be traced inside "
                            "defn; call it outside", op=op)
+    if t.vectorized:
+        raise NxValueError(f"the result's shape depends on the values of each entry of {t.ttype} vectorized over "
+                           f"{list(t.vectorized)}, so {op} cannot map over them; devectorize it first", op=op)
     return t, t.backend.to_numpy(t)
 
 
@@ -191,26 +225,93 @@ def _unique(op, x):
 
 def unique_all(x, /):
     """The unique values (sorted), the index of each one's first occurrence, for each element of x the index of
-    its value (x's shape), and how often each occurs."""
+    its value (x's shape), and how often each occurs.
+
+    Examples:
+        >>> result = nx.unique_all(nx.tensor([3, 1, 3, 2]))
+        >>> result.values
+        nx.Tensor<
+          s64[3]
+          [1, 2, 3]
+        >
+        >>> result.indices
+        nx.Tensor<
+          s64[3]
+          [1, 3, 0]
+        >
+        >>> result.inverse_indices
+        nx.Tensor<
+          s64[4]
+          [2, 0, 2, 1]
+        >
+        >>> result.counts
+        nx.Tensor<
+          s64[3]
+          [1, 1, 2]
+        >
+    """
     return UniqueAllResult(*_unique("unique_all", x))
 
 
 def unique_counts(x, /):
+    """The unique values (sorted) and how often each occurs: a UniqueCountsResult. Eager only (data-dependent shape).
+
+    Examples:
+        >>> values, counts = nx.unique_counts(nx.tensor([3, 1, 3]))
+        >>> counts
+        nx.Tensor<
+          s64[2]
+          [1, 2]
+        >
+    """
     values, _, _, counts = _unique("unique_counts", x)
     return UniqueCountsResult(values, counts)
 
 
 def unique_inverse(x, /):
+    """The unique values (sorted) and, for each element of x, the index of its value: a UniqueInverseResult. Eager only.
+
+    Examples:
+        >>> values, inverse = nx.unique_inverse(nx.tensor([3, 1, 3]))
+        >>> inverse
+        nx.Tensor<
+          s64[3]
+          [1, 0, 1]
+        >
+    """
     values, _, inverse, _ = _unique("unique_inverse", x)
     return UniqueInverseResult(values, inverse)
 
 
 def unique_values(x, /):
+    """The unique values of x, sorted, as a 1-d tensor. Eager only (the result's shape depends on the values).
+
+    Examples:
+        >>> nx.unique_values(nx.tensor([3, 1, 3, 2]))
+        nx.Tensor<
+          s64[3]
+          [1, 2, 3]
+        >
+    """
     return _unique("unique_values", x)[0]
 
 
 def nonzero(x, /):
-    """The indices of x's nonzero elements, one s64 vector per axis (row-major order)."""
+    """The indices of x's nonzero elements, one s64 vector per axis (row-major order).
+
+    Examples:
+        >>> rows, cols = nx.nonzero(nx.tensor([[0, 1], [2, 0]]))
+        >>> rows
+        nx.Tensor<
+          s64[2]
+          [0, 1]
+        >
+        >>> cols
+        nx.Tensor<
+          s64[2]
+          [1, 0]
+        >
+    """
     t, values = _eager_values("nonzero", x)
     if t.ndim == 0:
         raise NxValueError(f"needs a tensor of rank >= 1, got {t.ttype} (use nx.atleast_1d or reshape)", op="nonzero")
@@ -226,7 +327,20 @@ def _take_range(t, axis, start, stop):
 
 def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
     """The n-th forward difference along `axis` (x[i + 1] - x[i], n times), after joining `prepend` and `append`
-    to x along that axis. For bool, a difference is x[i + 1] != x[i], as in NumPy."""
+    to x along that axis. For bool, a difference is x[i + 1] != x[i], as in NumPy.
+
+    Examples:
+        >>> nx.diff(nx.tensor([1, 4, 9, 16]))
+        nx.Tensor<
+          s64[3]
+          [3, 5, 7]
+        >
+        >>> nx.diff(nx.tensor([1, 4, 9, 16]), n=2)
+        nx.Tensor<
+          s64[2]
+          [2, 2]
+        >
+    """
     t = to_tensor(x)
     if t.ndim == 0:
         raise NxValueError(f"needs a tensor of rank >= 1, got {t.ttype}", op="diff")
@@ -241,11 +355,19 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None):
         length = t.shape[axis]
         later, earlier = _take_range(t, axis, 1, length), _take_range(t, axis, 0, max(length - 1, 0))
         t = not_equal(later, earlier) if t.type.is_bool else subtract(later, earlier)
-    return t
+    return t if n else +t  # n = 0: another tensor than x all the same
 
 
 def isin(x1, x2, /, *, invert=False):
-    """For each element of x1, whether it equals some element of x2 (x1's shape; NaN is in nothing)."""
+    """For each element of x1, whether it equals some element of x2 (x1's shape; NaN is in nothing).
+
+    Examples:
+        >>> nx.isin(nx.tensor([1, 2, 3]), nx.tensor([2, 5]))
+        nx.Tensor<
+          bool[3]
+          [False,  True, False]
+        >
+    """
     a, b = to_tensor(x1), to_tensor(x2)
     column = apply("reshape", [a], shape=a.shape + (1,), names=a.names + (None,))
     row = apply("reshape", [b], shape=(b.size,), names=(None,))

@@ -15,8 +15,10 @@ What a branch or a loop carries is variables: for an `if`, those assigned in eit
 those assigned in both; for a loop, those assigned in its body that exist before it. They must keep their tree and
 tensor types (a Python number takes its default type: 0 is s64, 0.0 f32), else NxTraceError names the variable.
 A variable assigned in only one branch of a traced `if` (or first inside a traced loop) may not be used after it.
-What is changed in place (attributes, items of lists and dicts) is not carried: inside a traced branch or loop, keep
-state in variables.
+An item assignment `y[i] = v` (or `y[i] += v`) to a variable of the function counts as an assignment to y, so a
+branch or loop carries y (tensors take item assignment by rebinding: frontend/indexing.py's setitem). What else is
+changed in place (attributes, items of lists reached through attributes or items) is not carried: inside a traced
+branch or loop, keep state in variables.
 
 Limits: only the decorated function's own body is converted (and functions defined inside it); functions it calls
 run as they are, so their control flow must not depend on traced values (use nx.cond and friends there, or make them
@@ -173,6 +175,21 @@ def _bound(statements):
     return [name for name in names if not name.startswith(PREFIX + "fn")]
 
 
+def _item_stored(statements):
+    """The variables `y` that the statements assign items of (`y[i] = v`, `y[i] += v`), in their scope."""
+    names = {}
+    for node in (n for s in statements for n in (s, *_own_nodes(s))):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Name):
+            names[node.value.id] = None
+    return list(names)
+
+
+def _parameters(function_def):
+    arguments = function_def.args
+    every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs + [arguments.vararg, arguments.kwarg]
+    return {a.arg for a in every if a is not None}
+
+
 def _loads(node):
     """Every name `node` reads, nested functions included (they may run later)."""
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
@@ -315,12 +332,15 @@ class _ControlFlow(ast.NodeTransformer):
     def __init__(self, live):
         self.live = live
         self.global_names = [set()]
+        self.local_names = [set()]  # of the function being converted: its parameters and the names it binds
 
     def visit_FunctionDef(self, node):
         self.global_names.append({n for s in node.body for g in (s, *_own_nodes(s)) if isinstance(g, ast.Global)
                                   for n in g.names})
+        self.local_names.append(_parameters(node) | set(_bound(node.body)))
         self.generic_visit(node)
         self.global_names.pop()
+        self.local_names.pop()
         return node
 
     def visit_If(self, node):
@@ -371,8 +391,11 @@ class _ControlFlow(ast.NodeTransformer):
         return _runtime_call("not_", [node.operand], node) if isinstance(node.op, ast.Not) else node
 
     def _variables(self, node, statements):
-        """The variables the statement assigns (its state), and those of them read after it."""
-        names = [n for n in _bound(statements) if n not in self.global_names[-1]]
+        """The variables the statement assigns (its state), and those of them read after it. A local variable whose
+        items it assigns counts (a free or global one is not the function's to carry)."""
+        bound = _bound(statements)
+        items = [n for n in _item_stored(statements) if n in self.local_names[-1] and n not in bound]
+        names = [n for n in bound + items if n not in self.global_names[-1]]
         return names, [n for n in names if n in self.live[id(node)]]
 
     def _stays_python(self, node, kind, body):

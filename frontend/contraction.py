@@ -55,7 +55,21 @@ def dot(a, *args):
     dot(a, contract_axes_a, b, contract_axes_b): contracts the listed axes pairwise.
     dot(a, contract_axes_a, batch_axes_a, b, contract_axes_b, batch_axes_b): also pairs batch axes.
     The result holds the batch axes, then a's free axes, then b's; axes may be given by name, and names carry over
-    (a batch axis takes a's name)."""
+    (a batch axis takes a's name).
+
+    Examples:
+        >>> nx.dot(nx.tensor([1, 2, 3]), nx.tensor([4, 5, 6]))
+        nx.Tensor<
+          s64
+          32
+        >
+        >>> nx.dot(nx.tensor([[1, 2], [3, 4]]), nx.tensor([[5, 6], [7, 8]]))
+        nx.Tensor<
+          s64[2][2]
+          [[19, 22],
+           [43, 50]]
+        >
+    """
     if len(args) == 1:
         a, b = _promoted("dot", a, args[0])
         if a.ndim == 0 or b.ndim == 0:
@@ -91,7 +105,15 @@ def broadcast_batch(op, a, b):
 
 def matmul(x1, x2, /):
     """The array API's matmul (the `@` operator): a vector is promoted to a matrix (a 1 prepended for x1,
-    appended for x2) and that axis dropped from the result; batch axes broadcast."""
+    appended for x2) and that axis dropped from the result; batch axes broadcast.
+
+    Examples:
+        >>> nx.matmul(nx.tensor([[1, 2], [3, 4]]), nx.tensor([1, 1]))
+        nx.Tensor<
+          s64[2]
+          [3, 7]
+        >
+    """
     a, b = _promoted("matmul", x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         raise NxValueError(f"needs operands of rank >= 1, got {a.ttype} and {b.ttype}", op="matmul")
@@ -107,7 +129,16 @@ def matmul(x1, x2, /):
 
 def tensordot(x1, x2, /, *, axes=2):
     """The array API's tensordot: axes=N contracts the last N axes of x1 with the first N of x2; axes=(axes1,
-    axes2) contracts them pairwise. The result holds x1's free axes, then x2's."""
+    axes2) contracts them pairwise. The result holds x1's free axes, then x2's.
+
+    Examples:
+        >>> nx.tensordot(nx.tensor([[1, 2], [3, 4]]), nx.tensor([[1, 0], [0, 1]]), axes=([1], [0]))
+        nx.Tensor<
+          s64[2][2]
+          [[1, 2],
+           [3, 4]]
+        >
+    """
     a, b = _promoted("tensordot", x1, x2)
     if isinstance(axes, (int, np.integer)) and not isinstance(axes, bool):
         if not 0 <= axes <= min(a.ndim, b.ndim):
@@ -122,7 +153,15 @@ def tensordot(x1, x2, /, *, axes=2):
 
 
 def vecdot(x1, x2, /, *, axis=-1):
-    """The array API's vecdot: sum(conj(x1) * x2) over `axis`, the other axes broadcast."""
+    """The array API's vecdot: sum(conj(x1) * x2) over `axis`, the other axes broadcast.
+
+    Examples:
+        >>> nx.vecdot(nx.tensor([[1, 2], [3, 4]]), nx.tensor([1, 1]))
+        nx.Tensor<
+          s64[2]
+          [3, 7]
+        >
+    """
     a, b = _promoted("vecdot", x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         raise NxValueError(f"needs operands of rank >= 1, got {a.ttype} and {b.ttype}", op="vecdot")
@@ -143,13 +182,30 @@ def _flat(t):
 
 
 def outer(x1, x2, /):
-    """Nx's outer: every element of x1 (flattened) times every element of x2 (flattened), a matrix."""
+    """Nx's outer: every element of x1 (flattened) times every element of x2 (flattened), a matrix.
+
+    Examples:
+        >>> nx.outer(nx.tensor([1, 2]), nx.tensor([1, 10, 100]))
+        nx.Tensor<
+          s64[2][3]
+          [[  1,  10, 100],
+           [  2,  20, 200]]
+        >
+    """
     a, b = _promoted("outer", x1, x2)
     return _contract("outer", _flat(a), (), (), _flat(b), (), ())
 
 
 def inner(x1, x2, /):
-    """NumPy's inner: sum of products over the last axes of both (scalars multiply)."""
+    """NumPy's inner: sum of products over the last axes of both (scalars multiply).
+
+    Examples:
+        >>> nx.inner(nx.tensor([1, 2, 3]), nx.tensor([1, 0, 1]))
+        nx.Tensor<
+          s64
+          4
+        >
+    """
     a, b = _promoted("inner", x1, x2)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)

@@ -16,20 +16,34 @@ from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 from numerix.dialect.schema import SCHEMAS
 
 from .creation import zeros
+from .elementwise import where
+from .reduction import any as any_
 from .defn import _describe_tree, _flatten, _flatten_output, _unflatten
 from .dispatch import using_backend
 from .function_trace import FunctionTrace
-from .grad import _location, _signature, _traced
+from .function_trace import callee_signature, location_of, traced_parent
 from .operands import as_type, to_tensor
 from .shape import put_slice, reshape, slice as slice_, squeeze, stack
 from .tensor import Tensor, is_traced
+from .vectorize import devectorize
+from .vmap import for_each_entry, has_vectorized
 
 __all__ = ["cond", "switch", "while_loop", "fori_loop", "scan"]
 
 
 def cond(pred, true_fn, false_fn, *operands):
     """true_fn(*operands) where the boolean scalar `pred` is true, else false_fn(*operands) (JAX's lax.cond, Nx's
-    if). Both must return the same tree of tensors of the same types."""
+    if). Both must return the same tree of tensors of the same types.
+
+    Examples:
+        >>> nx.cond(nx.tensor(True), lambda x: x + 1, lambda x: x - 1, nx.tensor(10))
+        nx.Tensor<
+          s64
+          11
+        >
+    """
+    if _vectorized(pred):
+        return _choose(pred, [false_fn(*operands), true_fn(*operands)])
     if is_traced(pred):
         pred = to_tensor(pred)
         if pred.shape != () or not pred.type.is_bool:
@@ -40,11 +54,21 @@ def cond(pred, true_fn, false_fn, *operands):
 
 
 def switch(index, branches, *operands):
-    """branches[index](*operands), the integer scalar `index` clamped into range (JAX's lax.switch). Every branch must
-    return the same tree of tensors of the same types."""
+    """`branches[index](*operands)`, the integer scalar `index` clamped into range (JAX's lax.switch). Every branch must
+    return the same tree of tensors of the same types.
+
+    Examples:
+        >>> nx.switch(nx.tensor(1), [lambda x: x, lambda x: x * 2, lambda x: -x], nx.tensor(3.0))
+        nx.Tensor<
+          f32
+          6.
+        >
+    """
     branches = list(branches)
     if not branches or not all(callable(b) for b in branches):
         raise NxValueError(f"branches must be a non-empty sequence of functions, got {branches!r}", op="switch")
+    if _vectorized(index):
+        return _choose(index, [branch(*operands) for branch in branches])
     if is_traced(index):
         index = to_tensor(index)
         if index.shape != () or not index.type.is_integer:
@@ -56,20 +80,45 @@ def switch(index, branches, *operands):
 def while_loop(cond_fn, body_fn, init):
     """Runs `state = body_fn(state)` from `init` while cond_fn(state) is true, and returns the state (JAX's
     lax.while_loop, Nx's while). body_fn must return the same tree of tensors of the same shapes and types as
-    `init`; cond_fn a bool scalar."""
-    if _traced() is None:
+    `init`; cond_fn a bool scalar.
+
+    Examples:
+        >>> nx.while_loop(lambda s: s < 100, lambda s: s * 3, nx.tensor(1))
+        nx.Tensor<
+          s64
+          243
+        >
+    """
+    if traced_parent() is None:
         state = init
-        while _truth("while_loop", cond_fn(state)):
-            state = body_fn(state)
-        return state
+        while True:
+            holds = cond_fn(state)
+            if not _vectorized(holds):
+                if not _truth("while_loop", holds):
+                    return state
+                state = body_fn(state)
+            elif _truth("while_loop", any_(devectorize(holds))):  # the entries whose condition holds go on
+                state = _select_tree(holds, body_fn(state), state)
+            else:
+                return state
+    if has_vectorized(init):  # each entry runs its own trips: a vmap of the loop
+        return for_each_entry(lambda state: while_loop(cond_fn, body_fn, state), [init])
     return _while(cond_fn, body_fn, init)
 
 
 def fori_loop(lower, upper, body_fn, init, unroll=None):
     """`val = body_fn(i, val)` for i from lower up to (not including) upper, from `init` (JAX's lax.fori_loop). i is
     an s32 scalar unless lower or upper is a tensor of another integer type. With Python bounds the compiled loop
-    runs `unroll` trips of body_fn per iteration (None: numerix's choice, _unroll_factor), the rest after it."""
-    if _traced() is None:
+    runs `unroll` trips of body_fn per iteration (None: numerix's choice, _unroll_factor), the rest after it.
+
+    Examples:
+        >>> nx.fori_loop(0, 5, lambda i, acc: acc + i, nx.tensor(0))
+        nx.Tensor<
+          s64
+          10
+        >
+    """
+    if traced_parent() is None:
         val = init
         for i in range(_integer("fori_loop", lower), _integer("fori_loop", upper)):
             val = body_fn(_counter(i, lower, upper), val)
@@ -103,7 +152,21 @@ def fori_loop(lower, upper, body_fn, init, unroll=None):
 def scan(f, init, xs=None, length=None, reverse=False, unroll=None):
     """JAX's lax.scan: `carry, y = f(carry, x)` for each x of `xs` along its first axis (a tree of tensors, or None
     with `length` steps), last to first with `reverse`; returns (the final carry, the ys stacked along a new first
-    axis, a tree like y's). The compiled loop runs `unroll` steps per iteration (None: numerix's choice)."""
+    axis, a tree like y's). The compiled loop runs `unroll` steps per iteration (None: numerix's choice).
+
+    Examples:
+        >>> carry, ys = nx.scan(lambda c, x: (c + x, c * x), nx.tensor(0), nx.tensor([1, 2, 3]))
+        >>> carry
+        nx.Tensor<
+          s64
+          6
+        >
+        >>> ys
+        nx.Tensor<
+          s64[3]
+          [0, 2, 9]
+        >
+    """
     leaves = []
     if xs is not None:
         _flatten(xs, False, leaves, "xs")
@@ -122,13 +185,13 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=None):
             return None
         it = iter(leaves)
         return _unflatten(x_tree, lambda t: _row(next(it), i))
-    if _traced() is None:
+    if traced_parent() is None:
         carry, ys = init, []
         for i in (reversed(range(n)) if reverse else range(n)):
             carry, y = f(carry, x_at(i))
             ys.append(y)
         return carry, _stack_tree(ys[::-1] if reverse else ys, n)
-    return _scan_traced(f, init, x_at, n, reverse, unroll)
+    return _scantraced_parent(f, init, x_at, n, reverse, unroll)
 
 
 # ---- tracing ----
@@ -146,7 +209,7 @@ class _Group:
     def trace(self, fn, leaf_types, rebuild, what):
         """Traces fn on new arguments of `leaf_types` (rebuild makes fn's arguments of them); returns (the trace,
         fn's output). Finish the trace with finish()."""
-        trace = _GroupTrace(self, getattr(fn, "__name__", what), _location(fn))
+        trace = _GroupTrace(self, getattr(fn, "__name__", what), location_of(fn))
         arguments = [trace.argument(t) for t in leaf_types]
         for tensor in self.tensors:
             trace.capture_argument(tensor)
@@ -184,11 +247,43 @@ def _outputs(trace, output):
 def _finish(trace, leaves):
     """Returns `leaves` from the trace's function; its Callee."""
     trace.finish(leaves)
-    return _signature(trace, leaves)
+    return callee_signature(trace, leaves)
+
+
+# ---- vectorized conditions (Nx's vectorization): each entry takes its own branch, or runs its own trips ----
+
+def _vectorized(value):
+    return isinstance(value, Tensor) and bool(value.vectorized)
+
+
+def _choose(index, outcomes):
+    """Each entry of a vectorized predicate or index takes its own branch's results: every branch ran."""
+    if index.type.is_bool:
+        index = as_type(index, dtypes.s32)
+    chosen = outcomes[0]
+    for k, outcome in enumerate(outcomes[1:], 1):
+        taken = (index >= k) if k == len(outcomes) - 1 else (index == k)  # the index clamps into range
+        chosen = _select_tree(taken, outcome, chosen)
+    return chosen
+
+
+def _select_tree(pred, on_true, on_false):
+    """where(pred, a, b) leaf by leaf over two trees of one structure."""
+    if isinstance(on_true, (tuple, list)) and type(on_true) is type(on_false) and len(on_true) == len(on_false):
+        items = [_select_tree(pred, a, b) for a, b in zip(on_true, on_false)]
+        return type(on_true)(*items) if hasattr(on_true, "_fields") else type(on_true)(items)
+    if isinstance(on_true, dict) and isinstance(on_false, dict) and on_true.keys() == on_false.keys():
+        return {k: _select_tree(pred, on_true[k], on_false[k]) for k in on_true}
+    if on_true is None and on_false is None:
+        return None
+    if isinstance(on_true, (tuple, list, dict)) or isinstance(on_false, (tuple, list, dict)):
+        raise NxTraceError(f"the branches return different structures: {type(on_true).__name__} and "
+                           f"{type(on_false).__name__}", op="cond")
+    return where(pred, on_true, on_false)
 
 
 def _switch(op, index, branches, operands):
-    parent = _traced()
+    parent = traced_parent()
     leaves = []
     nodes = [_flatten(a, False, leaves, f"operand {i}") for i, a in enumerate(operands)]
     group = _Group(parent, op)
@@ -211,7 +306,7 @@ def _switch(op, index, branches, operands):
 
 
 def _while(cond_fn, body_fn, init, trips=-1):
-    parent = _traced()
+    parent = traced_parent()
     leaves = []
     node = _flatten(init, False, leaves, "init")
     types = [t.ttype for t in leaves]
@@ -233,7 +328,7 @@ def _while(cond_fn, body_fn, init, trips=-1):
     return _unflatten(node, lambda t: next(it))
 
 
-def _scan_traced(f, init, x_at, n, reverse, unroll):
+def _scantraced_parent(f, init, x_at, n, reverse, unroll):
     # The ys buffers take their shapes from one traced step of f.
     with _probe(lambda c: f(c, x_at(0)), init, "scan") as (trace, out):
         if not isinstance(out, tuple) or len(out) != 2:
@@ -250,7 +345,7 @@ def _scan_traced(f, init, x_at, n, reverse, unroll):
         at = (n - 1) - i if reverse else i
         carry, y = f(carry, x_at(at))
         leaves = []
-        _flatten_output(y, _traced(), leaves)
+        _flatten_output(y, traced_parent(), leaves)
         return carry, [_put_row(buffer, value, at) for buffer, value in zip(ys, leaves)]
 
     @functools.wraps(f)
@@ -294,7 +389,7 @@ def _probe(fn, init, name):
     """fn(init) traced into a function of its own, which is dropped after: gives (its trace, fn's output)."""
     leaves = []
     node = _flatten(init, False, leaves, "init")
-    trace, out = _Group(_traced(), name).trace(fn, [t.ttype for t in leaves], _rebuild([node]), name)
+    trace, out = _Group(traced_parent(), name).trace(fn, [t.ttype for t in leaves], _rebuild([node]), name)
     try:
         yield trace, out
     finally:

@@ -56,7 +56,15 @@ def conv(tensor, kernel, *, strides=1, padding="valid", input_dilation=1, kernel
     high) pair per spatial axis (negative values cut). `feature_group_size` splits the input features and the
     kernel's output features into groups, `batch_group_size` the input batch and the kernel's output features (see
     dialect/conv.py). The result is floating-point: integers (and bools) convert to the default float, as Nx's conv
-    does; complex operands give complex results."""
+    does; complex operands give complex results.
+
+    Examples:
+        >>> nx.conv(nx.iota((1, 1, 5), type="f32"), nx.tensor([[[1.0, 0.0, -1.0]]]))
+        nx.Tensor<
+          f32[1][1][3]
+          [[[-2., -2., -2.]]]
+        >
+    """
     common = dtypes.to_float(result_type("conv", tensor, kernel))
     t, k = to_tensor(tensor, common), to_tensor(kernel, common)
     for what, operand in (("input", t), ("kernel", k)):

@@ -20,34 +20,63 @@ from numerix.dialect.schema import TensorType
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 from numerix.passes import pipeline
 from numerix.runtime import compilers
+from numerix.runtime import tiered as _tiered
 
 from . import autograph as _autograph
 from .dispatch import NUMPY, default_backend, using_backend
 from .operands import tensor
 from .tensor import Tensor
 from .trace import TraceBackend
+from .vectorize import vectorize
+from .vectorized import plain
 
 __all__ = ["defn", "jit", "template", "Template"]
 
 
-def defn(fn=None, *, compiler=None, debug=False, static_argnums=(), static_argnames=(), autograph=True, **options):
+def defn(fn=None, *, compiler=None, debug=False, static_argnums=(), static_argnames=(), autograph=True, tiered=None,
+         **options):
     """Traces `fn` into the nx dialect and compiles it with `compiler` (None: the global default, see
-    numerix.runtime.compilers.set_default_compiler). `options` go to the compiler; `debug=True` (or the environment
+    numerix.runtime.compilers.set_default_compiler). `options` go to the compiler: the iree compiler's include
+    `target` ("llvm-cpu", "cuda", "vulkan-spirv", "rocm", ...), `device` ("cuda:0"), and what the target compiles for
+    (cuda_target="sm_80", ...; runtime/iree.py lists them; NUMERIX_TARGET and NUMERIX_DEVICE set the defaults,
+    docs/export.md). `debug=True` (or the environment
     variable NUMERIX_DUMP_IR=1) prints the IR after tracing and after each pass to stderr. With `autograph` (the
     default) Python `if`, `while`, `for`, `break`, `continue`, `x if c else y`, `and`, `or` and `not` in fn's own
     body become nx.cond and nx.while_loop where they meet a traced tensor (numerix/autograph.py says how, and what
     stays as it is: lambdas, functions without readable source, the functions fn calls).
-    Use as `@nx.defn`, `@nx.defn(compiler="evaluator")` or `nx.defn(fn, compiler="evaluator")`."""
+    `tiered` (None: the global setting, numerix.runtime.tiered.set_tiered, on unless NUMERIX_TIERED=0): on the iree
+    compiler, a call with a new signature that the evaluator runs sooner than iree-compile builds its program runs
+    on the evaluator while IREE compiles in the background, and the calls after it switch to the compiled program
+    when it is ready (runtime/tiered.py). `tiered=False` always waits for the compiled program.
+    Use as `@nx.defn`, `@nx.defn(compiler="evaluator")` or `nx.defn(fn, compiler="evaluator")`.
+
+    Examples:
+        >>> @nx.defn
+        ... def softmax(t):
+        ...     e = nx.exp(t - nx.max(t, axis=-1, keepdims=True))
+        ...     return e / nx.sum(e, axis=-1, keepdims=True)
+        >>> softmax(nx.tensor([1.0, 2.0, 3.0]))
+        nx.Tensor<
+          f32[3]
+          [0.09003057, 0.24472846, 0.6652409 ]
+        >
+    """
     if fn is None:
-        return lambda f: Defn(f, compiler, debug, static_argnums, static_argnames, options, autograph)
-    return Defn(fn, compiler, debug, static_argnums, static_argnames, options, autograph)
+        return lambda f: Defn(f, compiler, debug, static_argnums, static_argnames, options, autograph, tiered)
+    return Defn(fn, compiler, debug, static_argnums, static_argnames, options, autograph, tiered)
 
 
 jit = defn  # Nx.Defn.jit's and JAX's name
 
 
 class Template:
-    """A tensor's shape, type and names without data (Nx.template): `f.lower(nx.template((2, 3), "f32"))`."""
+    """A tensor's shape, type and names without data (Nx.template): `f.lower(nx.template((2, 3), "f32"))`.
+
+    Examples:
+        >>> spec = nx.template((2,), "s32")
+        >>> spec.shape, spec.type
+        ((2,), nx.int32)
+    """
     __slots__ = ("ttype",)
 
     def __init__(self, ttype):
@@ -67,6 +96,12 @@ class Template:
 
 
 def template(shape, type, names=None):
+    """A spec of a tensor without data (Nx.template): its shape, type and axis names, for f.lower and nx.export.
+
+    Examples:
+        >>> nx.template((2, 3), "f32", names=["batch", None])
+        nx.template(f32[batch: 2, 3])
+    """
     shape = tuple(shape)
     if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
         raise NxValueError(f"shape must be non-negative ints, got {shape!r}", op="template")
@@ -76,7 +111,7 @@ def template(shape, type, names=None):
 
 
 class Defn:
-    def __init__(self, fn, compiler, debug, static_argnums, static_argnames, options, autograph=True):
+    def __init__(self, fn, compiler, debug, static_argnums, static_argnames, options, autograph=True, tiered=None):
         if not callable(fn):
             raise NxTypeError(f"defn needs a function, got {fn!r}", op="defn")
         functools.update_wrapper(self, fn)
@@ -84,6 +119,7 @@ class Defn:
         self.compiler = compiler
         self.debug = debug
         self.options = dict(options)
+        self.tiered = tiered  # None: tiered.tiered_enabled() when compiling
         self.static_argnums, self.static_argnames = _static_parameters(fn, static_argnums, static_argnames)
         self.entry = _symbol_name(getattr(fn, "__name__", ""))
         code = getattr(fn, "__code__", None)
@@ -116,7 +152,7 @@ class Defn:
         compiler and their types, which fix the general signature. None for any other call."""
         ttypes = []
         for a in args:
-            if type(a) is not Tensor or a.backend is not NUMPY:
+            if type(a) is not Tensor or a.backend is not NUMPY or a.vectorized:
                 return None
             ttypes.append(a.ttype)
         return compiler, tuple(ttypes)
@@ -185,9 +221,12 @@ class Lowered:
         return self.as_text("nx", debug_info)
 
     def compile(self):
+        """The Compiled program. Tiered (defn's `tiered`), it may run on the evaluator until its compile is done:
+        `Compiled.wait()` waits for it."""
         module = nx_ops.clone_module(self.module)  # passes and compilers rewrite in place; self.module stays
+        tiered = self.defn.tiered if self.defn.tiered is not None else _tiered.tiered_enabled()
         return Compiled(self, compilers.compile_traced(self.compiler, module, self.entry, dict(self.defn.options),
-                                                       self.defn.debug))
+                                                       self.defn.debug, tiered))
 
 
 class Compiled:
@@ -195,12 +234,24 @@ class Compiled:
 
     def __init__(self, lowered, executable):
         self.lowered = lowered
+        self._single = lowered.out_tree[0] == "tensor"
+        self._adopt(executable)
+        if isinstance(executable, _tiered.TieredExecutable):  # runs on the evaluator until IREE's is ready
+            executable.on_ready(self._adopt)
+
+    def _adopt(self, executable):
         self.executable = executable
         # An executable that states the NumPy shape and dtype of each result it returns (as iree's does) is not
         # re-checked on every call when they are the program's.
         self._checks_results = getattr(executable, "result_types", None) != [
-            (t.shape, t.type.np) for t in lowered.out_types]
-        self._single = lowered.out_tree[0] == "tensor"
+            (t.shape, t.type.np) for t in self.lowered.out_types]
+
+    def wait(self):
+        """Waits until the compiled program runs the calls (a tiered program's background compile is done, or its
+        error raised); returns self."""
+        if isinstance(self.executable, _tiered.TieredExecutable):
+            self.executable.wait()
+        return self
 
     def __call__(self, *args, **kwargs):
         key, leaves = self.lowered.defn._signature(args, kwargs)
@@ -238,8 +289,9 @@ class Compiled:
 
 
 # ---- argument and result trees ----
-# A node is ("tensor", ttype), ("static", type, value), ("none",), ("tuple", type, children), ("list", children) or
-# ("dict", keys, children): hashable, so the argument tree with its types and static values is the cache key.
+# A node is ("tensor", ttype), ("vectorized", ttype of its data, vectorized axes), ("static", type, value), ("none",),
+# ("tuple", type, children), ("list", children) or ("dict", keys, children): hashable, so the argument tree with its
+# types and static values is the cache key.
 
 def _flatten(value, static, leaves, path):
     """`path` locates `value` for error messages, built only when one is raised (see _path_text)."""
@@ -253,6 +305,9 @@ def _flatten(value, static, leaves, path):
             raise NxTypeError(f"{_path_text(path)} is static (it keys the compiled-program cache) so it must be "
                               f"hashable, got {type(value).__name__}", op="defn") from None
         return ("static", type(value), value)
+    if isinstance(value, Tensor) and value.vectorized:
+        leaves.append(plain(value))
+        return ("vectorized", leaves[-1].ttype, value.vectorized)
     if isinstance(value, (Tensor, Template)):
         leaves.append(value)
         return ("tensor", value.ttype)
@@ -282,6 +337,9 @@ def _path_text(path):
 def _flatten_output(value, trace, leaves):
     if value is None:
         return ("none",)
+    if isinstance(value, Tensor) and value.vectorized:
+        leaves.append(plain(value))
+        return ("vectorized", leaves[-1].ttype, value.vectorized)
     if isinstance(value, Tensor):
         leaves.append(value)
         return ("tensor", value.ttype)
@@ -302,6 +360,8 @@ def _unflatten(node, leaf):
     kind = node[0]
     if kind == "tensor":
         return leaf(node[1])
+    if kind == "vectorized":
+        return vectorize(leaf(node[1]), list(node[2]))
     if kind == "static":
         return node[2]
     if kind == "none":
@@ -325,6 +385,8 @@ def _describe_tree(node):
     kind = node[0]
     if kind == "tensor":
         return str(node[1])
+    if kind == "vectorized":
+        return "vectorized" + "".join(f"[{n}: {d}]" for n, d in node[2]) + f" {node[1]}"
     if kind == "static":
         return f"static {node[2]!r}"
     if kind == "none":

@@ -3,7 +3,7 @@
 A backend has `priority`, `run(name, operands, attrs, out_types) -> tuple of Tensor`, `from_numpy(array, ttype)`
 and `to_numpy(tensor)`. When operands come from several backends the one with the highest priority runs the op
 (a trace takes in eager constants); an op with no operands (iota, constant) runs on the current default backend,
-which defn switches to its trace."""
+which defn switches to its trace. An op on vectorized tensors maps over their vectorized axes (vectorized.py)."""
 import contextlib
 import contextvars
 
@@ -11,6 +11,7 @@ from numerix.dialect.rules import run_numpy
 from numerix.dialect.schema import SCHEMAS, TensorType
 from numerix.dialect.errors import NxValueError
 
+from . import vectorized
 from .tensor import Tensor
 
 
@@ -56,7 +57,10 @@ def apply(name, operands, **attrs):
     backend = max((o.backend for o in operands), key=lambda b: b.priority, default=default_backend())
     if default_backend().priority > backend.priority:
         backend = default_backend()
-    outs = backend.run(name, operands, attrs, out_types)
+    if any(o.vectorized for o in operands):
+        outs = vectorized.apply(name, operands, attrs, out_types, backend)
+    else:
+        outs = backend.run(name, operands, attrs, out_types)
     return outs if schema.results > 1 else outs[0]
 
 

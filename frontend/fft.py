@@ -101,48 +101,142 @@ def _many_axes(op, kind, x, s, axes, norm):
 
 
 def fft(x, /, *, n=None, axis=-1, norm="backward"):
-    """The 1-d discrete Fourier transform along `axis` (cut or zero-padded to n points)."""
+    """The 1-d discrete Fourier transform along `axis` (cut or zero-padded to n points).
+
+    Examples:
+        >>> nx.fft.fft(nx.tensor([1.0, 1.0, 1.0, 1.0]))
+        nx.Tensor<
+          c64[4]
+          [4.+0.j, 0.+0.j, 0.+0.j, 0.+0.j]
+        >
+        >>> nx.fft.fft(nx.tensor([1.0, 0.0]), n=4)
+        nx.Tensor<
+          c64[4]
+          [1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j]
+        >
+    """
     return _one_axis("fft", "fft", x, n, axis, norm)
 
 
 def ifft(x, /, *, n=None, axis=-1, norm="backward"):
+    """The inverse of fft along `axis`: (1 / n) sum_k x_k exp(2 pi i j k / n) with the default norm.
+
+    Examples:
+        >>> nx.fft.ifft(nx.tensor([4.0, 0.0, 0.0, 0.0]))
+        nx.Tensor<
+          c64[4]
+          [1.+0.j, 1.+0.j, 1.+0.j, 1.+0.j]
+        >
+    """
     return _one_axis("ifft", "ifft", x, n, axis, norm)
 
 
 def fftn(x, /, *, s=None, axes=None, norm="backward"):
+    """The n-d discrete Fourier transform over `axes` (all by default, or the last len(s)), cut or padded to `s`.
+
+    Examples:
+        >>> nx.fft.fftn(nx.ones((2, 2)))
+        nx.Tensor<
+          c64[2][2]
+          [[4.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j]]
+        >
+    """
     return _many_axes("fftn", "fft", x, s, axes, norm)
 
 
 def ifftn(x, /, *, s=None, axes=None, norm="backward"):
+    """The inverse of fftn over `axes`.
+
+    Examples:
+        >>> nx.fft.ifftn(nx.tensor([[4.0, 0.0], [0.0, 0.0]]))
+        nx.Tensor<
+          c64[2][2]
+          [[1.+0.j, 1.+0.j],
+           [1.+0.j, 1.+0.j]]
+        >
+    """
     return _many_axes("ifftn", "ifft", x, s, axes, norm)
 
 
 def rfft(x, /, *, n=None, axis=-1, norm="backward"):
-    """The transform of real x: the n // 2 + 1 non-negative frequencies."""
+    """The transform of real x: the n // 2 + 1 non-negative frequencies.
+
+    Examples:
+        >>> nx.fft.rfft(nx.tensor([1.0, 2.0, 3.0, 4.0]))
+        nx.Tensor<
+          c64[3]
+          [10.+0.j, -2.+2.j, -2.+0.j]
+        >
+    """
     return _one_axis("rfft", "rfft", x, n, axis, norm)
 
 
 def irfft(x, /, *, n=None, axis=-1, norm="backward"):
-    """The inverse of rfft: n real points (2 * (m - 1) for m input frequencies by default)."""
+    """The inverse of rfft: n real points (2 * (m - 1) for m input frequencies by default).
+
+    Examples:
+        >>> nx.fft.irfft(nx.tensor([10.0, -2+2j, -2.0]))
+        nx.Tensor<
+          f32[4]
+          [1., 2., 3., 4.]
+        >
+    """
     return _one_axis("irfft", "irfft", x, n, axis, norm)
 
 
 def rfftn(x, /, *, s=None, axes=None, norm="backward"):
+    """The n-d transform of real x: the last transformed axis keeps its n // 2 + 1 non-negative frequencies.
+
+    Examples:
+        >>> nx.fft.rfftn(nx.ones((2, 4)))
+        nx.Tensor<
+          c64[2][3]
+          [[8.+0.j, 0.+0.j, 0.+0.j],
+           [0.+0.j, 0.+0.j, 0.+0.j]]
+        >
+    """
     return _many_axes("rfftn", "rfft", x, s, axes, norm)
 
 
 def irfftn(x, /, *, s=None, axes=None, norm="backward"):
+    """The inverse of rfftn: real output, the last axis of 2 * (m - 1) points unless `s` gives it.
+
+    Examples:
+        >>> nx.fft.irfftn(nx.tensor([[8.0, 0.0, 0.0], [0.0, 0.0, 0.0]]))
+        nx.Tensor<
+          f32[2][4]
+          [[1., 1., 1., 1.],
+           [1., 1., 1., 1.]]
+        >
+    """
     return _many_axes("irfftn", "irfft", x, s, axes, norm)
 
 
 def hfft(x, /, *, n=None, axis=-1, norm="backward"):
-    """The transform of a signal with Hermitian symmetry (given by its first half): real, n points."""
+    """The transform of a signal with Hermitian symmetry (given by its first half): real, n points.
+
+    Examples:
+        >>> nx.fft.hfft(nx.tensor([1.0, 2.0, 3.0]))
+        nx.Tensor<
+          f32[4]
+          [ 8., -2.,  0., -2.]
+        >
+    """
     _check_norm("hfft", norm)
     return _one_axis("hfft", "irfft", conjugate(_operand("hfft", x, "fft")), n, axis, _SWAPPED[norm])
 
 
 def ihfft(x, /, *, n=None, axis=-1, norm="backward"):
-    """The inverse of hfft, from a real signal: n // 2 + 1 frequencies."""
+    """The inverse of hfft, from a real signal: n // 2 + 1 frequencies.
+
+    Examples:
+        >>> nx.fft.ihfft(nx.tensor([1.0, 2.0, 3.0, 4.0]))
+        nx.Tensor<
+          c64[3]
+          [ 2.5-0.j , -0.5-0.5j, -0.5-0.j ]
+        >
+    """
     _check_norm("ihfft", norm)
     return conjugate(_one_axis("ihfft", "rfft", x, n, axis, _SWAPPED[norm]))
 
@@ -163,7 +257,15 @@ def _count(op, n):
 
 def fftfreq(n, /, *, d=1.0, dtype=None, device=None):
     """The sample frequencies of an n-point fft: [0, 1, ..., (n-1)//2, -(n//2), ..., -1] / (d * n), computed in
-    f64 as NumPy does, then rounded to `dtype` (the default float)."""
+    f64 as NumPy does, then rounded to `dtype` (the default float).
+
+    Examples:
+        >>> nx.fft.fftfreq(4)
+        nx.Tensor<
+          f32[4]
+          [ 0.  ,  0.25, -0.5 , -0.25]
+        >
+    """
     out = _frequency_type("fftfreq", dtype, device)
     n = _count("fftfreq", n)
     counts = iota((n,))
@@ -172,7 +274,15 @@ def fftfreq(n, /, *, d=1.0, dtype=None, device=None):
 
 
 def rfftfreq(n, /, *, d=1.0, dtype=None, device=None):
-    """The sample frequencies of an n-point rfft: [0, 1, ..., n // 2] / (d * n)."""
+    """The sample frequencies of an n-point rfft: [0, 1, ..., n // 2] / (d * n).
+
+    Examples:
+        >>> nx.fft.rfftfreq(4, d=0.5)
+        nx.Tensor<
+          f32[3]
+          [0. , 0.5, 1. ]
+        >
+    """
     out = _frequency_type("rfftfreq", dtype, device)
     n = _count("rfftfreq", n)
     return as_type(multiply(iota((n // 2 + 1,), type=dtypes.f64), constant(1.0 / (n * d), dtypes.f64)), out)
@@ -189,10 +299,26 @@ def _shift(op, x, axes, sign):
 
 
 def fftshift(x, /, *, axes=None):
-    """Moves the zero frequency to the middle: rolls each axis (all by default) by half its size."""
+    """Moves the zero frequency to the middle: rolls each axis (all by default) by half its size.
+
+    Examples:
+        >>> nx.fft.fftshift(nx.tensor([0, 1, 2, -2, -1]))
+        nx.Tensor<
+          s64[5]
+          [-2, -1,  0,  1,  2]
+        >
+    """
     return _shift("fftshift", x, axes, 1)
 
 
 def ifftshift(x, /, *, axes=None):
-    """The inverse of fftshift."""
+    """The inverse of fftshift.
+
+    Examples:
+        >>> nx.fft.ifftshift(nx.tensor([-2, -1, 0, 1, 2]))
+        nx.Tensor<
+          s64[5]
+          [ 0,  1,  2, -2, -1]
+        >
+    """
     return _shift("ifftshift", x, axes, -1)

@@ -6,19 +6,18 @@ the reverse-mode function (passes/grad.py). Called outside a defn, the gradient 
 run at once, as nx.defn(nx.grad(fn)) would be. fn may close over tensors of the enclosing defn: they are passed to
 the traced function as extra, undifferentiated arguments."""
 import functools
-import inspect
 
-from numerix.dialect import ir as nx_ir
-from numerix.dialect.schema import SCHEMAS, Callee, TensorType
+from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxTraceError, NxTypeError, NxValueError
 
 from . import autograph as _autograph
 from .defn import _flatten, _flatten_output, _unflatten, defn
 from .creation import zeros
 from .dispatch import apply, default_backend, using_backend
-from .function_trace import FunctionTrace
+from .function_trace import callee_signature, leaf_paths, location_of, trace_function, traced_parent
 from .operands import to_tensor
 from .tensor import Tensor
+from .vmap import for_each_entry, has_vectorized
 
 __all__ = ["grad", "value_and_grad", "stop_grad", "custom_grad"]
 
@@ -29,57 +28,53 @@ def grad(fn, argnums=0, has_aux=False):
     arguments `argnums` (an int, or a tuple: then a tuple of gradients). The gradient of a container argument (tuple,
     list, dict, nested) is the same container; its static leaves stay as they are. Integer and bool arguments
     cannot be differentiated. For complex arguments the gradient is df/dx - i df/dy (JAX's convention: conjugate it
-    for a step of gradient descent)."""
+    for a step of gradient descent).
+
+    Examples:
+        >>> nx.grad(lambda x: nx.sum(x * x))(nx.tensor([1.0, 2.0, 3.0]))
+        nx.Tensor<
+          f32[3]
+          [2., 4., 6.]
+        >
+        >>> nx.grad(lambda x, y: nx.sum(x * y), argnums=(0, 1))(nx.tensor([1.0]), nx.tensor([5.0]))[1]
+        nx.Tensor<
+          f32[1]
+          [1.]
+        >
+    """
     return _Gradient(fn, argnums, has_aux, with_value=False)
 
 
 def value_and_grad(fn, argnums=0, has_aux=False):
-    """Like `grad`, but the function returns (value, gradient), or ((value, aux), gradient) with has_aux."""
+    """Like `grad`, but the function returns (value, gradient), or ((value, aux), gradient) with has_aux.
+
+    Examples:
+        >>> value, grad = nx.value_and_grad(lambda x: nx.sum(nx.sin(x)))(nx.tensor([0.0, 1.0]))
+        >>> value
+        nx.Tensor<
+          f32
+          0.84147096
+        >
+        >>> grad
+        nx.Tensor<
+          f32[2]
+          [1.       , 0.5403023]
+        >
+    """
     return _Gradient(fn, argnums, has_aux, with_value=True)
 
 
 def stop_grad(x):
-    """x itself, through which no gradient flows (JAX's stop_gradient)."""
+    """x itself, through which no gradient flows (JAX's stop_gradient).
+
+    Examples:
+        >>> nx.grad(lambda x: nx.sum(x * nx.stop_grad(x)))(nx.tensor([1.0, 2.0]))
+        nx.Tensor<
+          f32[2]
+          [1., 2.]
+        >
+    """
     return apply("stop_grad", [to_tensor(x)])
-
-
-def _traced():
-    backend = default_backend()
-    return backend if getattr(backend, "traced", False) else None
-
-
-def _leaf_paths(node, path):
-    """The paths of a flattened tree's tensor leaves, in flattening order (for error messages)."""
-    kind = node[0]
-    if kind == "tensor":
-        return [path]
-    if kind in ("static", "none"):
-        return []
-    if kind == "dict":
-        return [p for key, child in zip(node[1], node[2]) for p in _leaf_paths(child, f"{path}[{key!r}]")]
-    return [p for i, child in enumerate(node[-1]) for p in _leaf_paths(child, f"{path}[{i}]")]
-
-
-def _trace_function(parent, name, fn, leaf_types, location, rebuild):
-    """Traces `fn` into a new private function of parent's module whose arguments have `leaf_types`; `rebuild` turns
-    the argument tensors into fn's (args, kwargs). Returns (the FunctionTrace, fn's output); finish it with the
-    results."""
-    trace = FunctionTrace(parent.module, name if name.isidentifier() else "fn", location, parent=parent)
-    with using_backend(trace):
-        args, kwargs = rebuild([trace.argument(t) for t in leaf_types])
-        return trace, fn(*args, **kwargs)
-
-
-def _signature(trace, results):
-    """The Callee of a FunctionTrace that returns `results`."""
-    return Callee(trace.symbol, tuple(nx_ir.to_tensor_type(a.type) for a in trace.block.arguments),
-                  tuple(TensorType.of(t.shape, t.type) for t in results))
-
-
-def _location(fn):
-    """Where fn is defined (seen through wrappers such as another nx.grad), for the function it is traced into."""
-    code = getattr(inspect.unwrap(fn), "__code__", None)
-    return (code.co_filename, code.co_firstlineno, 1) if code is not None else None
 
 
 class _Gradient:
@@ -102,7 +97,7 @@ class _Gradient:
         self._eager = None
 
     def __call__(self, *args, **kwargs):
-        parent = _traced()
+        parent = traced_parent()
         if parent is None:  # eagerly: trace, compile and run the gradient as a defn of its own
             if self._eager is None:
                 self._eager = defn(self)
@@ -110,6 +105,8 @@ class _Gradient:
         return self._trace(parent, args, kwargs)
 
     def _trace(self, parent, args, kwargs):
+        if has_vectorized(args) and not kwargs:  # a gradient for each entry of the vectorized arguments
+            return for_each_entry(lambda *xs: self._trace(traced_parent(), xs, {}), args)
         if max(self.argnums) >= len(args):
             raise NxValueError(f"argnums {self.argnums} asks for positional argument {max(self.argnums)} of "
                                f"{getattr(self.fn, '__name__', self.fn)}, called with {len(args)}", op=self.op)
@@ -122,7 +119,7 @@ class _Gradient:
         kwarg_nodes = [(k, _flatten(v, False, leaves, f"argument {k!r}")) for k, v in kwargs.items()]
         wrt = []
         for i in self.argnums:
-            paths = _leaf_paths(arg_nodes[i], f"argument {i}")
+            paths = leaf_paths(arg_nodes[i], f"argument {i}")
             if not paths:
                 raise NxValueError(f"argument {i} holds no tensor to differentiate", op=self.op)
             for j, path in zip(spans[i], paths):
@@ -136,8 +133,8 @@ class _Gradient:
             inner_args = [_unflatten(n, lambda t: next(it)) for n in arg_nodes]
             return inner_args, {k: _unflatten(n, lambda t: next(it)) for k, n in kwarg_nodes}
 
-        trace, out = _trace_function(parent, getattr(self.fn, "__name__", "fn"), self.fn, [t.ttype for t in leaves],
-                                     _location(self.fn), rebuild)
+        trace, out = trace_function(parent, getattr(self.fn, "__name__", "fn"), self.fn, [t.ttype for t in leaves],
+                                     location_of(self.fn), rebuild)
         with using_backend(trace):
             value, aux = self._split(out)
             aux_leaves = []
@@ -145,7 +142,7 @@ class _Gradient:
         trace.finish([value] + aux_leaves)
 
         outer = leaves + trace.captures
-        attrs = {"callee": _signature(trace, [value] + aux_leaves), "wrt": tuple(wrt)}
+        attrs = {"callee": callee_signature(trace, [value] + aux_leaves), "wrt": tuple(wrt)}
         op = "value_and_grad" if self.with_value or self.has_aux else "grad"
         out_types = SCHEMAS[op].check([t.ttype for t in outer], attrs)
         emitted = parent._emit(op, [parent._value(t) for t in outer], attrs, out_types)
@@ -196,7 +193,19 @@ class custom_grad:
         f.defvjp(f_fwd, f_bwd)
 
     Called, f runs as it is; differentiated, the gradient runs f_fwd and f_bwd instead of differentiating f's ops.
-    The three functions may not close over tensors of an enclosing defn: pass those as arguments."""
+    The three functions may not close over tensors of an enclosing defn: pass those as arguments.
+
+    Examples:
+        >>> @nx.custom_grad
+        ... def clipped_identity(x):
+        ...     return x
+        >>> _ = clipped_identity.defvjp(lambda x: (x, None), lambda residuals, g: (nx.clip(g, -1.0, 1.0),))
+        >>> nx.grad(lambda x: nx.sum(clipped_identity(x) * 5.0))(nx.tensor([1.0, 2.0]))
+        nx.Tensor<
+          f32[2]
+          [1., 1.]
+        >
+    """
 
     def __init__(self, fn):
         functools.update_wrapper(self, fn)
@@ -212,7 +221,7 @@ class custom_grad:
         if self.fwd is None:
             raise NxValueError(f"{self.__name__} has no gradient rule yet; give it with .defvjp(fwd, bwd)",
                                op="custom_grad")
-        parent = _traced()
+        parent = traced_parent()
         if parent is None or self._in_rule:
             return self.fn(*args)
         self._in_rule += 1
@@ -232,14 +241,14 @@ class custom_grad:
             it = iter(arguments)
             return [_unflatten(n, lambda t: next(it)) for n in nodes], {}
 
-        primal, out = _trace_function(parent, name, self.fn, leaf_types, _location(self.fn), rebuild)
+        primal, out = trace_function(parent, name, self.fn, leaf_types, location_of(self.fn), rebuild)
         out_leaves = []
         with using_backend(primal):
             out_tree = _flatten_output(out, primal, out_leaves)
         primal.finish(out_leaves)
         out_types = [t.ttype for t in out_leaves]
 
-        forward, pair = _trace_function(parent, f"{name}_fwd", self.fwd, leaf_types, _location(self.fwd), rebuild)
+        forward, pair = trace_function(parent, f"{name}_fwd", self.fwd, leaf_types, location_of(self.fwd), rebuild)
         forward_out, residual_leaves = [], []
         with using_backend(forward):
             if not isinstance(pair, tuple) or len(pair) != 2:
@@ -254,8 +263,8 @@ class custom_grad:
             return [_unflatten(residual_tree, lambda t: next(residuals)),
                     _unflatten(out_tree, lambda t: next(cotangents))], {}
 
-        backward, result = _trace_function(parent, f"{name}_bwd", self.bwd,
-                                           [t.ttype for t in residual_leaves] + out_types, _location(self.bwd),
+        backward, result = trace_function(parent, f"{name}_bwd", self.bwd,
+                                           [t.ttype for t in residual_leaves] + out_types, location_of(self.bwd),
                                            backward_args)
         with using_backend(backward):
             cotangents = self._cotangents(result, args, nodes, leaves)
@@ -265,9 +274,9 @@ class custom_grad:
             if trace.captures:
                 raise NxTraceError(f"{trace.symbol} uses tensors of the enclosing function; custom_grad functions "
                                    "must get every tensor they use as an argument", op="custom_grad")
-        attrs = {"callee": _signature(primal, out_leaves),
-                 "forward": _signature(forward, forward_out + residual_leaves),
-                 "backward": _signature(backward, cotangents)}
+        attrs = {"callee": callee_signature(primal, out_leaves),
+                 "forward": callee_signature(forward, forward_out + residual_leaves),
+                 "backward": callee_signature(backward, cotangents)}
         emitted = parent._emit("custom_grad", [parent._value(t) for t in leaves], attrs,
                                SCHEMAS["custom_grad"].check(leaf_types, attrs))
         values = iter(Tensor(v, t, parent) for v, t in zip(emitted, out_types))
@@ -281,7 +290,7 @@ class custom_grad:
                               op="custom_grad")
         flat = []
         for i, (cotangent, node) in enumerate(zip(result, nodes)):
-            count = len(_leaf_paths(node, ""))
+            count = len(leaf_paths(node, ""))
             mine = leaves[len(flat):len(flat) + count]
             if cotangent is None:
                 flat += [zeros(t.shape, type=t.type) for t in mine]

@@ -8,6 +8,7 @@ range, as StableHLO's gather does (a traced index cannot be checked, and an eage
 index would under defn; JAX's rule). Boolean masks need their data (the result's shape depends on it), so a traced
 mask is an NxTraceError."""
 import builtins
+import contextlib
 
 import numpy as np
 
@@ -15,11 +16,12 @@ from numerix.dialect import dtypes
 from numerix.dialect.errors import NxIndexError, NxShapeError, NxTraceError, NxTypeError, NxValueError
 
 from .creation import constant, iota
-from .dispatch import apply
+from .dispatch import NUMPY, apply, using_backend
 from .elementwise import add, less, minimum, not_equal, select
 from .operands import axis_index, broadcast_shapes, broadcast_to, result_type, tensor, to_tensor
-from .shape import concatenate, reshape, slice_along_axis, stack
+from .shape import concatenate, put_slice, reshape, slice_along_axis, stack
 from .tensor import Tensor
+from .vectorize import reshape_vectors
 
 __all__ = ["gather", "take", "take_along_axis", "indexed_add", "indexed_put"]
 
@@ -91,7 +93,17 @@ def _gather_or_empty(t, index, out_shape, out_names, **attrs):
 
 def take(x, indices, /, *, axis=None):
     """Elements of x at `indices` (any shape) along `axis`: the result's shape is x's with that axis replaced by
-    the indices' shape. axis=None is allowed for 1-d x only (the array API's rule; Nx defaults to 0)."""
+    the indices' shape. axis=None is allowed for 1-d x only (the array API's rule; Nx defaults to 0).
+
+    Examples:
+        >>> nx.take(nx.tensor([[1, 2], [3, 4]]), nx.tensor([1, 0, 1]), axis=0)
+        nx.Tensor<
+          s64[3][2]
+          [[3, 4],
+           [1, 2],
+           [3, 4]]
+        >
+    """
     t = to_tensor(x)
     if axis is None:
         if t.ndim != 1:
@@ -113,7 +125,16 @@ def take(x, indices, /, *, axis=None):
 
 def take_along_axis(x, indices, /, *, axis=-1):
     """For each position of `indices` (the rank of x; other axes broadcast with x's), the element of x at that
-    index along `axis` (the array API's and NumPy's take_along_axis)."""
+    index along `axis` (the array API's and NumPy's take_along_axis).
+
+    Examples:
+        >>> nx.take_along_axis(nx.tensor([[1, 2, 3], [4, 5, 6]]), nx.tensor([[2, 0], [1, 1]]), axis=1)
+        nx.Tensor<
+          s64[2][2]
+          [[3, 1],
+           [5, 5]]
+        >
+    """
     t = to_tensor(x)
     index = _index_operand("take_along_axis", indices)
     if t.ndim == 0 or index.ndim != t.ndim:
@@ -142,7 +163,15 @@ def take_along_axis(x, indices, /, *, axis=-1):
 
 def gather(t, indices, axes=None):
     """Nx's gather: the last axis of `indices` holds index vectors into `axes` of t (by default its first ones);
-    each picks one element of those axes, with the other axes of t taken whole after the indices' other axes."""
+    each picks one element of those axes, with the other axes of t taken whole after the indices' other axes.
+
+    Examples:
+        >>> nx.gather(nx.tensor([[1, 2], [3, 4]]), nx.tensor([[1, 1], [0, 1]]))
+        nx.Tensor<
+          s64[2]
+          [4, 2]
+        >
+    """
     t = to_tensor(t)
     index = _index_operand("gather", indices)
     if index.ndim == 0:
@@ -205,7 +234,7 @@ def _indexed(op, target, indices, updates, axes):
     normalized = _normalized(op, index, sizes, axes)
     # Known values, wrapped as _normalized wraps them (inside defn its result is a traced constant).
     known = None
-    if not (isinstance(index, Tensor) and _traced(index)):
+    if not (isinstance(index, Tensor) and (_traced(index) or index.vectorized)):  # each entry has its own indices
         known = np.asarray(index)
         known = np.minimum(known, np.iinfo(np.int64).max).astype(np.int64) if known.dtype.kind == "u" else \
             known.astype(np.int64)
@@ -216,7 +245,15 @@ def _indexed(op, target, indices, updates, axes):
 def indexed_add(target, indices, updates, *, axes=None):
     """Nx's indexed_add: target with each update added at its index (updates at one position all add up). The
     result type is the promotion of target and updates. Indices follow gather's rule: known ones must be in range
-    (negative ones count from the end), tensor ones are wrapped when negative and clamped."""
+    (negative ones count from the end), tensor ones are wrapped when negative and clamped.
+
+    Examples:
+        >>> nx.indexed_add(nx.tensor([0, 0, 0]), nx.tensor([[1], [1], [2]]), nx.tensor([5, 2, 1]))
+        nx.Tensor<
+          s64[3]
+          [0, 7, 1]
+        >
+    """
     t, u, index, _, dims = _indexed("indexed_add", target, indices, updates, axes)
     return t if index is None else apply("scatter_add", [t, index, u], **dims)
 
@@ -229,7 +266,16 @@ def indexed_put(target, indices, updates, *, axes=None):
     (1 for each winning update) into a trailing axis, and the flag selects the positions written. Adding onto -0.0
     (the identity of + that keeps -0.0; 0 and False for the other types) reproduces each update exactly. One
     scatter, not a second one for the flags: IREE 3.13 fails to compile two scatters of one rank >= 2 operand shape
-    that share their indices."""
+    that share their indices.
+
+    Examples:
+        >>> nx.indexed_put(nx.zeros((2, 2)), nx.tensor([[0, 1], [1, 0]]), nx.tensor([7.0, 8.0]))
+        nx.Tensor<
+          f32[2][2]
+          [[0., 7.],
+           [8., 0.]]
+        >
+    """
     t, u, index, known, dims = _indexed("indexed_put", target, indices, updates, axes)
     if index is None:
         return t
@@ -242,7 +288,9 @@ def indexed_put(target, indices, updates, *, axes=None):
                   **dict(dims, offset_dims=dims["offset_dims"] + (len(u.shape),),
                          slice_sizes=dims["slice_sizes"] + (2,)))
     values, written = (reshape(slice_along_axis(pairs, i, 1, axis=-1), t.shape) for i in (0, 1))
-    return select(written, values, t)
+    out = select(written, values, t)
+    # The ops above meet the vectorized axes of index and updates before target's; Nx orders them target's first.
+    return reshape_vectors([t, index, u, out])[-1] if out.vectorized else out
 
 
 def _last_writes(t, index, known, shape, dims):
@@ -291,7 +339,8 @@ def getitem(t, index):
         entries = [("array", np.asarray(v, np.int64)) if kind == "int" else (kind, v) for kind, v in entries]
     entries = _expand(t, _masks_to_arrays(t, entries))
     y, before, source = _basic(t, entries)
-    return _advanced(y, entries, before, source) if advanced else y
+    y = _advanced(y, entries, before, source) if advanced else y
+    return +y if y is t else y  # t[...] is another tensor than t: `t[...] = v` must not rebind it
 
 
 def _entries(t, index):
@@ -474,3 +523,121 @@ def _advanced(y, entries, before, source):
         offset_dims=tuple(i if i < insert else i + len(batch_shape) for i in range(len(rest))),
         collapsed_slice_dims=axes, start_index_map=axes, index_vector_dim=len(batch_shape),
         slice_sizes=tuple(1 if a in axes else y.shape[a] for a in range(y.ndim)))
+
+
+# ---- t[index] = value ----
+
+def setitem(t, index, value):
+    """The tensor that `t[index] = value` makes (Tensor.__setitem__ rebinds t to it): t with the elements that
+    t[index] selects replaced by `value`, converted to t's type (t's type never changes; complex into a real type is
+    refused) and broadcast to t[index]'s shape as NumPy broadcasts it (leading axes of length 1 may be dropped).
+    Indices are getitem's. Contiguous windows (ints, 0-d integer indices, slices of step 1 or -1, None, Ellipsis)
+    become one put_slice, a boolean mask with a value that does not depend on the masked count one select (a traced
+    mask too), and anything else an indexed_put at the flat positions that getitem selects. Where an advanced index
+    selects one element twice, the last value written wins, as in NumPy."""
+    if isinstance(value, Tensor) and value.type.is_complex and not t.type.is_complex:
+        raise NxTypeError(f"cannot assign complex {value.ttype} into {t.ttype}: it would drop the imaginary part",
+                          op="setitem")
+    update = to_tensor(value, t.type)
+    entries = _entries(t, index)
+    masked = _masked_select(t, entries, update)
+    if masked is not None:
+        return masked
+    window = _window(t, _expand(t, entries))
+    if window is not None:
+        return _put_window(t, update, *window)
+    return _put_positions(t, index, update)
+
+
+def _fitted(t, update, shape):
+    """update broadcast to the `shape` that an index selects in t, NumPy's way."""
+    extra = update.ndim - len(shape)
+    if extra > 0 and all(d == 1 for d in update.shape[:extra]):
+        update = reshape(update, update.shape[extra:])
+    if update.ndim > len(shape) or any(u not in (1, d) for u, d in zip(update.shape[::-1], shape[::-1])):
+        raise NxShapeError(f"cannot assign {update.ttype} to the elements of {t.ttype} that the index selects "
+                           f"(shape {list(shape)})", op="setitem")
+    return broadcast_to(update, shape)
+
+
+def _masked_select(t, entries, update):
+    """t[mask] = value (a mask on t's leading axes, then maybe an ellipsis) as select(mask, value, t), where value
+    broadcasts to t's other axes: then it does not depend on how many elements the mask selects. None otherwise."""
+    if not entries or entries[0][0] != "mask" or any(kind != "ellipsis" for kind, _ in entries[1:]):
+        return None
+    mask = entries[0][1]
+    k, rest = mask.ndim, t.shape[mask.ndim:]
+    if k == 0 or mask.shape != t.shape[:k] or update.ndim > len(rest) and any(d != 1 for d in update.shape[
+            :update.ndim - len(rest)]):
+        return None
+    mask = reshape(to_tensor(mask), mask.shape + (1,) * len(rest))
+    return select(broadcast_to(mask, t.shape), broadcast_to(_fitted(t, update, rest), t.shape), t)
+
+
+def _window(t, entries):
+    """For an index that selects one window of t (ints, 0-d integer indices, slices of step 1 or -1, None,
+    Ellipsis): its start on each axis (an int, or an s64 scalar tensor for a tensor index), its size on each axis,
+    the shape that t[index] has, and the axes the index reverses. None for any other index."""
+    starts, sizes, shape, flipped = [], [], [], []
+    axis = 0
+    for kind, value in entries:
+        if kind == "mask":
+            return None
+        if kind == "new":
+            shape.append(1)
+            continue
+        if kind == "ellipsis":
+            starts += [0] * value
+            sizes += t.shape[axis:axis + value]
+            shape += t.shape[axis:axis + value]
+            axis += value
+            continue
+        dim = t.shape[axis]
+        if kind == "slice":
+            start, limit, stride, flip = _slice_bounds("setitem", value, dim, axis)
+            if stride != 1:
+                return None
+            starts.append(start)
+            sizes.append(limit - start)
+            shape.append(limit - start)
+            if flip:
+                flipped.append(axis)
+        elif kind == "array" and isinstance(value, Tensor) and value.ndim == 0:
+            # A tensor index is wrapped when negative and clamped (getitem's rule); put_slice clamps.
+            starts.append(_normalized("setitem", value, dim, [axis]))
+            sizes.append(1)
+        elif kind == "int" or kind == "array" and np.ndim(value) == 0:
+            if not -dim <= int(value) < dim:
+                raise NxIndexError(f"index {int(value)} is out of bounds for axis {axis} with size {dim} "
+                                   f"({t.ttype})", op="setitem")
+            starts.append(int(value) % dim)
+            sizes.append(1)
+        else:
+            return None
+        axis += 1
+    return starts, tuple(sizes), tuple(shape), tuple(flipped)
+
+
+def _put_window(t, update, starts, sizes, shape, flipped):
+    update = _fitted(t, update, shape)
+    if 0 in sizes:
+        return t
+    update = reshape(update, sizes, names=t.names)
+    if flipped:
+        update = apply("reverse", [update], axes=flipped)
+    return update if sizes == t.shape else put_slice(t, starts, update)
+
+
+def _put_positions(t, index, update):
+    """indexed_put at the flat positions of t that t[index] selects: getitem of the positions themselves, computed
+    eagerly (known positions, so indexed_put needs no sort) unless the index holds traced tensors."""
+    parts = index.values() if isinstance(index, dict) else index if isinstance(index, tuple) else (index,)
+    traced = any(isinstance(part, Tensor) and _traced(part) for part in parts)
+    with contextlib.nullcontext() if traced else using_backend(NUMPY):
+        positions = getitem(iota(t.shape, type=dtypes.s64, names=t.names), index)
+    update = _fitted(t, update, positions.shape)
+    if positions.size == 0:
+        return t
+    flat = indexed_put(reshape(t, (t.size,)), reshape(positions, (positions.size, 1)),
+                       reshape(update, (positions.size,)))
+    return reshape(flat, t.shape, names=t.names)

@@ -86,7 +86,16 @@ def _expand_last(t):
 
 def cholesky(x, /, *, upper=False):
     """The Cholesky factor L of a Hermitian positive-definite x = L L^H (U = L^H when `upper`); reads x's lower
-    triangle. A matrix that is not positive-definite is an error (eagerly)."""
+    triangle. A matrix that is not positive-definite is an error (eagerly).
+
+    Examples:
+        >>> nx.linalg.cholesky(nx.tensor([[4.0, 2.0], [2.0, 5.0]]))
+        nx.Tensor<
+          f32[2][2]
+          [[2., 0.],
+           [1., 2.]]
+        >
+    """
     lower = apply("cholesky", [_matrices("cholesky", x, square=True)])
     if not upper:
         return lower
@@ -94,38 +103,113 @@ def cholesky(x, /, *, upper=False):
 
 
 def eigh(x, /):
-    """Eigenvalues (ascending, real) and eigenvectors (columns) of a Hermitian x, from its lower triangle."""
+    """Eigenvalues (ascending, real) and eigenvectors (columns) of a Hermitian x, from its lower triangle.
+
+    Examples:
+        >>> eigenvalues, eigenvectors = nx.linalg.eigh(nx.tensor([[2.0, 0.0], [0.0, 1.0]]))
+        >>> eigenvalues
+        nx.Tensor<
+          f32[2]
+          [1., 2.]
+        >
+        >>> eigenvectors
+        nx.Tensor<
+          f32[2][2]
+          [[0., 1.],
+           [1., 0.]]
+        >
+    """
     return EighResult(*apply("eigh", [_matrices("eigh", x, square=True)]))
 
 
 def eigvalsh(x, /):
+    """The eigenvalues (ascending, real) of a Hermitian x, from its lower triangle: eigh's without the eigenvectors.
+
+    Examples:
+        >>> nx.linalg.eigvalsh(nx.tensor([[2.0, 1.0], [1.0, 2.0]]))
+        nx.Tensor<
+          f32[2]
+          [1., 3.]
+        >
+    """
     return eigh(x).eigenvalues
 
 
 def qr(x, /, *, mode="reduced"):
-    """x = Q R with orthonormal columns in Q and upper triangular R; mode 'reduced' or 'complete'."""
+    """x = Q R with orthonormal columns in Q and upper triangular R; mode 'reduced' or 'complete'.
+
+    Examples:
+        >>> q, r = nx.linalg.qr(nx.tensor([[3.0, 1.0], [4.0, 2.0]]))
+        >>> r
+        nx.Tensor<
+          f32[2][2]
+          [[-5. , -2.2],
+           [ 0. ,  0.4]]
+        >
+    """
     if mode not in ("reduced", "complete"):
         raise NxValueError(f"mode must be 'reduced' or 'complete', got {mode!r}", op="qr")
     return QRResult(*apply("qr", [_matrices("qr", x)], mode=mode))
 
 
 def svd(x, /, *, full_matrices=True):
-    """x = U diag(S) Vh, S descending (real, x's precision)."""
+    """x = U diag(S) Vh, S descending (real, x's precision).
+
+    Examples:
+        >>> u, s, vh = nx.linalg.svd(nx.tensor([[0.0, 2.0], [3.0, 0.0]]))
+        >>> s
+        nx.Tensor<
+          f32[2]
+          [3., 2.]
+        >
+    """
     if not isinstance(full_matrices, (bool, np.bool_)):
         raise NxTypeError(f"full_matrices must be True or False, got {full_matrices!r}", op="svd")
     return SVDResult(*apply("svd", [_matrices("svd", x)], full_matrices=bool(full_matrices)))
 
 
 def svdvals(x, /):
+    """The singular values of each matrix, descending (real, x's precision): svd's S without U and Vh.
+
+    Examples:
+        >>> nx.linalg.svdvals(nx.tensor([[0.0, 2.0], [3.0, 0.0]]))
+        nx.Tensor<
+          f32[2]
+          [3., 2.]
+        >
+    """
     return svd(x, full_matrices=False).S
 
 
 def det(x, /):
+    """The determinant of each square matrix (the last two axes), by LU factorisation.
+
+    Examples:
+        >>> nx.linalg.det(nx.tensor([[1.0, 2.0], [3.0, 4.0]]))
+        nx.Tensor<
+          f32
+          -2.
+        >
+    """
     return apply("det", [_matrices("det", x, square=True)])
 
 
 def slogdet(x, /):
-    """(sign, log |det x|): sign has x's type (0 for a singular matrix), logabsdet its real type."""
+    """(sign, log |det x|): sign has x's type (0 for a singular matrix), logabsdet its real type.
+
+    Examples:
+        >>> sign, logabsdet = nx.linalg.slogdet(nx.tensor([[-2.0, 0.0], [0.0, 3.0]]))
+        >>> sign
+        nx.Tensor<
+          f32
+          -1.
+        >
+        >>> logabsdet
+        nx.Tensor<
+          f32
+          1.7917595
+        >
+    """
     return SlogdetResult(*apply("slogdet", [_matrices("slogdet", x, square=True)]))
 
 
@@ -136,7 +220,15 @@ def _promoted_floats(op, x1, x2):
 
 def solve(x1, x2, /):
     """The X with x1 X = x2, for square x1 (..., M, M). x2 is a vector (M,) (the result is (..., M)) or matrices
-    (..., M, K) whose batch axes broadcast with x1's. A singular x1 is an error (eagerly)."""
+    (..., M, K) whose batch axes broadcast with x1's. A singular x1 is an error (eagerly).
+
+    Examples:
+        >>> nx.linalg.solve(nx.tensor([[2.0, 0.0], [0.0, 4.0]]), nx.tensor([2.0, 2.0]))
+        nx.Tensor<
+          f32[2]
+          [1. , 0.5]
+        >
+    """
     a, b = _promoted_floats("solve", x1, x2)
     a = _matrices("solve", a, square=True)
     if b.ndim == 1:
@@ -154,7 +246,29 @@ def solve(x1, x2, /):
 
 def lu(x, /):
     """x = P L U by elimination with partial pivoting (LAPACK's getrf, as scipy.linalg.lu): P a permutation matrix
-    in x's type (as Nx gives it), L unit lower triangular and U upper triangular, both in x's floating type."""
+    in x's type (as Nx gives it), L unit lower triangular and U upper triangular, both in x's floating type.
+
+    Examples:
+        >>> p, l, u = nx.linalg.lu(nx.tensor([[1.0, 2.0], [2.0, 2.0]]))
+        >>> p
+        nx.Tensor<
+          f32[2][2]
+          [[0., 1.],
+           [1., 0.]]
+        >
+        >>> l
+        nx.Tensor<
+          f32[2][2]
+          [[1. , 0. ],
+           [0.5, 1. ]]
+        >
+        >>> u
+        nx.Tensor<
+          f32[2][2]
+          [[2., 2.],
+           [0., 1.]]
+        >
+    """
     t = to_tensor(x)
     p, lower, upper = apply("lu", [_matrices("lu", t, square=True)])
     return LUResult(as_type(p, t.type), lower, upper)
@@ -171,7 +285,15 @@ def triangular_solve(a, b, /, *, lower=True, left_side=True, transform_a="none")
     and read from its lower triangle only (its upper one when not `lower`); op(a) is a (transform_a 'none'), its
     transpose ('transpose') or its conjugate transpose ('conjugate'). b with one axis fewer than a is a batch of
     vectors (..., M); otherwise matrices (..., M, K) ((..., K, M) when not `left_side`). Batch axes broadcast. A
-    zero on a's diagonal is an error (eagerly; NaN when compiled)."""
+    zero on a's diagonal is an error (eagerly; NaN when compiled).
+
+    Examples:
+        >>> nx.linalg.triangular_solve(nx.tensor([[2.0, 0.0], [1.0, 1.0]]), nx.tensor([4.0, 3.0]))
+        nx.Tensor<
+          f32[2]
+          [2., 1.]
+        >
+    """
     lower, left_side = _flag("triangular_solve", "lower", lower), _flag("triangular_solve", "left_side", left_side)
     if transform_a not in ("none", "transpose", "conjugate"):
         raise NxValueError(f"transform_a must be 'none', 'transpose' or 'conjugate', got {transform_a!r}",
@@ -204,7 +326,15 @@ def triangular_solve(a, b, /, *, lower=True, left_side=True, transform_a="none")
 def least_squares(a, b, /, *, eps=1e-15):
     """Nx's least_squares: the minimum-norm X minimising |a X - b| through a's SVD, singular values below `eps`
     (an absolute bound, as Nx's) counted as zero. a (..., M, N); b (..., M) with one axis fewer than a (the result
-    (..., N)), or (..., M, K) (the result (..., N, K)); batch axes broadcast."""
+    (..., N)), or (..., M, K) (the result (..., N, K)); batch axes broadcast.
+
+    Examples:
+        >>> nx.linalg.least_squares(nx.tensor([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]]), nx.tensor([1.0, 4.0, 5.0]))
+        nx.Tensor<
+          f32[2]
+          [1., 2.]
+        >
+    """
     if not isinstance(eps, (int, float, np.integer, np.floating)) or isinstance(eps, bool) or not eps >= 0:
         raise NxValueError(f"eps must be a number >= 0, got {eps!r}", op="least_squares")
     a, b = _promoted_floats("least_squares", a, b)
@@ -227,7 +357,16 @@ def least_squares(a, b, /, *, eps=1e-15):
 
 
 def inv(x, /):
-    """x^-1, computed as NumPy does: solve(x, I)."""
+    """x^-1, computed as NumPy does: solve(x, I).
+
+    Examples:
+        >>> nx.linalg.inv(nx.tensor([[2.0, 0.0], [0.0, 4.0]]))
+        nx.Tensor<
+          f32[2][2]
+          [[0.5 , 0.  ],
+           [0.  , 0.25]]
+        >
+    """
     t = _matrices("inv", x, square=True)
     identity = broadcast_to(eye(t.shape[-1], dtype=t.type), t.shape, t.names)
     return apply("solve", [t, identity])
@@ -237,7 +376,16 @@ def inv(x, /):
 
 def adjoint(x, /):
     """Nx's adjoint: each matrix transposed (the last two axes swapped) and, for complex x, conjugated; a vector or
-    a scalar is its own transpose, so only conjugated. Keeps x's type."""
+    a scalar is its own transpose, so only conjugated. Keeps x's type.
+
+    Examples:
+        >>> nx.linalg.adjoint(nx.tensor([[1, 2j], [3, 4]]))
+        nx.Tensor<
+          c64[2][2]
+          [[1.-0.j, 3.-0.j],
+           [0.-2.j, 4.-0.j]]
+        >
+    """
     t = to_tensor(x)
     out = matrix_transpose(t) if t.ndim >= 2 else t
     return conjugate(out) if t.type.is_complex else out
@@ -245,7 +393,16 @@ def adjoint(x, /):
 
 def matrix_power(x, n, /):
     """x to the integer power n by repeated squaring (NumPy's order of products); n = 0 gives identities, n < 0
-    powers of the inverse."""
+    powers of the inverse.
+
+    Examples:
+        >>> nx.linalg.matrix_power(nx.tensor([[1.0, 1.0], [0.0, 1.0]]), 3)
+        nx.Tensor<
+          f32[2][2]
+          [[1., 3.],
+           [0., 1.]]
+        >
+    """
     if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
         raise NxTypeError(f"n must be an int, got {n!r}", op="matrix_power")
     t = _matrices("matrix_power", x, square=True)
@@ -281,7 +438,15 @@ def _tolerance(op, s, shape, rtol):
 
 
 def matrix_rank(x, /, *, rtol=None):
-    """How many singular values exceed rtol * the largest (per matrix), in the default int."""
+    """How many singular values exceed rtol * the largest (per matrix), in the default int.
+
+    Examples:
+        >>> nx.linalg.matrix_rank(nx.tensor([[1.0, 2.0], [2.0, 4.0]]))
+        nx.Tensor<
+          s64
+          1
+        >
+    """
     t = _matrices("matrix_rank", x)
     s = svdvals(t)
     return _sum(greater(s, _tolerance("matrix_rank", s, t.shape, rtol)), axis=-1, dtype=dtypes.DEFAULT_INT)
@@ -289,7 +454,16 @@ def matrix_rank(x, /, *, rtol=None):
 
 def pinv(x, /, *, rtol=None):
     """The Moore-Penrose pseudo-inverse through the SVD, singular values at or below rtol * the largest dropped
-    (NumPy's formulation)."""
+    (NumPy's formulation).
+
+    Examples:
+        >>> nx.linalg.pinv(nx.tensor([[2.0, 0.0], [0.0, 0.0]]))
+        nx.Tensor<
+          f32[2][2]
+          [[0.5, 0. ],
+           [0. , 0. ]]
+        >
+    """
     t = _matrices("pinv", x)
     conj = conjugate(t) if t.type.is_complex else t
     u, s, vh = svd(conj, full_matrices=False)
@@ -300,7 +474,15 @@ def pinv(x, /, *, rtol=None):
 
 
 def diagonal(x, /, *, offset=0):
-    """The `offset` diagonal of each matrix (above the main one for offset > 0), as a last axis."""
+    """The `offset` diagonal of each matrix (above the main one for offset > 0), as a last axis.
+
+    Examples:
+        >>> nx.linalg.diagonal(nx.tensor([[1, 2, 3], [4, 5, 6]]), offset=1)
+        nx.Tensor<
+          s64[2]
+          [2, 6]
+        >
+    """
     t = to_tensor(x)
     if t.ndim < 2:
         raise NxValueError(f"needs a matrix or a stack of matrices (rank >= 2), got {t.ttype}", op="diagonal")
@@ -316,7 +498,15 @@ def diagonal(x, /, *, offset=0):
 
 def trace(x, /, *, offset=0, dtype=None):
     """Sum of the `offset` diagonal of each matrix; small integer types sum in the default int (u64 for unsigned),
-    `dtype` overrides."""
+    `dtype` overrides.
+
+    Examples:
+        >>> nx.linalg.trace(nx.tensor([[1, 2], [3, 4]]))
+        nx.Tensor<
+          s64
+          5
+        >
+    """
     t = to_tensor(x)
     if t.type.is_bool:
         raise NxTypeError(f"needs a numeric type, got {t.ttype}", op="trace")
@@ -324,7 +514,16 @@ def trace(x, /, *, offset=0, dtype=None):
 
 
 def outer(x1, x2, /):
-    """The outer product of two vectors, a matrix (N, M)."""
+    """The outer product of two vectors, a matrix (N, M).
+
+    Examples:
+        >>> nx.linalg.outer(nx.tensor([1, 2]), nx.tensor([3, 4]))
+        nx.Tensor<
+          s64[2][2]
+          [[3, 4],
+           [6, 8]]
+        >
+    """
     a, b = to_tensor(x1), to_tensor(x2)
     if a.ndim != 1 or b.ndim != 1:
         raise NxValueError(f"needs two vectors, got {a.ttype} and {b.ttype}", op="outer")
@@ -333,7 +532,15 @@ def outer(x1, x2, /):
 
 def cross(x1, x2, /, *, axis=-1):
     """Cross products of the 3-vectors along `axis` (a negative axis, counted from the end); the other axes
-    broadcast."""
+    broadcast.
+
+    Examples:
+        >>> nx.linalg.cross(nx.tensor([1, 0, 0]), nx.tensor([0, 1, 0]))
+        nx.Tensor<
+          s64[3]
+          [0, 0, 1]
+        >
+    """
     common = result_type("cross", x1, x2)
     a, b = (as_type(to_tensor(v), common) for v in (x1, x2))
     if common.is_bool:
@@ -358,7 +565,20 @@ def _squared_magnitude(t):
 
 def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     """The ord-norm of the vectors along `axis` (an int, a tuple, or None for all elements), in x's real
-    floating type. ord: 2 (default), 1, inf, -inf, 0 (count of nonzeros), or any other p."""
+    floating type. ord: 2 (default), 1, inf, -inf, 0 (count of nonzeros), or any other p.
+
+    Examples:
+        >>> nx.linalg.vector_norm(nx.tensor([3.0, 4.0]))
+        nx.Tensor<
+          f32
+          5.
+        >
+        >>> nx.linalg.vector_norm(nx.tensor([3.0, -4.0]), ord=nx.inf)
+        nx.Tensor<
+          f32
+          4.
+        >
+    """
     t = _floating(x)
     axes = None if axis is None else tuple(axis_index("vector_norm", t, a) for a in (
         axis if isinstance(axis, (tuple, list)) else (axis,)))
@@ -381,7 +601,20 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
 
 
 def matrix_norm(x, /, *, keepdims=False, ord="fro"):
-    """The ord-norm of each matrix, in x's real floating type: 'fro' (default), 'nuc', 1, -1, 2, -2, inf, -inf."""
+    """The ord-norm of each matrix, in x's real floating type: 'fro' (default), 'nuc', 1, -1, 2, -2, inf, -inf.
+
+    Examples:
+        >>> nx.linalg.matrix_norm(nx.tensor([[3.0, 0.0], [0.0, 4.0]]))
+        nx.Tensor<
+          f32
+          5.
+        >
+        >>> nx.linalg.matrix_norm(nx.tensor([[3.0, 0.0], [0.0, 4.0]]), ord=1)
+        nx.Tensor<
+          f32
+          4.
+        >
+    """
     t = _matrices("matrix_norm", x)
     if ord == "fro":
         out = sqrt(_sum(_squared_magnitude(t), axis=(-2, -1)))

@@ -6,6 +6,7 @@ from numerix.dialect import dtypes
 from numerix.dialect.schema import TensorType
 from numerix.dialect.errors import NxShapeError, NxTypeError, NxValueError
 
+from . import dlpack
 from .dispatch import apply, default_backend
 from .tensor import Tensor
 
@@ -34,7 +35,21 @@ def tensor(data, type=None, names=None, *, dtype=None, backend=None):
     """nx.tensor(data, type=None, names=None): a tensor from Python numbers, nested lists, NumPy arrays or another
     tensor. Python data takes the defaults (s64, f32, c64); NumPy data keeps its dtype unless `type` says. An array
     (NumPy, DLPack, __array__) is copied, as np.array copies, unless nothing can write its memory any more: a tensor
-    never changes when the caller's array does."""
+    never changes when the caller's array does.
+
+    Examples:
+        >>> nx.tensor([[1, 2], [3, 4]], names=["x", "y"])
+        nx.Tensor<
+          s64[x: 2][y: 2]
+          [[1, 2],
+           [3, 4]]
+        >
+        >>> nx.tensor(1.5, type="bf16")
+        nx.Tensor<
+          bf16
+          1.5
+        >
+    """
     return _tensor(data, type, names, dtype, backend, share=False)
 
 
@@ -53,7 +68,7 @@ def _tensor(data, type, names, dtype, backend, share):
             raise NxValueError("give type or dtype, not both", op="tensor")
         type = dtype
     if isinstance(data, Tensor):
-        t = data if type is None else as_type(data, type)
+        t = +data if type is None else as_type(data, type)  # another tensor: `data[i] = v` rebinds data alone
         return t if names is None else rename(t, names)
     if type is not None:
         type = dtypes.as_dtype(type)
@@ -72,7 +87,7 @@ def _tensor(data, type, names, dtype, backend, share):
     if source.dtype.kind in "iu" and type.is_integer and source.size \
             and not isinstance(data, (np.ndarray, np.generic)):
         # Python integers that do not fit are an error, not a silent wrap (u8 + 300).
-        info = np.iinfo(type.np)
+        info = dtypes.iinfo(type)
         if int(source.min()) < info.min or int(source.max()) > info.max:
             raise NxValueError(f"{data!r} does not fit type {type.name} [{info.min}, {info.max}]", op="tensor")
     with np.errstate(all="ignore"):
@@ -125,12 +140,21 @@ def from_dlpack(x, /, *, device=None, copy=None):
     """A tensor from any object with __dlpack__ (NumPy, PyTorch, JAX arrays, numerix tensors). With copy=None it
     reads the producer's memory in place where no one can write it: memory that a producer other than NumPy lends
     read-only (JAX arrays, numerix tensors: their values never change). Anything else is copied, as nx.tensor
-    copies (NumPy's read-only views of writeable arrays among it); copy=False shares it by request."""
+    copies (NumPy's read-only views of writeable arrays among it); copy=False shares it by request.
+
+    Examples:
+        >>> import numpy as np
+        >>> nx.from_dlpack(np.arange(3, dtype=np.int32))
+        nx.Tensor<
+          s32[3]
+          [0, 1, 2]
+        >
+    """
     if device is not None and device != "cpu":
         raise NxValueError(f"unknown device {device!r}; numerix imports DLPack tensors on 'cpu'", op="from_dlpack")
     try:
-        array = np.from_dlpack(x, copy=copy)
-    except (BufferError, RuntimeError) as e:  # a dtype or device NumPy's DLPack import lacks (bf16, a GPU)
+        array = dlpack.from_dlpack(x, copy=copy)
+    except (BufferError, RuntimeError) as e:  # a dtype or device NumPy's DLPack import lacks (s4, a GPU)
         raise NxTypeError(f"cannot import a {type(x).__name__} through DLPack: {e}", op="from_dlpack") from None
     if copy is not None or not array.flags.writeable and not isinstance(x, np.ndarray):
         return shared_tensor(array)  # the producer's copy, memory shared by request, or frozen memory
@@ -145,8 +169,17 @@ def to_tensor(value, type=None):
 
 
 def as_type(t, type):
+    """Nx's as_type: t's elements converted to `type` (floats to integers truncate toward zero).
+
+    Examples:
+        >>> nx.as_type(nx.tensor([1.7, -1.7]), "s32")
+        nx.Tensor<
+          s32[2]
+          [ 1, -1]
+        >
+    """
     type = dtypes.as_dtype(type)
-    return t if t.type is type else apply("as_type", [t], type=type)
+    return +t if t.type is type else apply("as_type", [t], type=type)  # +t: another tensor than t
 
 
 def result_type(op, *values):
@@ -215,10 +248,23 @@ def broadcast_to(t, shape, names=None):
 
 
 def rename(t, names):
+    """Nx's rename: t with its axis names replaced by `names` (None for an unnamed axis), one per axis.
+
+    Examples:
+        >>> nx.rename(nx.iota((2, 2)), ["rows", None])
+        nx.Tensor<
+          s64[rows: 2][2]
+          [[0, 1],
+           [2, 3]]
+        >
+    """
     names = tuple(names)
     if len(names) != len(t.shape):
         raise NxValueError(f"{len(names)} names for {t.ttype}", op="rename")
-    return t if t.names == names else apply("reshape", [t], shape=t.shape, names=names)
+    taken = [name for name, _ in t.vectorized if name in names]
+    if taken:
+        raise NxValueError(f"name {taken[0]!r} is already the name of a vectorized axis", op="rename")
+    return +t if t.names == names else apply("reshape", [t], shape=t.shape, names=names)
 
 
 def operands(op, *values, type=None):

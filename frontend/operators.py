@@ -9,7 +9,7 @@ from .elementwise import (
     equal, floor_divide, greater, greater_equal, less, less_equal, multiply, negative, not_equal, pow, remainder,
     subtract,
 )
-from .indexing import getitem
+from .indexing import getitem, setitem
 from .shape import matrix_transpose, transpose
 from .tensor import Tensor
 
@@ -35,6 +35,12 @@ def _array_namespace(self, *, api_version=None):
     return numerix
 
 
+def _assign(self, index, value):
+    """t[index] = value: t becomes the tensor with those elements replaced (indexing.setitem), a functional update
+    that traces to put_slice, select or indexed_put inside defn."""
+    self._rebind(setitem(self, index, value))
+
+
 def _reflected(fn):
     """The method for `other <op> tensor`: fn with its operands swapped."""
     def method(self, other):
@@ -46,6 +52,7 @@ Tensor.T = property(_transposed)
 Tensor.mT = property(_matrix_transposed)
 Tensor.__array_namespace__ = _array_namespace
 Tensor.__getitem__ = getitem
+Tensor.__setitem__ = _assign
 Tensor.__neg__ = negative
 Tensor.__abs__ = abs
 Tensor.__invert__ = bitwise_invert

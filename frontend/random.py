@@ -162,7 +162,15 @@ def threefry2x32(key, counter):
     """The Threefry-2x32 block (20 rounds) of each counter under `key`, as JAX's threefry_2x32: `counter` is a u32
     tensor of any shape, flattened and split into halves that are the blocks' two words (a 0 pads an odd count);
     the result is a u32 tensor of the counter's shape. For counter [x0, x1] it is Random123's
-    threefry2x32_20((x0, x1), key)."""
+    threefry2x32_20((x0, x1), key).
+
+    Examples:
+        >>> nx.random.threefry2x32(nx.random.key(0), nx.tensor([0, 1], type="u32"))
+        nx.Tensor<
+          u32[2]
+          [ 928981903, 3453687069]
+        >
+    """
     op = "random.threefry2x32"
     k = _key(op, key)
     c = to_tensor(counter, dtypes.u32) if not isinstance(counter, Tensor) else counter
@@ -173,7 +181,15 @@ def threefry2x32(key, counter):
 
 def threefry2x32_20_concat(xs, ks):
     """Nx's threefry2x32_20_concat: Threefry-2x32-20 of the blocks (xs[0], xs[1]) (xs: u32 of shape (2, n, ...))
-    under key `ks`, the two output words concatenated along the first axis (shape (2n, ...))."""
+    under key `ks`, the two output words concatenated along the first axis (shape (2n, ...)).
+
+    Examples:
+        >>> nx.random.threefry2x32_20_concat(nx.tensor([[0], [1]], type="u32"), nx.random.key(0))
+        nx.Tensor<
+          u32[2]
+          [ 928981903, 3453687069]
+        >
+    """
     op = "random.threefry2x32_20_concat"
     k = _key(op, ks)
     x = to_tensor(xs, dtypes.u32) if not isinstance(xs, Tensor) else xs
@@ -186,7 +202,15 @@ def threefry2x32_20_concat(xs, ks):
 
 def key(seed):
     """A key from an integer seed (a Python int, or a scalar u64 or s64 tensor: Nx.Random.key): its high and low
-    32-bit words. A negative seed is taken as its two's complement, as Nx reads an s64 seed."""
+    32-bit words. A negative seed is taken as its two's complement, as Nx reads an s64 seed.
+
+    Examples:
+        >>> nx.random.key(42)
+        nx.Tensor<
+          u32[2]
+          [ 0, 42]
+        >
+    """
     op = "random.key"
     if isinstance(seed, Tensor):
         if seed.type not in (dtypes.u64, dtypes.s64):
@@ -205,7 +229,16 @@ def key(seed):
 
 
 def split(key, *, parts=2):
-    """`parts` new keys from `key`, stacked on a leading axis (shape (parts, 2))."""
+    """`parts` new keys from `key`, stacked on a leading axis (shape (parts, 2)).
+
+    Examples:
+        >>> nx.random.split(nx.random.key(42))
+        nx.Tensor<
+          u32[2][2]
+          [[2465931498, 3679230171],
+           [ 255383827,  267815257]]
+        >
+    """
     op = "random.split"
     k = _key(op, key)
     return _threefry(k, iota((_count(op, "parts", parts, 1), 2), type=dtypes.u32))
@@ -213,7 +246,15 @@ def split(key, *, parts=2):
 
 def fold_in(key, data):
     """A key made from `key` and integer `data` (Nx.Random.fold_in): the Threefry block of data's high and low 32
-    bits. Data of shape S gives keys of shape S + (2,)."""
+    bits. Data of shape S gives keys of shape S + (2,).
+
+    Examples:
+        >>> nx.random.fold_in(nx.random.key(42), 99)
+        nx.Tensor<
+          u32[2]
+          [2015327502, 1351855566]
+        >
+    """
     op = "random.fold_in"
     k = _key(op, key)
     d = to_tensor(data)
@@ -233,14 +274,31 @@ def _truncated_remainder(x, y):
 
 
 def randint(key, min_val, max_val, *, shape=(), type=None, names=None):
-    """Uniform integers in [min_val, max_val) and the new key (Nx.Random.randint)."""
+    """Uniform integers in [min_val, max_val) and the new key (Nx.Random.randint).
+
+    Examples:
+        >>> values, new_key = nx.random.randint(nx.random.key(42), 0, 10, shape=(5,))
+        >>> values
+        nx.Tensor<
+          s64[5]
+          [1, 7, 8, 1, 1]
+        >
+    """
     op = "random.randint"
     keys = split(_key(op, key))
     return _randint(op, keys[1], min_val, max_val, shape, type, names), keys[0]
 
 
 def randint_split(key, min_val, max_val, *, shape=(), type=None, names=None):
-    """randint from a key already split: the numbers only."""
+    """randint from a key already split: the numbers only.
+
+    Examples:
+        >>> nx.random.randint_split(nx.random.key(42), 0, 10, shape=(5,))
+        nx.Tensor<
+          s64[5]
+          [2, 5, 2, 0, 9]
+        >
+    """
     op = "random.randint_split"
     return _randint(op, _key(op, key), min_val, max_val, shape, type, names)
 
@@ -306,14 +364,36 @@ def _uniform_real(key, lo, hi, shape, type):
 
 
 def uniform(key, min_val=0.0, max_val=1.0, *, shape=(), type=None, names=None):
-    """Uniform floats in [min_val, max_val) and the new key (Nx.Random.uniform)."""
+    """Uniform floats in [min_val, max_val) and the new key (Nx.Random.uniform).
+
+    Examples:
+        >>> values, new_key = nx.random.uniform(nx.random.key(42), shape=(3,))
+        >>> values
+        nx.Tensor<
+          f32[3]
+          [0.2851702, 0.6119449, 0.1756525]
+        >
+        >>> new_key
+        nx.Tensor<
+          u32[2]
+          [2465931498, 3679230171]
+        >
+    """
     op = "random.uniform"
     keys = split(_key(op, key))
     return _uniform(op, keys[1], min_val, max_val, shape, type, names), keys[0]
 
 
 def uniform_split(key, min_val=0.0, max_val=1.0, *, shape=(), type=None, names=None):
-    """uniform from a key already split: the numbers only."""
+    """uniform from a key already split: the numbers only.
+
+    Examples:
+        >>> nx.random.uniform_split(nx.random.key(42), -1.0, 1.0, shape=(3,))
+        nx.Tensor<
+          f32[3]
+          [ 0.14828873, -0.7996836 , -0.88107777]
+        >
+    """
     op = "random.uniform_split"
     return _uniform(op, _key(op, key), min_val, max_val, shape, type, names)
 
@@ -381,14 +461,31 @@ def _normal_real(key, mean, scale, shape, type):
 
 
 def normal(key, mean=0.0, standard_deviation=1.0, *, shape=(), type=None, names=None):
-    """Normal floats of `mean` and `standard_deviation` and the new key (Nx.Random.normal)."""
+    """Normal floats of `mean` and `standard_deviation` and the new key (Nx.Random.normal).
+
+    Examples:
+        >>> values, new_key = nx.random.normal(nx.random.key(42), shape=(3,))
+        >>> values
+        nx.Tensor<
+          f32[3]
+          [-0.5675502 ,  0.28439185, -0.9320608 ]
+        >
+    """
     op = "random.normal"
     keys = split(_key(op, key))
     return _normal(op, keys[1], mean, standard_deviation, shape, type, names), keys[0]
 
 
 def normal_split(key, mean=0.0, standard_deviation=1.0, *, shape=(), type=None, names=None):
-    """normal from a key already split: the numbers only."""
+    """normal from a key already split: the numbers only.
+
+    Examples:
+        >>> nx.random.normal_split(nx.random.key(42), 10.0, 0.5, shape=(3,), type="f64")
+        nx.Tensor<
+          f64[3]
+          [10.30613268, 10.56129419, 10.56866605]
+        >
+    """
     op = "random.normal_split"
     return _normal(op, _key(op, key), mean, standard_deviation, shape, type, names)
 
@@ -410,14 +507,34 @@ _FACTORIZATIONS = ("cholesky", "svd", "eigh")
 
 def multivariate_normal(key, mean, covariance, *, shape=None, type=None, names=None, method="cholesky"):
     """Samples of the multivariate normal distribution N(mean, covariance) and the new key
-    (Nx.Random.multivariate_normal)."""
+    (Nx.Random.multivariate_normal).
+
+    Examples:
+        >>> mean, covariance = nx.tensor([0.0, 10.0]), nx.tensor([[1.0, 0.0], [0.0, 4.0]])
+        >>> samples, new_key = nx.random.multivariate_normal(nx.random.key(42), mean, covariance, shape=(2,))
+        >>> samples
+        nx.Tensor<
+          f32[2][2]
+          [[-0.5675502, 11.771261 ],
+           [-0.9320608, 12.928232 ]]
+        >
+    """
     op = "random.multivariate_normal"
     keys = split(_key(op, key))
     return _multivariate_normal(op, keys[1], mean, covariance, shape, type, names, method), keys[0]
 
 
 def multivariate_normal_split(key, mean, covariance, *, shape=None, type=None, names=None, method="cholesky"):
-    """multivariate_normal from a key already split: the samples only."""
+    """multivariate_normal from a key already split: the samples only.
+
+    Examples:
+        >>> mean, covariance = nx.tensor([0.0, 10.0]), nx.tensor([[1.0, 0.0], [0.0, 4.0]])
+        >>> nx.random.multivariate_normal_split(nx.random.key(42), mean, covariance)
+        nx.Tensor<
+          f32[2]
+          [-2.1698258, 10.929602 ]
+        >
+    """
     op = "random.multivariate_normal_split"
     return _multivariate_normal(op, _key(op, key), mean, covariance, shape, type, names, method)
 
@@ -450,14 +567,31 @@ def _multivariate_normal(op, key, mean, covariance, shape, type, names, method):
 
 
 def gumbel(key, *, shape=(), type=dtypes.f32):
-    """Standard Gumbel floats and the new key (Nx.Random.gumbel)."""
+    """Standard Gumbel floats and the new key (Nx.Random.gumbel).
+
+    Examples:
+        >>> values, new_key = nx.random.gumbel(nx.random.key(42), shape=(3,))
+        >>> values
+        nx.Tensor<
+          f32[3]
+          [-0.22687185,  0.711081  , -0.5534527 ]
+        >
+    """
     op = "random.gumbel"
     keys = split(_key(op, key))
     return _gumbel(op, keys[1], shape, type), keys[0]
 
 
 def gumbel_split(key, *, shape=(), type=dtypes.f32):
-    """gumbel from a key already split: the numbers only."""
+    """gumbel from a key already split: the numbers only.
+
+    Examples:
+        >>> nx.random.gumbel_split(nx.random.key(42), shape=(2,), type="f64")
+        nx.Tensor<
+          f64[2]
+          [0.58901365, 1.86600638]
+        >
+    """
     op = "random.gumbel_split"
     return _gumbel(op, _key(op, key), shape, type)
 
@@ -497,7 +631,16 @@ def _shuffle_independent(key, t, axis):
 
 def shuffle(key, tensor, *, axis=0, independent=False):
     """`tensor` with its slices along `axis` in a random order (one permutation for all; with `independent`, each
-    lane along the axis permuted on its own) and the new key (Nx.Random.shuffle)."""
+    lane along the axis permuted on its own) and the new key (Nx.Random.shuffle).
+
+    Examples:
+        >>> shuffled, new_key = nx.random.shuffle(nx.random.key(42), nx.tensor([1, 2, 3, 4, 5]))
+        >>> shuffled
+        nx.Tensor<
+          s64[5]
+          [3, 4, 1, 2, 5]
+        >
+    """
     op = "random.shuffle"
     k = _key(op, key)
     t = to_tensor(tensor)
@@ -513,7 +656,22 @@ def shuffle(key, tensor, *, axis=0, independent=False):
 def choice(key, tensor, probabilities=None, *, samples=1, axis=None, replace=True):
     """`samples` slices of `tensor` along `axis` (elements of the flattened tensor when axis is None), drawn with
     or without replacement, uniformly or with `probabilities` (one per slice), and the new key
-    (Nx.Random.choice)."""
+    (Nx.Random.choice).
+
+    Examples:
+        >>> samples, new_key = nx.random.choice(nx.random.key(42), nx.tensor([10, 20, 30]), samples=4)
+        >>> samples
+        nx.Tensor<
+          s64[4]
+          [30, 30, 30, 20]
+        >
+        >>> samples, new_key = nx.random.choice(nx.random.key(42), nx.iota((3,)), samples=3, replace=False)
+        >>> samples
+        nx.Tensor<
+          s64[3]
+          [2, 0, 1]
+        >
+    """
     op = "random.choice"
     k = _key(op, key)
     t = to_tensor(tensor)

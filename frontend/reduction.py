@@ -133,25 +133,63 @@ def _reduce(op, primitive, x, axis, axes, keepdims, keep_axes, type=None):
 
 def sum(x, /, *, axis=None, dtype=None, keepdims=False, axes=None, keep_axes=None):
     """Sum over `axis` (array API) or `axes` (Nx); all axes by default. bool and signed integers sum in s64,
-    unsigned integers in u64, others in their own type; `dtype` casts the input first."""
+    unsigned integers in u64, others in their own type; `dtype` casts the input first.
+
+    Examples:
+        >>> nx.sum(nx.tensor([[1, 2], [3, 4]]))
+        nx.Tensor<
+          s64
+          10
+        >
+        >>> nx.sum(nx.tensor([[1, 2], [3, 4]]), axes=[0])
+        nx.Tensor<
+          s64[2]
+          [4, 6]
+        >
+    """
     t = to_tensor(x)
     return _reduce("sum", "sum", t, axis, axes, keepdims, keep_axes, _sum_type(t, dtype))
 
 
 def prod(x, /, *, axis=None, dtype=None, keepdims=False, axes=None, keep_axes=None):
-    """Product over `axis`/`axes`, typed as `sum`."""
+    """Product over `axis`/`axes`, typed as `sum`.
+
+    Examples:
+        >>> nx.prod(nx.tensor([[1, 2], [3, 4]]), axis=1)
+        nx.Tensor<
+          s64[2]
+          [ 2, 12]
+        >
+    """
     t = to_tensor(x)
     return _reduce("prod", "product", t, axis, axes, keepdims, keep_axes, _sum_type(t, dtype))
 
 
 def max(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
     """Largest element over `axis`/`axes` (NaN propagates); reducing a zero-length axis is an error. For the
-    elementwise maximum use nx.maximum."""
+    elementwise maximum use nx.maximum.
+
+    Examples:
+        >>> nx.max(nx.tensor([[1, 5], [3, 2]]), axis=0)
+        nx.Tensor<
+          s64[2]
+          [3, 5]
+        >
+    """
     return _reduce("max", "reduce_max", x, axis, axes, keepdims, keep_axes)
 
 
 def min(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
-    """Smallest element over `axis`/`axes` (NaN propagates); reducing a zero-length axis is an error."""
+    """Smallest element over `axis`/`axes` (NaN propagates); reducing a zero-length axis is an error.
+
+    Examples:
+        >>> nx.min(nx.tensor([[1, 5], [3, 2]]), axis=1, keepdims=True)
+        nx.Tensor<
+          s64[2][1]
+          [[1],
+           [2]]
+        >
+    """
     return _reduce("min", "reduce_min", x, axis, axes, keepdims, keep_axes)
 
 
@@ -161,23 +199,55 @@ def _truth(x):
 
 
 def all(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
-    """Whether every element is nonzero over `axis`/`axes` (True for none); a bool tensor."""
+    """Whether every element is nonzero over `axis`/`axes` (True for none); a bool tensor.
+
+    Examples:
+        >>> nx.all(nx.tensor([[1, 0], [1, 1]]), axis=1)
+        nx.Tensor<
+          bool[2]
+          [False,  True]
+        >
+    """
     return _reduce("all", "all", _truth(x), axis, axes, keepdims, keep_axes)
 
 
 def any(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
-    """Whether some element is nonzero over `axis`/`axes` (False for none); a bool tensor."""
+    """Whether some element is nonzero over `axis`/`axes` (False for none); a bool tensor.
+
+    Examples:
+        >>> nx.any(nx.tensor([[1, 0], [0, 0]]), axis=1)
+        nx.Tensor<
+          bool[2]
+          [ True, False]
+        >
+    """
     return _reduce("any", "any", _truth(x), axis, axes, keepdims, keep_axes)
 
 
 def count_nonzero(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
-    """The number of nonzero elements over `axis`/`axes`, in the default int (s64)."""
+    """The number of nonzero elements over `axis`/`axes`, in the default int (s64).
+
+    Examples:
+        >>> nx.count_nonzero(nx.tensor([[0, 1], [2, 0]]), axis=0)
+        nx.Tensor<
+          s64[2]
+          [1, 1]
+        >
+    """
     flags = as_type(_truth(x), dtypes.DEFAULT_INT)
     return _reduce("count_nonzero", "sum", flags, axis, axes, keepdims, keep_axes)
 
 
 def mean(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None):
-    """Arithmetic mean over `axis`/`axes`; integers and bool give the default float (f32). NaN for no elements."""
+    """Arithmetic mean over `axis`/`axes`; integers and bool give the default float (f32). NaN for no elements.
+
+    Examples:
+        >>> nx.mean(nx.tensor([[1, 2], [3, 4]]), axis=0)
+        nx.Tensor<
+          f32[2]
+          [2., 3.]
+        >
+    """
     t = to_tensor(x)
     reduced = _axes("mean", t, axis, axes)
     keep = _keep("mean", keepdims, keep_axes)
@@ -217,13 +287,34 @@ def _variance(op, x, axis, axes, correction, keepdims, keep_axes, ddof):
 
 def var(x, /, *, axis=None, correction=0.0, keepdims=False, axes=None, keep_axes=None, ddof=None):
     """Variance over `axis`/`axes`: the mean squared deviation, divided by N - correction (ddof, Nx's and NumPy's
-    name, is the same thing). Integers give the default float; complex input gives a real variance."""
+    name, is the same thing). Integers give the default float; complex input gives a real variance.
+
+    Examples:
+        >>> nx.var(nx.tensor([1.0, 2.0, 3.0, 4.0]))
+        nx.Tensor<
+          f32
+          1.25
+        >
+        >>> nx.var(nx.tensor([1.0, 2.0, 3.0, 4.0]), ddof=1)
+        nx.Tensor<
+          f32
+          1.6666666
+        >
+    """
     v, out = _variance("var", x, axis, axes, correction, keepdims, keep_axes, ddof)
     return as_type(v, out)
 
 
 def std(x, /, *, axis=None, correction=0.0, keepdims=False, axes=None, keep_axes=None, ddof=None):
-    """Standard deviation: the square root of `var` with the same arguments."""
+    """Standard deviation: the square root of `var` with the same arguments.
+
+    Examples:
+        >>> nx.std(nx.tensor([1.0, 2.0, 3.0, 4.0]))
+        nx.Tensor<
+          f32
+          1.118034
+        >
+    """
     v, out = _variance("std", x, axis, axes, correction, keepdims, keep_axes, ddof)
     return as_type(ew.sqrt(v), out)
 
@@ -231,7 +322,15 @@ def std(x, /, *, axis=None, correction=0.0, keepdims=False, axes=None, keep_axes
 def logsumexp(x, /, *, axis=None, keepdims=False, axes=None, keep_axes=None, exp_scaling_factor=None):
     """log(sum(exp(x))) over `axis`/`axes`, computed without overflow: the largest finite element is taken out
     first. -inf for no elements; integers give the default float. Nx's exp_scaling_factor (broadcastable to x)
-    multiplies each exponential before the sum: log(sum(b * exp(x))), NaN where that sum is negative."""
+    multiplies each exponential before the sum: log(sum(b * exp(x))), NaN where that sum is negative.
+
+    Examples:
+        >>> nx.logsumexp(nx.tensor([[1.0, 2.0], [1000.0, 1000.0]]), axis=1)
+        nx.Tensor<
+          f32[2]
+          [   2.3132617, 1000.6932   ]
+        >
+    """
     op = "logsumexp"
     t = to_tensor(x)
     reduced = _axes(op, t, axis, axes)
@@ -281,13 +380,34 @@ def _arg(op, x, axis, keepdims, keep_axis, tie_break, type):
 def argmax(x, /, *, axis=None, keepdims=False, keep_axis=None, tie_break="low", type=None):
     """Index of the largest element along `axis`, or into the flattened tensor when axis is None. The first
     NaN counts as the largest. tie_break (Nx) "low" gives the first of equal maxima, "high" the last. `type` (Nx's
-    option) is the integer type of the result: s64 by default (Nx's is s32)."""
+    option) is the integer type of the result: s64 by default (Nx's is s32).
+
+    Examples:
+        >>> nx.argmax(nx.tensor([[1, 7], [9, 3]]))
+        nx.Tensor<
+          s64
+          2
+        >
+        >>> nx.argmax(nx.tensor([[1, 7], [9, 3]]), axis=1)
+        nx.Tensor<
+          s64[2]
+          [1, 0]
+        >
+    """
     return _arg("argmax", x, axis, keepdims, keep_axis, tie_break, type)
 
 
 def argmin(x, /, *, axis=None, keepdims=False, keep_axis=None, tie_break="low", type=None):
     """Index of the smallest element along `axis` (flattened when None); NaN counts as the smallest. Options as
-    argmax's."""
+    argmax's.
+
+    Examples:
+        >>> nx.argmin(nx.tensor([[1, 7], [9, 3]]), axis=0)
+        nx.Tensor<
+          s64[2]
+          [0, 1]
+        >
+    """
     return _arg("argmin", x, axis, keepdims, keep_axis, tie_break, type)
 
 
@@ -308,7 +428,15 @@ def _scan(op, primitive, t, axis_index, reverse):
 
 def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False, reverse=False):
     """Running sum along `axis` (needed unless x is 1-d), typed as `sum`. include_initial puts the empty sum
-    (zero) first (last when reverse), making the axis one longer; reverse (Nx) runs from the end."""
+    (zero) first (last when reverse), making the axis one longer; reverse (Nx) runs from the end.
+
+    Examples:
+        >>> nx.cumulative_sum(nx.tensor([1, 2, 3, 4]))
+        nx.Tensor<
+          s64[4]
+          [ 1,  3,  6, 10]
+        >
+    """
     t = to_tensor(x)
     a = _scan_axis("cumulative_sum", t, axis)
     out = _scan("cumulative_sum", "cumulative_sum", as_type(t, _sum_type(t, dtype)), a, reverse)
@@ -316,7 +444,15 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False, revers
 
 
 def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False, reverse=False):
-    """Running product along `axis`, typed as `prod`; include_initial puts the empty product (one) first."""
+    """Running product along `axis`, typed as `prod`; include_initial puts the empty product (one) first.
+
+    Examples:
+        >>> nx.cumulative_prod(nx.tensor([1, 2, 3, 4]), include_initial=True)
+        nx.Tensor<
+          s64[5]
+          [ 1,  1,  2,  6, 24]
+        >
+    """
     t = to_tensor(x)
     a = _scan_axis("cumulative_prod", t, axis)
     out = _scan("cumulative_prod", "cumulative_product", as_type(t, _sum_type(t, dtype)), a, reverse)
@@ -324,13 +460,29 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False, rever
 
 
 def cumulative_max(x, /, *, axis=None, reverse=False):
-    """Running maximum along `axis` (Nx); NaN propagates. Keeps x's type."""
+    """Running maximum along `axis` (Nx); NaN propagates. Keeps x's type.
+
+    Examples:
+        >>> nx.cumulative_max(nx.tensor([3, 1, 4, 1, 5]))
+        nx.Tensor<
+          s64[5]
+          [3, 3, 4, 4, 5]
+        >
+    """
     t = to_tensor(x)
     return _scan("cumulative_max", "cumulative_max", t, _scan_axis("cumulative_max", t, axis), reverse)
 
 
 def cumulative_min(x, /, *, axis=None, reverse=False):
-    """Running minimum along `axis` (Nx); NaN propagates. Keeps x's type."""
+    """Running minimum along `axis` (Nx); NaN propagates. Keeps x's type.
+
+    Examples:
+        >>> nx.cumulative_min(nx.tensor([3, 1, 4, 1, 5]), reverse=True)
+        nx.Tensor<
+          s64[5]
+          [1, 1, 1, 1, 5]
+        >
+    """
     t = to_tensor(x)
     return _scan("cumulative_min", "cumulative_min", t, _scan_axis("cumulative_min", t, axis), reverse)
 
@@ -339,7 +491,21 @@ def cumulative_min(x, /, *, axis=None, reverse=False):
 
 def sort(x, /, *, axis=-1, descending=False, stable=True):
     """x sorted along `axis`. Always stable (so `stable=False` is satisfied too); NaN sorts above +inf (last
-    ascending, first descending), as in NumPy."""
+    ascending, first descending), as in NumPy.
+
+    Examples:
+        >>> nx.sort(nx.tensor([3, 1, 2]))
+        nx.Tensor<
+          s64[3]
+          [1, 2, 3]
+        >
+        >>> nx.sort(nx.tensor([[3, 1], [2, 4]]), axis=0, descending=True)
+        nx.Tensor<
+          s64[2][2]
+          [[3, 4],
+           [2, 1]]
+        >
+    """
     t = to_tensor(x)
     _flag("sort", "stable", stable)
     return apply("sort", [t], axis=_axis("sort", t, axis), descending=_flag("sort", "descending", descending))
@@ -347,7 +513,15 @@ def sort(x, /, *, axis=-1, descending=False, stable=True):
 
 def argsort(x, /, *, axis=-1, descending=False, stable=True, type=None):
     """Indices that sort x along `axis`, stably: equal elements keep their order, descending too. `type` (Nx's
-    option) is their integer type: s64 by default (Nx's is s32)."""
+    option) is their integer type: s64 by default (Nx's is s32).
+
+    Examples:
+        >>> nx.argsort(nx.tensor([3, 1, 2]))
+        nx.Tensor<
+          s64[3]
+          [1, 2, 0]
+        >
+    """
     t = to_tensor(x)
     _flag("argsort", "stable", stable)
     a = _axis("argsort", t, axis)
@@ -357,7 +531,21 @@ def argsort(x, /, *, axis=-1, descending=False, stable=True, type=None):
 
 def top_k(x, /, k=1):
     """Nx's top_k: (values, indices) of the k largest elements along the last axis, largest first; of equal
-    elements the lower index comes first."""
+    elements the lower index comes first.
+
+    Examples:
+        >>> values, indices = nx.top_k(nx.tensor([1, 3, 2, 3]), k=2)
+        >>> values
+        nx.Tensor<
+          s64[2]
+          [3, 3]
+        >
+        >>> indices
+        nx.Tensor<
+          s64[2]
+          [1, 3]
+        >
+    """
     t = to_tensor(x)
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
         raise NxTypeError(f"k must be an int, got {k!r}", op="top_k")
@@ -368,7 +556,20 @@ def searchsorted(x1, x2, /, *, side="left", sorter=None):
     """Indices (s64) at which x2's elements would be inserted into the ascending 1-d x1 to keep it sorted: before
     equal elements (side="left") or after them ("right"). NaN sorts above +inf, as in NumPy. Each index is the
     count of x1's elements that sort before the value (every value meets every element: work and memory grow as
-    len(x1) * x2.size), so `sorter` (indices that sort x1) does not change it; it is checked, not needed."""
+    len(x1) * x2.size), so `sorter` (indices that sort x1) does not change it; it is checked, not needed.
+
+    Examples:
+        >>> nx.searchsorted(nx.tensor([1, 2, 2, 5]), nx.tensor([2, 3]))
+        nx.Tensor<
+          s64[2]
+          [1, 3]
+        >
+        >>> nx.searchsorted(nx.tensor([1, 2, 2, 5]), nx.tensor([2, 3]), side="right")
+        nx.Tensor<
+          s64[2]
+          [3, 3]
+        >
+    """
     a = to_tensor(x1)
     if a.ndim != 1:
         raise NxShapeError(f"x1 must be 1-d, got {a.ttype}", op="searchsorted")
@@ -424,7 +625,15 @@ def reduce(x, acc, fn, /, *, axes=None, keep_axes=False, type=None):
     With no elements to reduce, the result is acc.
 
     It is written with transpose, reshape, slices, concatenate and fn's own ops, so it runs eagerly, under defn
-    and under grad."""
+    and under grad.
+
+    Examples:
+        >>> nx.reduce(nx.tensor([[1, 2], [3, 4]]), 0, lambda acc, x: acc + x, axes=[1])
+        nx.Tensor<
+          s64[2]
+          [3, 7]
+        >
+    """
     op = "reduce"
     t = to_tensor(x)
     if not callable(fn):
@@ -481,7 +690,15 @@ def _real_number(op, name, value):
 def all_close(a, b, /, *, rtol=1e-5, atol=1e-8, equal_nan=False):
     """Nx's all_close (NumPy's allclose): whether |a - b| <= atol + rtol * |b| for every element of a and b
     (broadcast together), as a bool scalar. Infinities are close only to themselves; NaN is close to nothing, or,
-    with equal_nan, to NaN. Integers are compared in f64, so no difference overflows."""
+    with equal_nan, to NaN. Integers are compared in f64, so no difference overflows.
+
+    Examples:
+        >>> nx.all_close(nx.tensor([1.0, 2.0]), nx.tensor([1.0, 2.0000001]))
+        nx.Tensor<
+          bool
+          True
+        >
+    """
     op = "all_close"
     rtol, atol = _real_number(op, "rtol", rtol), _real_number(op, "atol", atol)
     equal_nan = _flag(op, "equal_nan", equal_nan)
@@ -498,7 +715,15 @@ def all_close(a, b, /, *, rtol=1e-5, atol=1e-8, equal_nan=False):
 def weighted_mean(x, weights, /, *, axes=None, keep_axes=False):
     """Nx's weighted_mean: sum(x * weights) / sum(weights) over `axes` (all by default). weights has x's shape or,
     when axes are given, the shape of the reduced axes (taken in increasing order), along which it is broadcast.
-    Integers give the default float; zero total weight gives NaN or inf."""
+    Integers give the default float; zero total weight gives NaN or inf.
+
+    Examples:
+        >>> nx.weighted_mean(nx.tensor([1.0, 2.0, 3.0]), nx.tensor([3.0, 1.0, 0.0]))
+        nx.Tensor<
+          f32
+          1.25
+        >
+    """
     op = "weighted_mean"
     t, w = to_tensor(x), to_tensor(weights)
     reduced = _axes(op, t, None, axes)
@@ -515,11 +740,11 @@ def weighted_mean(x, weights, /, *, axes=None, keep_axes=False):
     return as_type(ew.divide(total, apply("sum", [w], axes=reduced, keep_axes=keep)), out)
 
 
-def _along(op, x, axis, keep_axis, statistic):
+def _along(op, x, axis, keepdims, keep_axis, statistic):
     """`statistic`(t, axis, keep) of x along `axis`; of the flattened x when axis is None, kept as size-1 axes
-    when keep_axis."""
+    when keepdims or keep_axis."""
     t = to_tensor(x)
-    keep = _flag(op, "keep_axis", keep_axis)
+    keep = _keep(op, keepdims, keep_axis, nx_name="keep_axis")
     _require_real(op, t)
     if axis is not None:
         a = _axis(op, t, axis)
@@ -532,11 +757,24 @@ def _along(op, x, axis, keep_axis, statistic):
     return _reshape(flat, (1,) * t.ndim, t.names) if keep else flat
 
 
-def median(x, /, *, axis=None, keep_axis=False):
+def median(x, /, *, axis=None, keepdims=False, keep_axis=None):
     """Nx's median: the middle of x's sorted elements along `axis` (all elements when None), or the mean of the two
     middle ones for an even count: so an odd count keeps x's type and an even one gives a float, as in Nx. NaN
-    sorts last (as in nx.sort), so it counts as the largest value rather than spreading; keep_axis keeps the
-    reduced axis (all axes when axis is None) with size 1."""
+    sorts last (as in nx.sort), so it counts as the largest value rather than spreading; keep_axis (or the array
+    API's keepdims) keeps the reduced axis (all axes when axis is None) with size 1.
+
+    Examples:
+        >>> nx.median(nx.tensor([[3, 1, 2], [7, 9, 8]]), axis=1)
+        nx.Tensor<
+          s64[2]
+          [2, 8]
+        >
+        >>> nx.median(nx.tensor([1, 2, 3, 4]))
+        nx.Tensor<
+          f32
+          2.5
+        >
+    """
     def middle(t, a, keep):
         n = t.shape[a]
         ordered = apply("sort", [t], axis=a, descending=False)
@@ -544,12 +782,21 @@ def median(x, /, *, axis=None, keep_axis=False):
         if n % 2 == 0:
             return mean(centre, axes=[a], keep_axes=keep)
         return centre if keep else _drop_axis(centre, a)
-    return _along("median", x, axis, keep_axis, middle)
+    return _along("median", x, axis, keepdims, keep_axis, middle)
 
 
-def mode(x, /, *, axis=None, keep_axis=False):
+def mode(x, /, *, axis=None, keepdims=False, keep_axis=None):
     """Nx's mode: the most frequent value along `axis` (of all elements when None); of equally frequent values the
-    smallest, as in Nx. Each NaN counts as a value of its own, unequal to the others. keep_axis as median's."""
+    smallest, as in Nx. Each NaN counts as a value of its own, unequal to the others. keep_axis (keepdims) as
+    median's.
+
+    Examples:
+        >>> nx.mode(nx.tensor([1, 2, 2, 3, 3]))
+        nx.Tensor<
+          s64
+          2
+        >
+    """
     def most_frequent(t, a, keep):
         n = t.shape[a]
         ordered = apply("sort", [t], axis=a, descending=False)
@@ -563,14 +810,23 @@ def mode(x, /, *, axis=None, keep_axis=False):
         best = apply("argmax", [ew.subtract(position, run_start)], axis=a, keep_axis=True, tie_break="low")
         value = rename(take_along_axis(ordered, best, axis=a), t.names)
         return value if keep else _drop_axis(value, a)
-    return _along("mode", x, axis, keep_axis, most_frequent)
+    return _along("mode", x, axis, keepdims, keep_axis, most_frequent)
 
 
 def covariance(x, mean=None, /, *, ddof=0):
     """Nx's covariance of x's variables: x is (..., n, d), n observations of d variables with any batch axes
     before; the result is (..., d, d), the sum over observations of conj(x_i - mean) (x_j - mean), divided by
     n - ddof (by zero, giving inf or NaN, when ddof >= n, as var does). `mean` (..., d), its batch axes broadcast
-    with x's, defaults to x's mean over the observations. Integers give the default float; names are dropped."""
+    with x's, defaults to x's mean over the observations. Integers give the default float; names are dropped.
+
+    Examples:
+        >>> nx.covariance(nx.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 9.0]]))
+        nx.Tensor<
+          f32[2][2]
+          [[2.6666667, 4.6666665],
+           [4.6666665, 8.666667 ]]
+        >
+    """
     op = "covariance"
     t = to_tensor(x)
     if t.ndim < 2:

@@ -19,7 +19,16 @@ __all__ = ["tile", "repeat", "reflect", "make_diagonal", "put_diagonal", "take_d
 
 def tile(x, repetitions, /):
     """Repeats the whole tensor `repetitions` times per axis (NumPy's and the array API's rule: a shorter
-    repetitions is padded with leading 1s, a longer one adds leading axes)."""
+    repetitions is padded with leading 1s, a longer one adds leading axes).
+
+    Examples:
+        >>> nx.tile(nx.tensor([[1, 2]]), (2, 2))
+        nx.Tensor<
+          s64[2][4]
+          [[1, 2, 1, 2],
+           [1, 2, 1, 2]]
+        >
+    """
     t = to_tensor(x)
     reps = _ints("tile", "repetitions", repetitions)
     if any(r < 0 for r in reps):
@@ -37,7 +46,22 @@ def tile(x, repetitions, /):
 def repeat(x, repeats, /, *, axis=None):
     """The array API's repeat: each element repeated `repeats` times (an int, or one count per element along
     `axis`); axis=None works on the flattened tensor. Per-element counts must be known: a traced tensor of counts
-    would make the result's shape depend on data."""
+    would make the result's shape depend on data.
+
+    Examples:
+        >>> nx.repeat(nx.tensor([1, 2, 3]), 2)
+        nx.Tensor<
+          s64[6]
+          [1, 1, 2, 2, 3, 3]
+        >
+        >>> nx.repeat(nx.tensor([[1, 2], [3, 4]]), nx.tensor([1, 2]), axis=0)
+        nx.Tensor<
+          s64[3][2]
+          [[1, 2],
+           [3, 4],
+           [3, 4]]
+        >
+    """
     t = to_tensor(x)
     if axis is None:
         t, axis = reshape(t, (t.size,)), 0
@@ -64,7 +88,15 @@ def repeat(x, repeats, /, *, axis=None):
 
 def reflect(tensor, *, padding_config):  # noqa: A002 (Nx's argument name)
     """Nx's reflect: t padded on each axis by (before, after) elements read from the axis mirrored at its ends (the
-    end elements not repeated), as often as the padding needs: [0, 1, 2] with (3, 1) is [1, 2, 1, 0, 1, 2, 1]."""
+    end elements not repeated), as often as the padding needs: [0, 1, 2] with (3, 1) is [1, 2, 1, 0, 1, 2, 1].
+
+    Examples:
+        >>> nx.reflect(nx.tensor([0, 1, 2]), padding_config=[(3, 1)])
+        nx.Tensor<
+          s64[7]
+          [1, 2, 1, 0, 1, 2, 1]
+        >
+    """
     t = to_tensor(tensor)
     if t.ndim == 0:
         raise NxValueError(f"needs a tensor of rank >= 1, got {t.ttype}", op="reflect")
@@ -122,7 +154,17 @@ def _on_diagonal(op, base, values, k):
 
 def make_diagonal(tensor, *, offset=0):  # noqa: A002 (Nx's argument name)
     """Nx's make_diagonal: the square matrix (size n + |offset|) with the n elements of a 1-d tensor on its
-    `offset` diagonal (above the main one for offset > 0) and zeros elsewhere."""
+    `offset` diagonal (above the main one for offset > 0) and zeros elsewhere.
+
+    Examples:
+        >>> nx.make_diagonal(nx.tensor([1, 2]), offset=1)
+        nx.Tensor<
+          s64[3][3]
+          [[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]]
+        >
+    """
     t = to_tensor(tensor)
     k = _offset("make_diagonal", offset)
     if t.ndim != 1:
@@ -134,7 +176,16 @@ def make_diagonal(tensor, *, offset=0):  # noqa: A002 (Nx's argument name)
 
 def put_diagonal(tensor, diagonal, *, offset=0):  # noqa: A002 (Nx's argument name)
     """Nx's put_diagonal: the matrix with its `offset` diagonal replaced by the 1-d `diagonal`, which must have the
-    diagonal's length. The result type is the promotion of both."""
+    diagonal's length. The result type is the promotion of both.
+
+    Examples:
+        >>> nx.put_diagonal(nx.zeros((2, 3), type="s64"), nx.tensor([1, 2]), offset=1)
+        nx.Tensor<
+          s64[2][3]
+          [[0, 1, 0],
+           [0, 0, 2]]
+        >
+    """
     common = result_type("put_diagonal", tensor, diagonal)
     t, d = to_tensor(tensor, common), to_tensor(diagonal, common)
     if t.ndim != 2 or d.ndim != 1:
@@ -149,7 +200,15 @@ def put_diagonal(tensor, diagonal, *, offset=0):  # noqa: A002 (Nx's argument na
 
 def take_diagonal(tensor, *, offset=0):  # noqa: A002 (Nx's argument name)
     """Nx's take_diagonal: the `offset` diagonal of each matrix (the last two axes), as a last axis; nx.linalg's
-    diagonal with Nx's check that the offset falls inside the matrix."""
+    diagonal with Nx's check that the offset falls inside the matrix.
+
+    Examples:
+        >>> nx.take_diagonal(nx.tensor([[1, 2, 3], [4, 5, 6]]))
+        nx.Tensor<
+          s64[2]
+          [1, 5]
+        >
+    """
     t = to_tensor(tensor)
     if t.ndim < 2:
         raise NxShapeError(f"needs a matrix or a stack of matrices (rank >= 2), got {t.ttype}", op="take_diagonal")

@@ -14,9 +14,13 @@ tuples, lists, dicts and None, and any byte it does not expect is an NxValueErro
 
     node     a u8 tag, then by tag:
       "T"  tensor    str type ("bool", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f16", "bf16", "f32",
-                     "f64", "c64", "c128") | u32 rank | rank x u64 dimension | rank x name (u32 0 for an unnamed
-                     axis, else 1 + the name's UTF-8 byte length, then those bytes) | u64 byte count | the elements,
+                     "f64", "c64", "c128"; "u2", "u4", "s2", "s4", "f8", "f8_e4m3fn" one byte per element, as
+                     ml_dtypes stores them: the value's bits in the low bits, the rest 0) | u32 rank | rank x u64
+                     dimension | rank x name (u32 0 for an unnamed axis, else 1 + the name's UTF-8 byte length,
+                     then those bytes) | u64 byte count | the elements,
                      row-major, each little-endian (complex: the real part, then the imaginary; bool: one byte, 0 or 1)
+      "V"  vectorized u32 count | count x str (the vectorized axes' names) | a "T" node of its data, the
+                     vectorized axes leading
       "("  tuple     u64 count | count x node
       "["  list      u64 count | count x node
       "{"  dict      u64 count | count x (key, node); a key is "s" str (a str key) or "i" s64 (an int key)
@@ -41,6 +45,7 @@ from .heatmap import Heatmap
 from .operands import shared_tensor, tensor, to_tensor
 from .shape import concatenate, slice_along_axis
 from .tensor import Tensor, is_traced
+from .vectorize import devectorize, vectorize
 
 __all__ = ["serialize", "deserialize", "to_binary", "from_binary", "to_flat_list", "to_batched", "to_template",
            "to_heatmap", "load_numpy", "load_numpy_archive"]
@@ -58,7 +63,16 @@ _MAX_RANK = 64  # NumPy's limit, so every tensor numerix can make
 def serialize(tensor_or_container, compressed=0):
     """Nx.serialize: a tensor, a number, None, or tuples, lists and dicts (str or int keys) of them, as bytes in
     numerix's format (this module's docstring). `compressed` is a zlib level, 0 (none, the default) to 9.
-    Eager only: a traced tensor has no values to write."""
+    Eager only: a traced tensor has no values to write.
+
+    Examples:
+        >>> data = nx.serialize({"w": nx.tensor([1.0, 2.0]), "step": 3})
+        >>> nx.deserialize(data)["w"]
+        nx.Tensor<
+          f32[2]
+          [1., 2.]
+        >
+    """
     if not isinstance(compressed, int) or isinstance(compressed, bool) or not 0 <= compressed <= 9:
         raise NxValueError(f"compressed must be a zlib level from 0 to 9, got {compressed!r}", op="serialize")
     parts = []
@@ -76,7 +90,11 @@ def _write(value, parts, depth):
         raise NxTypeError(f"nx.template {value.ttype} has no data to serialize", op="serialize")
     if isinstance(value, (np.ndarray, np.generic)) or dtypes.weak_type(value) is not None:
         value = tensor(value)
-    if isinstance(value, Tensor):
+    if isinstance(value, Tensor) and value.vectorized:
+        parts.append(b"V" + struct.pack("<I", len(value.vectorized)))
+        parts.extend(_str(name) for name, _ in value.vectorized)
+        _write_tensor(devectorize(value, keep_names=False), parts)
+    elif isinstance(value, Tensor):
         _write_tensor(value, parts)
     elif value is None:
         parts.append(b"N")
@@ -129,7 +147,15 @@ def _write_tensor(t, parts):
 
 def deserialize(data):
     """Nx.deserialize: the value nx.serialize wrote, from bytes (bytes, bytearray or memoryview). Input that is not
-    numerix's format, another version of it, truncated or corrupt is an NxValueError saying what is wrong where."""
+    numerix's format, another version of it, truncated or corrupt is an NxValueError saying what is wrong where.
+
+    Examples:
+        >>> nx.deserialize(nx.serialize((nx.tensor([1, 2]), None)))
+        (nx.Tensor<
+          s64[2]
+          [1, 2]
+        >, None)
+    """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise NxTypeError(f"deserialize reads bytes, got {type(data).__name__}", op="deserialize")
     head = bytes(data[:len(MAGIC) + _HEADER.size])
@@ -199,6 +225,8 @@ class _Reader:
         (tag,) = self.unpack("c", "a node tag")
         if tag == b"T":
             return self.tensor()
+        if tag == b"V":
+            return self.vectorized(at)
         if tag == b"N":
             return None
         if tag in (b"(", b"["):
@@ -223,6 +251,16 @@ class _Reader:
         if count > len(self.data) - self.pos:
             raise NxValueError(f"the container at byte {at} claims {count} items, more than the data holds",
                                op="deserialize")
+
+    def vectorized(self, at):
+        (count,) = self.unpack("I", "a count of vectorized axes")
+        names = [self.text(self.unpack("I", "an axis name length")[0], "a vectorized axis name") for _ in range(count)]
+        (tag,) = self.unpack("c", "a node tag")
+        data = self.tensor() if tag == b"T" else None
+        if data is None or data.ndim < count:
+            raise NxValueError(f"the vectorized tensor at byte {at} needs the data of a tensor of rank at least "
+                               f"{count}", op="deserialize")
+        return vectorize(data, names)
 
     def key(self):
         at = self.pos
@@ -286,12 +324,27 @@ def _limited(op, array, limit):
 
 def to_binary(tensor, limit=None):
     """Nx.to_binary: the tensor's elements (the first `limit` of them when given) as bytes, row-major, in the
-    machine's byte order. Eager only."""
+    machine's byte order. Eager only.
+
+    Examples:
+        >>> nx.to_binary(nx.tensor([72, 105], type="u8"))
+        b'Hi'
+        >>> len(nx.to_binary(nx.tensor([1.0, 2.0, 3.0]), limit=2))
+        8
+    """
     return _limited("to_binary", _values("to_binary", tensor), limit).tobytes()
 
 
 def from_binary(binary, type):
-    """Nx.from_binary: a one-dimensional tensor of `type` from raw bytes in the machine's byte order."""
+    """Nx.from_binary: a one-dimensional tensor of `type` from raw bytes in the machine's byte order.
+
+    Examples:
+        >>> nx.from_binary(bytes([1, 2, 3]), "u8")
+        nx.Tensor<
+          u8[3]
+          [1, 2, 3]
+        >
+    """
     type = dtypes.as_dtype(type)
     if not isinstance(binary, (bytes, bytearray, memoryview)):
         raise NxTypeError(f"from_binary reads bytes, got {binary.__class__.__name__}", op="from_binary")
@@ -307,10 +360,18 @@ def from_binary(binary, type):
 
 def to_flat_list(tensor, limit=None):
     """Nx.to_flat_list: the elements (the first `limit` when given) as a flat list of Python numbers (bool, int,
-    float or complex; inf and nan as floats). Eager only."""
+    float or complex; inf and nan as floats). Eager only.
+
+    Examples:
+        >>> nx.to_flat_list(nx.tensor([[1, 2], [3, 4]]))
+        [1, 2, 3, 4]
+        >>> nx.to_flat_list(nx.tensor([1.0, nx.nan]), limit=1)
+        [1.0]
+    """
     array = _values("to_flat_list", tensor)
-    if array.dtype == dtypes.bf16.np:
-        array = array.astype(np.float32)  # exact; ml_dtypes' scalars are not Python floats
+    type = dtypes.of_numpy(array.dtype)
+    if type in dtypes.ML_DTYPES:
+        array = array.astype(type.compute_type.np)  # exact; ml_dtypes' scalars are not Python numbers
     return _limited("to_flat_list", array, limit).tolist()
 
 
@@ -319,32 +380,56 @@ def to_flat_list(tensor, limit=None):
 def to_batched(tensor, batch_size, leftover="repeat"):
     """Nx.to_batched: an iterator over batches of `batch_size` along axis 0. When the axis does not divide evenly,
     `leftover="repeat"` (the default) fills the last batch with the first entries again and `leftover="discard"`
-    drops the rest. Arguments are checked at once; the batches are sliced as the iterator is read."""
+    drops the rest. Arguments are checked at once; the batches are sliced as the iterator is read. A vectorized
+    tensor is batched along its first vectorized axis, as Nx does: each batch keeps the vectorized axes, the first
+    of size `batch_size`.
+
+    Examples:
+        >>> [batch.shape for batch in nx.to_batched(nx.iota((5, 2)), 2)]
+        [(2, 2), (2, 2), (2, 2)]
+        >>> list(nx.to_batched(nx.tensor([1, 2, 3]), 2))[1]
+        nx.Tensor<
+          s64[2]
+          [3, 1]
+        >
+    """
     t = to_tensor(tensor)
     if not isinstance(batch_size, (int, np.integer)) or isinstance(batch_size, bool) or batch_size < 1:
         raise NxValueError(f"batch_size must be a positive int, got {batch_size!r}", op="to_batched")
     if leftover not in ("repeat", "discard"):
         raise NxValueError(f"leftover must be 'repeat' or 'discard', got {leftover!r}", op="to_batched")
-    if not t.shape:
+    if not t.shape and not t.vectorized:
         raise NxValueError(f"cannot batch a scalar tensor {t.ttype}", op="to_batched")
-    if t.shape[0] < batch_size:
+    data = devectorize(t, keep_names=False)
+    if data.shape[0] < batch_size:
         raise NxValueError(f"cannot batch beyond original tensor: batch_size {batch_size} is larger than axis 0 of "
-                           f"{t.ttype}", op="to_batched")
-    return _batches(t, int(batch_size), leftover == "repeat")
+                           f"{data.ttype}", op="to_batched")
+    return _batches(data, int(batch_size), leftover == "repeat", [name for name, _ in t.vectorized])
 
 
-def _batches(t, size, repeat):
+def _batches(t, size, repeat, vectorized_names):
+    """The batches of t along axis 0, each vectorized again along `vectorized_names` (t's leading axes)."""
     total = t.shape[0]
     full, rest = divmod(total, size)
     for start in range(0, full * size, size):
-        yield slice_along_axis(t, start, size)
+        yield _revectorized(slice_along_axis(t, start, size), vectorized_names)
     if rest and repeat:
-        yield concatenate([slice_along_axis(t, full * size, rest), slice_along_axis(t, 0, size - rest)])
+        yield _revectorized(concatenate([slice_along_axis(t, full * size, rest), slice_along_axis(t, 0, size - rest)]),
+                            vectorized_names)
+
+
+def _revectorized(batch, names):
+    return vectorize(batch, names) if names else batch
 
 
 def to_template(tensor_or_container):
     """Nx.to_template: nx.template specs (shape, type, names; no data) for a tensor, a number, or tuples, lists and
-    dicts of them, kept in the same structure: what f.lower(...) takes."""
+    dicts of them, kept in the same structure: what f.lower(...) takes.
+
+    Examples:
+        >>> nx.to_template({"x": nx.tensor([1.0, 2.0])})
+        {'x': nx.template(f32[2])}
+    """
     value = tensor_or_container
     if isinstance(value, Template):
         return value
@@ -369,7 +454,17 @@ def to_heatmap(tensor, ansi_enabled=None, ansi_whitespace="\u3000"):
     """Nx.to_heatmap: a heatmap of the tensor that prints as Nx prints it: each matrix (the last two axes; a vector
     is one line) scaled from its smallest to its largest finite value, shown as ANSI grey backgrounds, or, without
     ANSI, as digits 0 to 9 (+, - and x for inf, -inf and nan). `ansi_enabled=None` uses ANSI when stdout is a
-    terminal; `ansi_whitespace` is the character each ANSI cell shows (a full-width space by default)."""
+    terminal; `ansi_whitespace` is the character each ANSI cell shows (a full-width space by default).
+
+    Examples:
+        >>> nx.to_heatmap(nx.tensor([[1, 2, 3], [4, 5, 6]]), ansi_enabled=False)
+        nx.Heatmap<
+          s64[2][3]
+        <BLANKLINE>
+          024
+          579
+        >
+    """
     t = to_tensor(tensor)
     if not t.shape:
         raise NxValueError(f"cannot show heatmap for scalar tensors, got {t.ttype}", op="to_heatmap")
@@ -398,7 +493,18 @@ def _read(op, data):
 
 def load_numpy(data):
     """Nx.load_numpy!: the tensor in a NumPy .npy file, given its bytes or its path. Any dtype numerix has (bool,
-    ints, floats, complex), either byte order, C or Fortran order; object arrays are refused (never unpickled)."""
+    ints, floats, complex), either byte order, C or Fortran order; object arrays are refused (never unpickled).
+
+    Examples:
+        >>> import io, numpy as np
+        >>> buffer = io.BytesIO()
+        >>> np.save(buffer, np.array([1.5, 2.5], dtype=np.float32))
+        >>> nx.load_numpy(buffer.getvalue())
+        nx.Tensor<
+          f32[2]
+          [1.5, 2.5]
+        >
+    """
     raw = _read("load_numpy", data)
     f = io.BytesIO(raw)
     try:
@@ -431,7 +537,15 @@ def load_numpy(data):
 
 def load_numpy_archive(data):
     """Nx.load_numpy_archive!: the arrays of a NumPy .npz archive (given its bytes or its path) as a list of
-    (name, tensor) pairs in the archive's order, names without their .npy suffix; dict(...) of it maps them."""
+    (name, tensor) pairs in the archive's order, names without their .npy suffix; dict(...) of it maps them.
+
+    Examples:
+        >>> import io, numpy as np
+        >>> buffer = io.BytesIO()
+        >>> np.savez(buffer, a=np.array([1, 2], dtype=np.int8), b=np.ones(2, dtype=np.float32))
+        >>> [(name, t.type) for name, t in nx.load_numpy_archive(buffer.getvalue())]
+        [('a', nx.int8), ('b', nx.float32)]
+    """
     source = data if isinstance(data, (str, os.PathLike)) else io.BytesIO(_read("load_numpy_archive", data))
     try:
         with zipfile.ZipFile(source) as archive:

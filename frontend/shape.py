@@ -67,7 +67,16 @@ def _new_axis_position(op, t, axis, rank):
 
 def reshape(x, /, shape, *, copy=None, names=None):
     """Nx's reshape(t, shape, names=) and the array API's reshape(x, shape, copy=): one size may be -1 (inferred).
-    Axis names are dropped unless `names` is given. Tensors are immutable, so `copy` changes nothing."""
+    Axis names are dropped unless `names` is given. Tensors are immutable, so `copy` changes nothing.
+
+    Examples:
+        >>> nx.reshape(nx.tensor([1, 2, 3, 4]), (2, 2), names=["x", "y"])
+        nx.Tensor<
+          s64[x: 2][y: 2]
+          [[1, 2],
+           [3, 4]]
+        >
+    """
     t = to_tensor(x)
     shape = list(_ints("reshape", "shape", shape))
     unknown = [i for i, d in enumerate(shape) if d == -1]
@@ -81,7 +90,7 @@ def reshape(x, /, shape, *, copy=None, names=None):
     shape = tuple(shape)
     names = _names("reshape", names, len(shape))
     if t.shape == shape and t.names == names:
-        return t
+        return +t  # another tensor than x, as every function returns: `x[i] = v` rebinds x alone
     return apply("reshape", [t], shape=shape, names=names)
 
 
@@ -89,22 +98,46 @@ def _permute(op, t, axes):
     axes = tuple(_axis_index(op, t, a) for a in axes)
     if sorted(axes) != list(range(t.ndim)):
         raise NxValueError(f"axes {list(axes)} are not a permutation of the {t.ndim} axes of {t.ttype}", op=op)
-    return t if axes == tuple(range(t.ndim)) else apply("transpose", [t], axes=axes)
+    return +t if axes == tuple(range(t.ndim)) else apply("transpose", [t], axes=axes)
 
 
 def transpose(x, /, axes=None):
-    """Nx's transpose: permutes the axes (given by index or name; all reversed by default) with their names."""
+    """Nx's transpose: permutes the axes (given by index or name; all reversed by default) with their names.
+
+    Examples:
+        >>> nx.transpose(nx.tensor([[1, 2, 3]], names=["x", "y"]))
+        nx.Tensor<
+          s64[y: 3][x: 1]
+          [[1],
+           [2],
+           [3]]
+        >
+    """
     t = to_tensor(x)
     return _permute("transpose", t, reversed(range(t.ndim)) if axes is None else axes)
 
 
 def permute_dims(x, /, axes):
-    """The array API's name for transpose with explicit axes."""
+    """The array API's name for transpose with explicit axes.
+
+    Examples:
+        >>> nx.permute_dims(nx.iota((1, 2, 3)), (2, 0, 1)).shape
+        (3, 1, 2)
+    """
     return _permute("permute_dims", to_tensor(x), axes)
 
 
 def matrix_transpose(x, /):
-    """Swaps the last two axes (the array API's matrix_transpose; Tensor.mT)."""
+    """Swaps the last two axes (the array API's matrix_transpose; Tensor.mT).
+
+    Examples:
+        >>> nx.matrix_transpose(nx.tensor([[1, 2], [3, 4]]))
+        nx.Tensor<
+          s64[2][2]
+          [[1, 3],
+           [2, 4]]
+        >
+    """
     t = to_tensor(x)
     if t.ndim < 2:
         raise NxValueError(f"needs at least 2 dimensions, got {t.ttype}", op="matrix_transpose")
@@ -112,7 +145,15 @@ def matrix_transpose(x, /):
 
 
 def squeeze(x, /, axis=None, *, axes=None):
-    """Removes axes of size 1: those given (`axis`, the array API's, or Nx's `axes`; by index or name), or all."""
+    """Removes axes of size 1: those given (`axis`, the array API's, or Nx's `axes`; by index or name), or all.
+
+    Examples:
+        >>> nx.squeeze(nx.tensor([[[1, 2, 3]]]))
+        nx.Tensor<
+          s64[3]
+          [1, 2, 3]
+        >
+    """
     t = to_tensor(x)
     if axis is not None and axes is not None:
         raise NxValueError("give axis or axes, not both", op="squeeze")
@@ -127,7 +168,15 @@ def squeeze(x, /, axis=None, *, axes=None):
 
 
 def new_axis(t, axis, name=None):
-    """Nx's new_axis: a size-1 axis (named `name`) inserted at `axis` (-1 appends)."""
+    """Nx's new_axis: a size-1 axis (named `name`) inserted at `axis` (-1 appends).
+
+    Examples:
+        >>> nx.new_axis(nx.tensor([1, 2, 3]), 0, "batch")
+        nx.Tensor<
+          s64[batch: 1][3]
+          [[1, 2, 3]]
+        >
+    """
     t = to_tensor(t)
     position = _new_axis_position("new_axis", t, axis, t.ndim + 1)
     return reshape(t, t.shape[:position] + (1,) + t.shape[position:],
@@ -136,7 +185,16 @@ def new_axis(t, axis, name=None):
 
 def expand_dims(x, /, axis=0):
     """The array API's (and NumPy's) expand_dims: size-1 axes at `axis` (an int or a tuple of ints), counted in
-    the result's axes."""
+    the result's axes.
+
+    Examples:
+        >>> nx.expand_dims(nx.tensor([1, 2]), axis=1)
+        nx.Tensor<
+          s64[2][1]
+          [[1],
+           [2]]
+        >
+    """
     t = to_tensor(x)
     given = (axis,) if _is_int(axis) else tuple(axis)
     rank = t.ndim + len(given)
@@ -149,7 +207,15 @@ def expand_dims(x, /, axis=0):
 
 
 def flatten(t, axes=None):
-    """Nx's flatten: all axes (or the consecutive `axes`) merged into one; other axes keep their names."""
+    """Nx's flatten: all axes (or the consecutive `axes`) merged into one; other axes keep their names.
+
+    Examples:
+        >>> nx.flatten(nx.tensor([[1, 2], [3, 4]]))
+        nx.Tensor<
+          s64[4]
+          [1, 2, 3, 4]
+        >
+    """
     t = to_tensor(t)
     if axes is None:
         return reshape(t, (t.size,))
@@ -162,7 +228,12 @@ def flatten(t, axes=None):
 
 
 def moveaxis(x, source, destination, /):
-    """Moves axes `source` to positions `destination` (ints, names or tuples of them), the others keeping order."""
+    """Moves axes `source` to positions `destination` (ints, names or tuples of them), the others keeping order.
+
+    Examples:
+        >>> nx.moveaxis(nx.iota((2, 3, 4)), 0, -1).shape
+        (3, 4, 2)
+    """
     t = to_tensor(x)
     src = [_axis_index("moveaxis", t, a) for a in (source if isinstance(source, (tuple, list)) else [source])]
     dst = [_axis_index("moveaxis", t, a) for a in (
@@ -205,34 +276,78 @@ def _broadcast(op, t, shape, axes, names):
     for i, a in enumerate(axes):
         if t.shape[i] not in (1, shape[a]):
             raise NxShapeError(f"cannot broadcast {t.ttype} to shape {list(shape)} (axis {i} -> {a})", op=op)
-    out = t if t.shape == shape and axes == tuple(range(t.ndim)) else apply("broadcast", [t], shape=shape,
-                                                                               axes=axes)
+    out = +t if t.shape == shape and axes == tuple(range(t.ndim)) else apply("broadcast", [t], shape=shape,
+                                                                                axes=axes)
     merged = merge_names(op, out.names, names)
     return out if merged == out.names else apply("reshape", [out], shape=shape, names=merged)
 
 
 def broadcast(t, shape, axes=None, names=None):
     """Nx's broadcast: t's axis i goes to result axis axes[i] (right-aligned by default; axes may be names of the
-    result's `names`). The result keeps t's names on its axes and takes `names`; the two must agree."""
+    result's `names`). The result keeps t's names on its axes and takes `names`; the two must agree.
+
+    Examples:
+        >>> nx.broadcast(nx.tensor([1, 2]), (2, 2))
+        nx.Tensor<
+          s64[2][2]
+          [[1, 2],
+           [1, 2]]
+        >
+        >>> nx.broadcast(nx.tensor([1, 2]), (2, 2), axes=[0])
+        nx.Tensor<
+          s64[2][2]
+          [[1, 1],
+           [2, 2]]
+        >
+    """
     return _broadcast("broadcast", to_tensor(t), shape, axes, names)
 
 
 def broadcast_to(x, /, shape):
-    """The array API's broadcast_to: NumPy's right-aligned broadcasting."""
+    """The array API's broadcast_to: NumPy's right-aligned broadcasting.
+
+    Examples:
+        >>> nx.broadcast_to(nx.tensor([[1], [2]]), (2, 3))
+        nx.Tensor<
+          s64[2][3]
+          [[1, 1, 1],
+           [2, 2, 2]]
+        >
+    """
     return _broadcast("broadcast_to", to_tensor(x), shape, None, None)
 
 
 def broadcast_arrays(*arrays):
-    """The array API's broadcast_arrays: all broadcast to their common shape (types kept, names merged)."""
+    """The array API's broadcast_arrays: all broadcast to their common shape (types kept, names merged).
+
+    Examples:
+        >>> a, b = nx.broadcast_arrays(nx.tensor([1, 2]), nx.tensor([[10], [20]]))
+        >>> b
+        nx.Tensor<
+          s64[2][2]
+          [[10, 10],
+           [20, 20]]
+        >
+    """
     ts = [to_tensor(a) for a in arrays]
     if not ts:
         return []
     shape, names = broadcast_shapes("broadcast_arrays", *ts)
-    return [_broadcast_to(t, shape, names) for t in ts]
+    return [+_broadcast_to(t, shape, names) for t in ts]  # +: another tensor than an argument of that shape
 
 
 def meshgrid(*arrays, indexing="xy"):
-    """The array API's meshgrid of 1-D tensors: 'xy' (Cartesian: first two axes swapped) or 'ij' (matrix)."""
+    """The array API's meshgrid of 1-D tensors: 'xy' (Cartesian: first two axes swapped) or 'ij' (matrix).
+
+    Examples:
+        >>> xs, ys = nx.meshgrid(nx.tensor([1, 2, 3]), nx.tensor([4, 5]))
+        >>> xs
+        nx.Tensor<
+          s64[2][3]
+          [[1, 2, 3],
+           [1, 2, 3]]
+        >
+    """
     if indexing not in ("xy", "ij"):
         raise NxValueError(f"indexing must be 'xy' or 'ij', got {indexing!r}", op="meshgrid")
     ts = [to_tensor(a) for a in arrays]
@@ -263,22 +378,47 @@ def _join(op, values, axis):
     if any(t.ndim != ts[0].ndim for t in ts):
         raise NxShapeError(f"tensors must have equal ranks, got {', '.join(str(t.ttype) for t in ts)}", op=op)
     axis = _axis_index(op, ts[0], axis)
-    return ts[0] if len(ts) == 1 else apply("concatenate", ts, axis=axis)
+    return +ts[0] if len(ts) == 1 else apply("concatenate", ts, axis=axis)
 
 
 def concatenate(tensors, axis=0):
     """Nx's concatenate: joins tensors (promoted to a common type) along an existing axis (index or name);
-    names must agree."""
+    names must agree.
+
+    Examples:
+        >>> nx.concatenate([nx.tensor([1, 2]), nx.tensor([3.0])])
+        nx.Tensor<
+          f32[3]
+          [1., 2., 3.]
+        >
+    """
     return _join("concatenate", tensors, axis)
 
 
 def concat(arrays, /, *, axis=0):
-    """The array API's concat; axis=None joins the flattened tensors."""
+    """The array API's concat; axis=None joins the flattened tensors.
+
+    Examples:
+        >>> nx.concat([nx.tensor([[1, 2]]), nx.tensor([[3, 4]])], axis=1)
+        nx.Tensor<
+          s64[1][4]
+          [[1, 2, 3, 4]]
+        >
+    """
     return _join("concat", arrays, axis)
 
 
 def stack(arrays, /, *, axis=0, name=None):
-    """Joins tensors of one shape along a new axis (named `name`, as Nx's stack)."""
+    """Joins tensors of one shape along a new axis (named `name`, as Nx's stack).
+
+    Examples:
+        >>> nx.stack([nx.tensor([1, 2]), nx.tensor([3, 4])], axis=1)
+        nx.Tensor<
+          s64[2][2]
+          [[1, 3],
+           [2, 4]]
+        >
+    """
     arrays = list(arrays)
     if not arrays:
         raise NxValueError("needs at least one tensor", op="stack")
@@ -292,7 +432,15 @@ def stack(arrays, /, *, axis=0, name=None):
 
 
 def unstack(x, /, *, axis=0):
-    """Splits a tensor along an axis into a tuple of tensors without that axis."""
+    """Splits a tensor along an axis into a tuple of tensors without that axis.
+
+    Examples:
+        >>> nx.unstack(nx.tensor([[1, 2], [3, 4]]), axis=1)[0]
+        nx.Tensor<
+          s64[2]
+          [1, 3]
+        >
+    """
     t = to_tensor(x)
     a = _axis_index("unstack", t, axis)
     if t.ndim == 0:
@@ -304,7 +452,16 @@ def unstack(x, /, *, axis=0):
 
 def split(tensor, split, /, *, axis=0):  # noqa: A002 (Nx's argument names)
     """Nx's split: (left, right) along `axis` (index or name), left holding the first `split` elements (an int,
-    negative counting from the end) or the first ceil(split * size) (a float fraction). Neither part may be empty."""
+    negative counting from the end) or the first ceil(split * size) (a float fraction). Neither part may be empty.
+
+    Examples:
+        >>> left, right = nx.split(nx.tensor([1, 2, 3, 4, 5]), 2)
+        >>> right
+        nx.Tensor<
+          s64[3]
+          [3, 4, 5]
+        >
+    """
     t = to_tensor(tensor)
     a = _axis_index("split", t, axis)
     if t.ndim == 0:
@@ -366,7 +523,16 @@ def _start_scalars(starts):
 def slice(t, start_indices, lengths, strides=1):
     """Nx's slice: the window of `lengths` at `start_indices` of t, taking every strides-th element. A start that
     would run the window past the end is moved back so that the window fits (Nx's clipping, for ints and tensors
-    alike); negative int starts are an error, negative tensor starts clamp to 0."""
+    alike); negative int starts are an error, negative tensor starts clamp to 0.
+
+    Examples:
+        >>> nx.slice(nx.tensor([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, 2])
+        nx.Tensor<
+          s64[2][2]
+          [[2, 3],
+           [5, 6]]
+        >
+    """
     t = to_tensor(t)
     starts = _starts("slice", t, start_indices)
     lengths = _ints("slice", "lengths", lengths)
@@ -377,7 +543,7 @@ def slice(t, start_indices, lengths, strides=1):
     if all(isinstance(s, int) for s in starts):
         limits = tuple(s + n for s, n in zip(starts, lengths))
         if starts == [0] * t.ndim and limits == t.shape and strides == (1,) * t.ndim:
-            return t
+            return +t
         return apply("slice", [t], start_indices=tuple(starts), limit_indices=limits, strides=strides)
     # Dynamic starts: StableHLO's dynamic_slice is a gather of one window; strides then apply statically.
     index = _join("slice", [reshape(s, (1,)) for s in _start_scalars(starts)], 0)
@@ -389,7 +555,16 @@ def slice(t, start_indices, lengths, strides=1):
 
 
 def slice_along_axis(t, start, length, axis=0, strides=1):
-    """Nx's slice_along_axis: slice on one axis (index or name), the others whole."""
+    """Nx's slice_along_axis: slice on one axis (index or name), the others whole.
+
+    Examples:
+        >>> nx.slice_along_axis(nx.tensor([[1, 2, 3], [4, 5, 6]]), 0, 2, axis=1)
+        nx.Tensor<
+          s64[2][2]
+          [[1, 2],
+           [4, 5]]
+        >
+    """
     t = to_tensor(t)
     a = _axis_index("slice_along_axis", t, axis)
     if not _is_int(strides):
@@ -405,7 +580,15 @@ def slice_along_axis(t, start, length, axis=0, strides=1):
 
 def put_slice(t, start_indices, slice):  # noqa: A002 (Nx's argument name)
     """Nx's put_slice: t with `slice` written at `start_indices` (the result type is the promotion of both). Starts
-    are clipped so that the slice fits, as slice's are."""
+    are clipped so that the slice fits, as slice's are.
+
+    Examples:
+        >>> nx.put_slice(nx.tensor([0, 1, 2, 3, 4]), [2], nx.tensor([5, 6]))
+        nx.Tensor<
+          s64[5]
+          [0, 1, 5, 6, 4]
+        >
+    """
     common = result_type("put_slice", t, slice)
     t, update = to_tensor(t, common), to_tensor(slice, common)
     if update.ndim != t.ndim or any(u > d for u, d in zip(update.shape, t.shape)):
@@ -417,22 +600,47 @@ def put_slice(t, start_indices, slice):  # noqa: A002 (Nx's argument name)
 
 
 def reverse(t, axes=None):
-    """Nx's reverse: the order of elements reversed along `axes` (indices or names; all by default)."""
+    """Nx's reverse: the order of elements reversed along `axes` (indices or names; all by default).
+
+    Examples:
+        >>> nx.reverse(nx.tensor([[1, 2], [3, 4]]), axes=[1])
+        nx.Tensor<
+          s64[2][2]
+          [[2, 1],
+           [4, 3]]
+        >
+    """
     t = to_tensor(t)
     axes = axes_indices("reverse", t, axes)
-    return apply("reverse", [t], axes=axes) if axes else t
+    return apply("reverse", [t], axes=axes) if axes else +t
 
 
 def flip(x, /, *, axis=None):
-    """The array API's flip: reverse along `axis` (an int, a tuple, or None for all)."""
+    """The array API's flip: reverse along `axis` (an int, a tuple, or None for all).
+
+    Examples:
+        >>> nx.flip(nx.tensor([1, 2, 3]))
+        nx.Tensor<
+          s64[3]
+          [3, 2, 1]
+        >
+    """
     t = to_tensor(x)
     axes = axes_indices("flip", t, axis)
-    return apply("reverse", [t], axes=axes) if axes else t
+    return apply("reverse", [t], axes=axes) if axes else +t
 
 
 def pad(t, pad_value, padding_config):
     """Nx's pad: per axis (low, high, interior) elements of pad_value before, after and between the elements;
-    negative low/high cut instead. The result type is the promotion of t and pad_value."""
+    negative low/high cut instead. The result type is the promotion of t and pad_value.
+
+    Examples:
+        >>> nx.pad(nx.tensor([1, 2, 3]), 0, [(1, 2, 1)])
+        nx.Tensor<
+          s64[8]
+          [0, 1, 0, 2, 0, 3, 0, 0]
+        >
+    """
     common = result_type("pad", t, pad_value)
     t, value = to_tensor(t, common), to_tensor(pad_value, common)
     if value.ndim != 0:
@@ -446,7 +654,15 @@ def pad(t, pad_value, padding_config):
 
 
 def roll(x, /, shift, *, axis=None):
-    """Rolls elements along axes (NumPy's roll): those shifted past the end come back at the start."""
+    """Rolls elements along axes (NumPy's roll): those shifted past the end come back at the start.
+
+    Examples:
+        >>> nx.roll(nx.tensor([1, 2, 3, 4]), 1)
+        nx.Tensor<
+          s64[4]
+          [4, 1, 2, 3]
+        >
+    """
     t = to_tensor(x)
     if axis is None:
         if not _is_int(shift):
@@ -464,14 +680,14 @@ def roll(x, /, shift, *, axis=None):
         total[a] = total.get(a, 0) + s
     for a, s in total.items():
         t = _roll_axis(t, s, a)
-    return t
+    return t if total else +t  # no axes given: still another tensor than x
 
 
 def _roll_axis(t, shift, axis):
     n = t.shape[axis]
     shift = shift % n if n else 0
     if shift == 0:
-        return t
+        return +t
     return _join("roll", [slice_along_axis(t, n - shift, shift, axis=axis),
                           slice_along_axis(t, 0, n - shift, axis=axis)], axis)
 
@@ -486,42 +702,75 @@ def _axis_of(op, t, axis):
 
 
 def axis_size(tensor, axis):  # noqa: A002 (Nx's argument name)
-    """Nx's axis_size: the size of one axis, given by index (negative counts from the end) or by name."""
+    """Nx's axis_size: the size of one axis, given by index (negative counts from the end) or by name.
+
+    Examples:
+        >>> nx.axis_size(nx.iota((2, 3), names=["x", "y"]), "y")
+        3
+    """
     t, a = _axis_of("axis_size", tensor, axis)
     return t.shape[a]
 
 
 def axis_index(tensor, axis):  # noqa: A002 (Nx's argument name)
-    """Nx's axis_index: the index of an axis given by index (negative counts from the end) or by name."""
+    """Nx's axis_index: the index of an axis given by index (negative counts from the end) or by name.
+
+    Examples:
+        >>> nx.axis_index(nx.iota((2, 3), names=["x", "y"]), "y")
+        1
+    """
     return _axis_of("axis_index", tensor, axis)[1]
 
 
 def axes(shape):
-    """Nx's axes: [0, 1, ..., rank - 1] of a tensor (a number has none), or of a shape given as a tuple of ints."""
+    """Nx's axes: [0, 1, ..., rank - 1] of a tensor (a number has none), or of a shape given as a tuple of ints.
+
+    Examples:
+        >>> nx.axes(nx.iota((2, 3)))
+        [0, 1]
+    """
     rank = len(_shape("axes", shape)) if isinstance(shape, tuple) else to_tensor(shape).ndim
     return list(range(rank))
 
 
 def bit_size(tensor):  # noqa: A002 (Nx's argument name)
-    """Nx's bit_size: the bits of the tensor's data (elements times the bits of its type; bool counts 8)."""
+    """Nx's bit_size: the bits of the tensor's data (elements times the bits of its type; bool counts 8), the
+    entries along vectorized axes included.
+
+    Examples:
+        >>> nx.bit_size(nx.tensor([1, 2, 3], type="u8"))
+        24
+    """
     t = to_tensor(tensor)
-    return t.size * t.type.bits
+    return t.size * math.prod(size for _, size in t.vectorized) * t.type.bits
 
 
 def byte_size(tensor):  # noqa: A002 (Nx's argument name)
-    """Nx's byte_size: the bytes of the tensor's data (bit_size // 8)."""
+    """Nx's byte_size: the bytes of the tensor's data (bit_size // 8).
+
+    Examples:
+        >>> nx.byte_size(nx.tensor([1.0, 2.0]))
+        8
+    """
     return bit_size(tensor) // 8
 
 
 def compatible(left, right):
-    """Nx's compatible?: whether two tensors have the same shape and type and names that agree (None matches any
-    name); values are not compared, and numbers count as tensors. Containers (tuples, lists, dicts, as defn takes
-    them) are compatible when they have the same structure and keys and their leaves are compatible."""
+    """Nx's compatible?: whether two tensors have the same shape, type and vectorized axes and names that agree (None
+    matches any name); values are not compared, and numbers count as tensors. Containers (tuples, lists, dicts, as
+    defn takes them) are compatible when they have the same structure and keys and their leaves are compatible.
+
+    Examples:
+        >>> nx.compatible(nx.tensor([1, 2]), nx.tensor([3, 4]))
+        True
+        >>> nx.compatible(nx.tensor([1, 2]), nx.tensor([3.0, 4.0]))
+        False
+    """
     if isinstance(left, dict) or isinstance(right, dict):
         return type(left) is type(right) and left.keys() == right.keys() and all(
             compatible(left[k], right[k]) for k in left)
     if isinstance(left, (tuple, list)) or isinstance(right, (tuple, list)):
         return type(left) is type(right) and len(left) == len(right) and all(map(compatible, left, right))
     a, b = to_tensor(left), to_tensor(right)
-    return a.shape == b.shape and a.type is b.type and all(
+    return a.shape == b.shape and a.type is b.type and a.vectorized == b.vectorized and all(
         m is None or n is None or m == n for m, n in zip(a.names, b.names))

@@ -33,7 +33,12 @@ def check_grads(fn, args, order=1, *, compiler=None, eps=1e-6, rtol=None, seed=0
     (compiled by `compiler`, the default when None) with respect to every inexact argument (the others stay fixed).
     The derivative of L along a random direction v is then compared with (L(x + eps v) - L(x - eps v)) / (2 eps),
     evaluated eagerly in f64 (c128), at the tolerance of the least precise argument type (TOLERANCE; or `rtol`).
-    Order 2 repeats this for L2 = Re(sum(c2 * grad(L))), whose finite differences use grad(L) computed in f64."""
+    Order 2 repeats this for L2 = Re(sum(c2 * grad(L))), whose finite differences use grad(L) computed in f64.
+
+    Examples:
+        >>> nx.testing.check_grads(lambda x: nx.sum(nx.sin(x) * x), (nx.tensor([0.5, 1.0]),))
+        >>> nx.testing.check_grads(nx.tanh, (nx.tensor([0.2], type="f64"),), order=2)
+    """
     if order not in (1, 2):
         raise NxValueError(f"order must be 1 or 2, got {order!r}", op="check_grads")
     fn = _autograph.convert(fn)  # its Python control flow, as defn converts it (pairing below only calls fn)

@@ -68,30 +68,76 @@ def window_sum(t, window_dimensions, *, strides=1, padding="valid", window_dilat
     """Nx's window_sum: the sum of each window of `window_dimensions` elements of t (a size per axis), in t's type.
     `strides` move the window (an int for every axis, or one per axis); `window_dilations` space its elements;
     `padding` is "valid" (none), "same" (the window's span less one, the smaller half low) or a (low, high) pair per
-    axis, of zeros."""
+    axis, of zeros.
+
+    Examples:
+        >>> nx.window_sum(nx.tensor([[1, 2, 3], [4, 5, 6]]), (1, 2))
+        nx.Tensor<
+          s64[2][2]
+          [[ 3,  5],
+           [ 9, 11]]
+        >
+        >>> nx.window_sum(nx.tensor([1, 2, 3, 4]), (2,), strides=2, padding="same")
+        nx.Tensor<
+          s64[2]
+          [3, 7]
+        >
+    """
     return _reduce_windows("window_sum", t, window_dimensions, strides, padding, window_dilations)
 
 
 def window_product(t, window_dimensions, *, strides=1, padding="valid", window_dilations=1):
-    """Nx's window_product: the product of each window, in t's type; options as window_sum's, the padding of ones."""
+    """Nx's window_product: the product of each window, in t's type; options as window_sum's, the padding of ones.
+
+    Examples:
+        >>> nx.window_product(nx.tensor([1, 2, 3, 4]), (2,))
+        nx.Tensor<
+          s64[3]
+          [ 2,  6, 12]
+        >
+    """
     return _reduce_windows("window_product", t, window_dimensions, strides, padding, window_dilations)
 
 
 def window_max(t, window_dimensions, *, strides=1, padding="valid", window_dilations=1):
     """Nx's window_max: the largest element of each window (NaN if it holds one), in t's type; options as
-    window_sum's, the padding of the type's lowest value (-inf for floats)."""
+    window_sum's, the padding of the type's lowest value (-inf for floats).
+
+    Examples:
+        >>> nx.window_max(nx.tensor([[1, 5], [3, 2]]), (2, 1))
+        nx.Tensor<
+          s64[1][2]
+          [[3, 5]]
+        >
+    """
     return _reduce_windows("window_max", t, window_dimensions, strides, padding, window_dilations)
 
 
 def window_min(t, window_dimensions, *, strides=1, padding="valid", window_dilations=1):
     """Nx's window_min: the smallest element of each window (NaN if it holds one), in t's type; options as
-    window_sum's, the padding of the type's highest value (inf for floats)."""
+    window_sum's, the padding of the type's highest value (inf for floats).
+
+    Examples:
+        >>> nx.window_min(nx.tensor([3, 1, 4, 1, 5]), (3,))
+        nx.Tensor<
+          s64[3]
+          [1, 1, 1]
+        >
+    """
     return _reduce_windows("window_min", t, window_dimensions, strides, padding, window_dilations)
 
 
 def window_mean(t, window_dimensions, *, strides=1, padding="valid", window_dilations=1):
     """Nx's window_mean: window_sum divided by the window's size (the padding counts), floating-point as divide
-    makes it."""
+    makes it.
+
+    Examples:
+        >>> nx.window_mean(nx.tensor([1, 2, 3, 4]), (2,))
+        nx.Tensor<
+          f32[3]
+          [1.5, 2.5, 3.5]
+        >
+    """
     total = window_sum(t, window_dimensions, strides=strides, padding=padding, window_dilations=window_dilations)
     return divide(total, math.prod(_window("window_mean", window_dimensions)))
 
@@ -102,7 +148,15 @@ def window_reduce(t, acc, window_dimensions, fn, *, strides=1, padding="valid", 
     gets whole tensors: for each offset in the window (in row-major order) it combines the accumulators of all
     windows with their elements at that offset, so it must work elementwise. The result has t's type.
 
-    It is written with pad, strided slices and fn's own ops, so it runs eagerly, under defn and under grad."""
+    It is written with pad, strided slices and fn's own ops, so it runs eagerly, under defn and under grad.
+
+    Examples:
+        >>> nx.window_reduce(nx.tensor([1, 2, 3, 4]), 0, (2,), lambda acc, x: acc + x * x)
+        nx.Tensor<
+          s64[3]
+          [ 5, 13, 25]
+        >
+    """
     op = "window_reduce"
     t = to_tensor(t)
     acc = to_tensor(acc)
@@ -142,11 +196,27 @@ def window_scatter_max(t, source, init_value, window_dimensions, *, strides=1, p
     per window of t, shaped as window_max's result) is added at its window's largest element: the last of equal
     ones, NaN counting as the largest. t is padded with its type's lowest value; a source element whose window's
     largest is padding is dropped. The result has the promoted type of source and init_value. Options as
-    window_sum's, without window_dilations. It is the gradient of window_max."""
+    window_sum's, without window_dilations. It is the gradient of window_max.
+
+    Examples:
+        >>> nx.window_scatter_max(nx.tensor([1, 5, 3, 2]), nx.tensor([10, 20]), 0, (2,), strides=2)
+        nx.Tensor<
+          s64[4]
+          [ 0, 10, 20,  0]
+        >
+    """
     return _scatter("window_scatter_max", t, source, init_value, window_dimensions, strides, padding)
 
 
 def window_scatter_min(t, source, init_value, window_dimensions, *, strides=1, padding="valid"):
     """Nx's window_scatter_min: as window_scatter_max, at each window's smallest element (the last of equal ones,
-    NaN counting as the smallest; the padding of the type's highest value). It is the gradient of window_min."""
+    NaN counting as the smallest; the padding of the type's highest value). It is the gradient of window_min.
+
+    Examples:
+        >>> nx.window_scatter_min(nx.tensor([1, 5, 3, 2]), nx.tensor([10, 20]), 0, (2,), strides=2)
+        nx.Tensor<
+          s64[4]
+          [10,  0,  0, 20]
+        >
+    """
     return _scatter("window_scatter_min", t, source, init_value, window_dimensions, strides, padding)

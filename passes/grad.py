@@ -6,13 +6,11 @@ sweep, inlining the functions f calls), then runs the VJP table backwards from a
 gradients of the `wrt` arguments (after all of f's results, for value_and_grad). Ops are written by a
 FunctionBuilder for @f_vjp, through dialect/algebra.py, so every op is checked by its schema as it is made.
 
-Grads are expanded innermost first (an op whose callee, through its calls, holds no other grad), until none is left,
-so a grad of a grad differentiates the reverse-mode function of the inner one. Then the custom_grad ops left outside
+Grads are expanded innermost first (passes/calls.py), until none is left, so a grad of a grad differentiates the
+reverse-mode function of the inner one; a vmap nested with grads (a vmap of a grad, a grad of a vmap) is expanded
+in that order too, by nx-batch's rule. Then the custom_grad ops left outside
 any gradient become calls of their functions, stop_grad ops give way to their operands, and the private functions
 nothing calls any more are erased. nx-dce and nx-cse afterwards drop the forward work no gradient needs."""
-from iree.compiler import ir
-from iree.compiler.dialects import func
-
 from numerix.dialect import algebra, dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.algebra import Term
@@ -21,67 +19,25 @@ from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import vjp_rule
 from numerix.dialect.schema import Callee, TensorType
 
+from . import batch
+from .calls import GRAD_OPS, TRANSFORMS, callees, erase_uncalled, expand_all, ops_named, replace_with_call
 from .registry import register_pass
 from .vjp import Step, backpropagate
-
-GRAD_OPS = ("nx.grad", "nx.value_and_grad")
 
 
 @register_pass("nx-grad")
 def expand_grads(module):
     with module.context:
-        named = set()
-        while True:
-            op = _innermost_grad(module)
-            if op is None:
-                break
-            named.add(nx_ops.read_attrs(op)["callee"].name)
-            named.add(_expand(module, op))
-        for op in _ops_named(module, "nx.custom_grad"):
+        named = expand_all(module, TRANSFORMS, "nx-grad",
+                           lambda op: _expand(module, op) if op.name in GRAD_OPS else batch.expand(module, op))
+        for op in ops_named(module, "nx.custom_grad"):
             attrs = nx_ops.read_attrs(op)
             named.update(attrs[key].name for key in ("callee", "forward", "backward"))
-            _replace_with_call(op, attrs["callee"].name)
-        for op in _ops_named(module, "nx.stop_grad"):
+            replace_with_call(op, attrs["callee"].name)
+        for op in ops_named(module, "nx.stop_grad"):
             op.results[0].replace_all_uses_with(op.operands[0])
             op.erase()
-        _erase_uncalled(module, named)
-
-
-def _ops_named(module, *names):
-    return [op for op in nx_ops.all_ops(module) if op.name in names]
-
-
-def callees(op):
-    """The functions an op calls: a func.call's callee, an nx op's function attributes."""
-    if op.name == "func.call":
-        return [ir.FlatSymbolRefAttr(op.attributes["callee"]).value]
-    names = []
-    for attribute in (op.attributes[key] for key in op.attributes):
-        if isinstance(attribute, ir.FlatSymbolRefAttr):
-            names.append(attribute.value)
-        elif isinstance(attribute, ir.ArrayAttr):  # nx.switch's branches
-            names += [a.value for a in attribute if isinstance(a, ir.FlatSymbolRefAttr)]
-    return names
-
-
-def _innermost_grad(module):
-    """A grad op whose callee reaches no other grad op through its calls, or None when no grad is left."""
-    functions = nx_ops.functions(module.operation)
-    holds = {}
-
-    def holds_grad(name, visiting=()):
-        if name in visiting:
-            raise NxValueError(f"@{name} calls itself (through {' -> '.join(visiting)}); nx functions cannot "
-                               "recurse", op="nx-grad", location=nx_ops.location(functions[name]))
-        if name not in holds:
-            ops = nx_ops.all_ops(functions[name])
-            holds[name] = any(op.name in GRAD_OPS or any(holds_grad(c, visiting + (name,)) for c in callees(op)
-                                                         if c in functions) for op in ops)
-        return holds[name]
-    for op in _ops_named(module, *GRAD_OPS):
-        if not holds_grad(nx_ops.read_attrs(op)["callee"].name):
-            return op
-    return None
+        erase_uncalled(module, named)
 
 
 def _expand(module, op):
@@ -102,7 +58,7 @@ def _expand(module, op):
         gradients = [cotangents[arguments[i]] if arguments[i] in cotangents else algebra.zeros_like(arguments[i])
                      for i in wrt]
     builder.finish([t.value for t in (outputs if op.name == "nx.value_and_grad" else []) + gradients])
-    _replace_with_call(op, builder.symbol)
+    replace_with_call(op, builder.symbol)
     return builder.symbol
 
 
@@ -156,28 +112,6 @@ def _custom_grad(cotangents, operands, results, callee, forward, backward):
     outputs, residuals = results[:count], results[count:]
     filled = [c if c is not None else algebra.zeros_like(o) for c, o in zip(cotangents, outputs)]
     return replay(outputs[0].emitter, backward.name, list(residuals) + filled)
-
-
-def _replace_with_call(op, name):
-    with op.location, ir.InsertionPoint(op):
-        call = func.CallOp([r.type for r in op.results], ir.FlatSymbolRefAttr.get(name), list(op.operands))
-    for old, new in zip(op.results, call.results):
-        old.replace_all_uses_with(new)
-    op.erase()
-
-
-def _erase_uncalled(module, candidates):
-    """Erases the private functions among `candidates` that nothing calls any more (a callee erased may leave
-    others uncalled in turn)."""
-    while True:
-        functions = nx_ops.functions(module.operation)
-        called = {name for op in nx_ops.all_ops(module) for name in callees(op)}
-        dead = [functions[n] for n in candidates if n in functions and n not in called and
-                "sym_visibility" in functions[n].attributes]
-        if not dead:
-            return
-        for function in dead:
-            function.erase()
 
 
 # ---- control flow: the VJPs of nx.switch and nx.while write functions, so they are the pass's too ----

@@ -26,6 +26,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.contraction import dot_flops
 from numerix.dialect.conv import conv_flops
+from numerix.dialect.errors import NxValueError
 
 # ---- the runtime driver ----
 
@@ -47,6 +48,28 @@ def choose_driver(target, inputs, outputs, flops):
         return driver
     size = sum(math.prod(t.shape) * t.type.itemsize for t in list(inputs) + list(outputs))
     return "local-task" if size >= LARGE_BYTES or flops >= LARGE_FLOPS else "local-sync"
+
+
+# A device is named by its driver and, after a colon, its index among the driver's devices: "cuda:0", "local-task".
+# The driver alone is device 0. Each driver runs the modules of one target kind (the CPU drivers: llvm-cpu's and
+# vmvx's), so a device named without a target picks its target.
+DEVICE_TARGETS = {"local-sync": "llvm-cpu", "local-task": "llvm-cpu", "cuda": "cuda", "hip": "rocm",
+                  "vulkan": "vulkan-spirv", "metal": "metal-spirv"}
+
+
+def parse_device(device):
+    """'cuda:1' -> ('cuda', 1); 'local-task' -> ('local-task', 0)."""
+    driver, colon, index = str(device).partition(":")
+    if driver not in DEVICE_TARGETS or (colon and not index.isdigit()):
+        raise NxValueError(f"device {device!r}: expected a driver ({', '.join(DEVICE_TARGETS)}) and optionally "
+                           "':' and a device index, e.g. 'cuda:0'", op="iree")
+    return driver, int(index) if colon else 0
+
+
+def runs_on(target, driver):
+    """Whether `driver` runs modules built for `target`."""
+    expected = DEFAULT_DRIVERS[target]
+    return driver == expected if expected is not None else DEVICE_TARGETS[driver] == "llvm-cpu"
 
 
 def execution_flags(driver):
@@ -207,6 +230,39 @@ def flags_for(target, flops, host=True, libm=True, subnormals="keep", branches=F
             flags.append(DATA_TILING)
         if convolutions:
             flags.append(IM2COL)
+    return flags
+
+
+# What a target compiles for, as keywords of defn and nx.export (each the iree-compile flag it sets): a CUDA SM
+# ("sm_80", or a name IREE knows: "ampere", "h100"), a ROCm chip ("gfx942", "mi300x"), a Vulkan target environment
+# ("rdna3", "sm_89", "valhall4"), a CPU ("host", "generic", "znver4": instead of numerix's host or generic) and its
+# features ("+avx2,+fma", on a named or the generic CPU). An option of another target than the one compiled for is
+# an error, not ignored.
+TARGET_OPTIONS = {
+    "cpu": ("llvm-cpu", "--iree-llvmcpu-target-cpu"),
+    "cpu_features": ("llvm-cpu", "--iree-llvmcpu-target-cpu-features"),
+    "cuda_target": ("cuda", "--iree-cuda-target"),
+    "rocm_target": ("rocm", "--iree-rocm-target"),
+    "vulkan_target": ("vulkan-spirv", "--iree-vulkan-target"),
+}
+
+
+def target_option_flags(target, options):
+    """The iree-compile flags of the TARGET_OPTIONS in `options` (a dict; other keys are not looked at), which come
+    after flags_for's (the later of two flags wins)."""
+    flags = []
+    for name in sorted(set(options) & set(TARGET_OPTIONS)):
+        owner, flag = TARGET_OPTIONS[name]
+        if owner != target:
+            raise NxValueError(f"{name}={options[name]!r} is an option of target {owner}; this compiles for {target}",
+                               op="iree")
+        flags.append(f"{flag}={options[name]}")
+    # LLVM takes features on top of a named CPU only: with "host" (numerix's default CPU) IREE refuses them
+    if "cpu_features" in options and options.get("cpu") == "host":
+        raise NxValueError("cpu_features are added to a named CPU (or the generic one), not to cpu='host'; name the "
+                           "CPU, or leave cpu out for a generic one", op="iree")
+    if "cpu_features" in options and "cpu" not in options:
+        flags.append(f"{TARGET_OPTIONS['cpu'][1]}=generic")
     return flags
 
 

@@ -13,7 +13,7 @@ from numerix.dialect import ir as nx_ir
 from numerix.dialect.schema import SCHEMAS
 from numerix.dialect.errors import NxError, NxTypeError, NxValueError
 
-from .grad import GRAD_OPS, callees
+from .calls import GRAD_OPS, TRANSFORMS, callees
 from .registry import register_pass
 
 
@@ -30,7 +30,7 @@ def verify(module):
     for op in nx_ops.all_ops(module):
         if nx_ops.is_nx(op):
             verify_op(op)
-            if op.name in GRAD_OPS or op.name in ("nx.switch", "nx.while"):
+            if op.name in TRANSFORMS or op.name in ("nx.switch", "nx.while"):
                 grads.append(op)
         elif not op.context.is_registered_operation(op.name):
             raise NxValueError(f"'{op.name}' op is unknown: neither an nx op nor one of a dialect MLIR registers",
@@ -64,7 +64,7 @@ def _check(op):
 
 
 def _check_no_recursion(module, ops):
-    """No function that a grad or a control-flow op names may reach itself through calls."""
+    """No function that a transform (grad, vmap) or a control-flow op names may reach itself through calls."""
     functions = nx_ops.functions(module.operation)
     calls = {name: [c for op in nx_ops.all_ops(f) for c in callees(op) if c in functions]
              for name, f in functions.items()}
@@ -72,7 +72,7 @@ def _check_no_recursion(module, ops):
         for callee in callees(op):
             path = _recursion(calls, callee)
             if path:
-                verb = "differentiates" if op.name in GRAD_OPS else "calls"
+                verb = "differentiates" if op.name in GRAD_OPS else "batches" if op.name == "nx.vmap" else "calls"
                 raise NxValueError(f"'{op.name}' op {verb} @{callee}, which recurses "
                                    f"({' -> '.join('@' + name for name in path)}); nx functions cannot recurse",
                                    op="nx-verify", location=nx_ops.location(op))

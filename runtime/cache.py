@@ -90,6 +90,10 @@ class CompileCache:
             self._memory[entry_key] = found
         return found
 
+    def holds(self, entry_key):
+        """Whether `entry_key` is in memory or on disk, without reading it (nor counting it in `stats`)."""
+        return entry_key in self._memory or os.path.exists(self.path(entry_key))
+
     def write(self, entry_key, payload):
         self._memory[entry_key] = payload
         self._write(entry_key, payload)

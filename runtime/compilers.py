@@ -38,12 +38,16 @@ def set_default_compiler(name):
     _default[0] = name
 
 
-def compile_traced(compiler, module, entry, options, debug=False):
+def compile_traced(compiler, module, entry, options, debug=False, tiered=False):
     """The executable `compiler` makes of a module as traced (rewritten in place): numerix's nx pipeline, then the
     compiler; or the compiler's own `compile_traced`, which may find the program without running the pipeline.
-    `debug` dumps the IR after each pass (pipeline.dumps_enabled)."""
+    `debug` dumps the IR after each pass (pipeline.dumps_enabled). `tiered` lets a compiler that `tiers` (iree's)
+    return an executable that runs on the evaluator until its compile, in the background, is done
+    (runtime/tiered.py); other compilers compile as they always do."""
     own = getattr(compiler, "compile_traced", None)
     if own is not None:
+        if tiered and getattr(compiler, "tiers", False):
+            return own(module, entry, options, debug, tiered=True)
         return own(module, entry, options, debug)
     pipeline.optimize(module, debug=debug)
     return compiler.compile(module, entry, options)

@@ -3,12 +3,17 @@ nx-compile take: numerix's nx pipeline (passes/pipeline.py), the IREE policy (pa
 flags, driver, data tiling), the lowering to StableHLO, iree-compile through the compile cache; defn's compiler then
 loads the .vmfb into an `Executable`.
 
-Options (`nx.defn(f, target=..., driver=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
+Options (`nx.defn(f, target=..., device=..., flags=[...])`): `target` is an IREE target backend (llvm-cpu, the
 default; vmvx, cuda, rocm, vulkan-spirv, metal-spirv compile anywhere, and run where their driver has a device);
-`driver` an IREE runtime driver (default: the target's; on CPU local-sync or local-task by the size of the work,
-see iree_policy.py); `flags` extra iree-compile flags; `subnormals` "keep" (the default, as NumPy) or "flush" (to
-zero, as IREE and XLA do: faster on subnormal data; see iree_policy.py)."""
+`device` the device that runs it, "driver" or "driver:index" ("cuda:0", "local-task"; without a target it picks
+the target, iree_policy.py's DEVICE_TARGETS); `driver` the driver alone (default: the target's; on CPU local-sync
+or local-task by the size of the work, see iree_policy.py); `flags` extra iree-compile flags; `subnormals` "keep"
+(the default, as NumPy) or "flush" (to zero, as IREE and XLA do: faster on subnormal data; see iree_policy.py);
+and what the target compiles for (iree_policy.py's TARGET_OPTIONS: cuda_target="sm_80", rocm_target="gfx942",
+vulkan_target="rdna3", cpu, cpu_features). The environment variables NUMERIX_TARGET and NUMERIX_DEVICE, read once
+when numerix is imported, set the default target and device of every defn that names none."""
 import json
+import os
 import re
 from typing import NamedTuple
 
@@ -16,19 +21,26 @@ from iree.compiler import CompilerToolError, compile_str, ir
 from iree.compiler.version import VERSION
 
 from numerix.dialect import ir as nx_ir
-from numerix.dialect.errors import NxValueError
+from numerix.dialect.errors import NxTypeError, NxValueError
 from numerix.passes import pipeline
 from numerix.passes.iree_policy import (
-    DATA_TILING, DEFAULT_DRIVERS, SUBNORMALS, choose_driver, contraction_flops, execution_flags, flags_for,
-    has_branches, has_convolutions, needs_libm,
+    DATA_TILING, DEFAULT_DRIVERS, DEVICE_TARGETS, SUBNORMALS, TARGET_OPTIONS, choose_driver, contraction_flops,
+    execution_flags, flags_for, has_branches, has_convolutions, needs_libm, parse_device, runs_on,
+    target_option_flags,
 )
 
 from .cache import CompileCache, key, source_fingerprint
-from .iree_executable import Executable
+from .evaluator import Evaluator
+from .iree_executable import Executable, device_runtime
+from .tiered import TieredExecutable, runs_on_evaluator
 
 CACHE = CompileCache()  # StableHLO text, target, flags -> .vmfb
 PROGRAMS = CompileCache(kind="iree-programs")  # traced nx text, options -> {"driver", "module": CACHE's key}
-OPTIONS = ("target", "driver", "flags", "subnormals")
+OPTIONS = ("target", "device", "driver", "flags", "subnormals", *TARGET_OPTIONS)
+# The global defaults, from the environment once: a defn's options must not change under its cached programs.
+DEFAULTS = {option: os.environ[variable] for option, variable in (("target", "NUMERIX_TARGET"),
+                                                                  ("device", "NUMERIX_DEVICE"))
+            if os.environ.get(variable)}
 
 
 class Build(NamedTuple):
@@ -54,6 +66,30 @@ def build(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=Fals
 def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True,
                     subnormals="keep"):
     """`build` for a module that has been through numerix's nx pipeline."""
+    return lower_optimized(module, entry, target, flags, driver, artifact, host, subnormals).build()
+
+
+class Lowering(NamedTuple):
+    """A module lowered to StableHLO, with the flags and driver the policy chose: what iree-compile takes."""
+    text: str
+    target: str
+    flags: list
+    inputs: list
+    outputs: list
+    driver: str
+
+    @property
+    def module_key(self):
+        return module_key(self.text, self.target, self.flags)
+
+    def build(self):
+        return Build(compile_stablehlo(self.text, self.target, self.flags), self.module_key, self.inputs,
+                     self.outputs, self.driver)
+
+
+def lower_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True,
+                    subnormals="keep"):
+    """The Lowering of a module that has been through numerix's nx pipeline (rewritten in place)."""
     with module.context:
         inputs, outputs = entry_signature(module, entry)
         flops = contraction_flops(module)
@@ -62,7 +98,7 @@ def build_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, art
         text = pipeline.lower(module)
     flags = flags_for(target, flops, host, needs_libm(text), subnormals, has_branches(text),
                       has_convolutions(text)) + execution_flags(driver) + list(flags)
-    return Build(compile_stablehlo(text, target, flags), module_key(text, target, flags), inputs, outputs, driver)
+    return Lowering(text, target, flags, inputs, outputs, driver)
 
 
 def module_key(text, target, flags):
@@ -87,6 +123,12 @@ def _compile(text, target, flags):
 
 
 _UNDEFINED = re.compile(r"undefined symbol: (\w+)")
+_UNKNOWN_TARGET = re.compile(r"Unknown \w+ target '([^']*)'|(?:missing GPU target)")
+_TARGET_FLAGS = {TARGET_OPTIONS[name][0]: TARGET_OPTIONS[name][1] for name in
+                 ("cuda_target", "rocm_target", "vulkan_target")}
+_TARGET_EXAMPLES = {"cuda": "cuda_target='sm_80' (or sm_90, ampere, hopper, a100, h100)",
+                    "rocm": "rocm_target='gfx942' (or gfx90a, mi300x, rdna3)",
+                    "vulkan-spirv": "vulkan_target='rdna3' (or ampere, valhall4, sm_89, rtx4090)"}
 
 
 def _explain(error, target, flags):
@@ -98,10 +140,16 @@ def _explain(error, target, flags):
             "machine instead (defn does; nx-compile --host), with a system linker ('ld', from binutils) on the PATH "
             "to link the host's libm",
             op="iree")
+    unknown_target = _UNKNOWN_TARGET.search(text)
+    if unknown_target:
+        named = [f for f in flags if f.startswith(_TARGET_FLAGS.get(target, "--")) and "=" in f]
+        value = named[-1].split("=", 1)[1] if named else unknown_target.group(1) or "?"
+        return NxValueError(f"IREE does not know the {target} target {value!r}: name a GPU architecture, code name or "
+                            f"product, e.g. {_TARGET_EXAMPLES.get(target, 'see iree-compile --help')}", op="iree")
     if "ROCM target not set" in text:
-        return NxValueError("target rocm compiles for one GPU architecture, which must be named: add the flag "
-                            "--iree-rocm-target=gfx942 (or mi300x, rdna3, ...): nx.defn(f, target='rocm', "
-                            "flags=[...]), or nx-compile --flag=...", op="iree")
+        return NxValueError("target rocm compiles for one GPU architecture, which must be named: "
+                            "nx.defn(f, target='rocm', rocm_target='gfx942') (or mi300x, rdna3, ...), the flag "
+                            "--iree-rocm-target=gfx942, or nx-compile --rocm-target=gfx942", op="iree")
     diagnostics = text.split("Invoked with:")[0].strip()
     return NxValueError(f"iree-compile failed for target {target} (flags {' '.join(flags)}):\n{diagnostics}",
                         op="iree")
@@ -122,48 +170,116 @@ class IreeCompiler:
 
     def compile(self, module, entry, options):
         """An Executable of the function `entry` of an nx module that has been through numerix's pipeline."""
-        target, flags, driver, subnormals = _checked(options)
-        return _load(build_optimized(module, entry, target, flags, driver, subnormals=subnormals), entry)
+        settings = checked_options(options)
+        return _load(build_optimized(module, entry, settings.target, settings.flags, settings.driver,
+                                     subnormals=settings.subnormals), entry, settings.index)
 
-    def compile_traced(self, module, entry, options, debug=False):
+    tiers = True  # compile_traced takes tiered=True (runtime/tiered.py)
+
+    def compile_traced(self, module, entry, options, debug=False, tiered=False):
         """An Executable of the function `entry` of a module as traced (rewritten in place). A program built from the
         same traced text before, with the same options, by the same numerix (source_fingerprint) and IREE, for this
         machine (the flags that depend on it, as a module that needs libm gets them), is loaded from PROGRAMS without
         running the passes, the lowering or iree-compile (the passes and the lowering were most of a disk-cache load
         in a new process; docs/iree.md). Which modules need libm is numerix's decision (its source is in the key).
-        When debugging, the passes run whatever is cached, to show their IR."""
-        target, flags, driver, subnormals = _checked(options)
+        When debugging, the passes run whatever is cached, to show their IR. `tiered`: a program that must be
+        compiled, and that the evaluator runs sooner than iree-compile would build it, is a TieredExecutable: the
+        evaluator runs the calls until iree-compile, in the background, is done (runtime/tiered.py)."""
+        settings = checked_options(options)
+        target, flags, driver, subnormals = settings.target, settings.flags, settings.driver, settings.subnormals
         if pipeline.dumps_enabled(debug):
-            return _load(build(module, entry, target, flags, driver, debug=debug, subnormals=subnormals), entry)
+            return _load(build(module, entry, target, flags, driver, debug=debug, subnormals=subnormals), entry,
+                         settings.index)
         with module.context:
             inputs, outputs = entry_signature(module, entry)
-        program_key = key(module.operation.get_asm(), entry, target, repr(sorted(options.items())),
+        program_key = key(module.operation.get_asm(), entry, target, repr(sorted(settings.options.items())),
                           *flags_for(target, flops=0), source_fingerprint(), VERSION)
         found = _cached_program(program_key)
         if found is not None:
             driver, vmfb = found
-            return Executable(vmfb, entry, inputs, outputs, driver)
-        built = build(module, entry, target, flags, driver, subnormals=subnormals)
-        PROGRAMS.write(program_key, json.dumps({"driver": built.driver, "module": built.module_key}).encode())
-        return _load(built, entry)
+            return Executable(vmfb, entry, inputs, outputs, driver, settings.index)
+        pipeline.optimize(module)
+        interim = _interim(module, entry) if tiered else None  # decoded before the lowering rewrites the module
+        lowering = lower_optimized(module, entry, target, flags, driver, subnormals=subnormals)
+
+        def build_and_record():
+            built = lowering.build()
+            PROGRAMS.write(program_key, json.dumps({"driver": built.driver, "module": built.module_key}).encode())
+            return built
+
+        def load(built):
+            return _load(built, entry, settings.index)
+        if interim is not None and not CACHE.holds(lowering.module_key):
+            return TieredExecutable(interim, build_and_record, load, entry)
+        return load(build_and_record())
 
 
-def _checked(options):
-    """(target, flags, driver, subnormals) of defn's options, checked."""
+class Settings(NamedTuple):
+    """defn's options for the iree compiler, checked, with the global defaults (DEFAULTS) filled in."""
+    options: dict  # as given, with the defaults: what keys a program
+    target: str
+    flags: list  # the target options' flags, then the user's own
+    driver: str  # None: the policy's choice
+    index: int  # of the device among the driver's
+    subnormals: str
+
+
+def checked_options(options, load=True):
+    """The Settings of defn's (or nx.export's) options. A program that will be loaded here (`load`) needs its
+    device present: that is checked now, before compiling, and the error names the drivers present."""
     unknown = sorted(set(options) - set(OPTIONS))
     if unknown:
         raise NxValueError(f"unknown options {unknown}; the iree compiler takes {', '.join(OPTIONS)}", op="iree")
-    target = options.get("target", "llvm-cpu")
-    if target not in DEFAULT_DRIVERS:
-        raise NxValueError(f"unknown target {target!r}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
+    if "device" in options and "driver" in options:
+        raise NxValueError(f"device={options['device']!r} and driver={options['driver']!r}: a device names its "
+                           "driver, give one of them", op="iree")
+    options = _with_defaults(options)
+    driver, index = parse_device(options["device"]) if "device" in options else (options.get("driver"), 0)
+    if driver is not None and driver not in DEVICE_TARGETS:
+        raise NxValueError(f"unknown driver {driver!r}; drivers: {', '.join(DEVICE_TARGETS)}", op="iree")
+    target = options.get("target") or (DEVICE_TARGETS[driver] if driver else "llvm-cpu")
+    if driver is not None and not runs_on(target, driver):
+        raise NxValueError(f"driver {driver!r} does not run target {target} modules (it runs "
+                           f"{DEVICE_TARGETS[driver]}'s)", op="iree")
     subnormals = options.get("subnormals", "keep")
     if subnormals not in SUBNORMALS:
         raise NxValueError(f"subnormals={subnormals!r}: expected one of {', '.join(map(repr, SUBNORMALS))}", op="iree")
-    return target, list(options.get("flags", ())), options.get("driver"), subnormals
+    if load:
+        device_runtime(driver or DEFAULT_DRIVERS[target] or "local-sync", index)
+    flags = target_option_flags(target, options) + list(options.get("flags", ()))
+    return Settings(options, target, flags, driver, index, subnormals)
 
 
-def _load(built, entry):
-    return Executable(built.vmfb, entry, built.inputs, built.outputs, built.driver)
+def _with_defaults(options):
+    """`options` with the global default target and device (DEFAULTS) where it names none; the default device only
+    where it runs the target."""
+    target = options.get("target", DEFAULTS.get("target"))
+    if target is not None and target not in DEFAULT_DRIVERS:
+        origin = "" if "target" in options else " (NUMERIX_TARGET)"
+        raise NxValueError(f"unknown target {target!r}{origin}; targets: {', '.join(DEFAULT_DRIVERS)}", op="iree")
+    filled = dict(options)
+    if "target" in DEFAULTS and "target" not in options:
+        filled["target"] = target
+    if "device" in DEFAULTS and "device" not in options and "driver" not in options:
+        driver, _ = parse_device(DEFAULTS["device"])
+        if target is None or runs_on(target, driver):
+            filled["device"] = DEFAULTS["device"]
+    return filled
+
+
+def _load(built, entry, index=0):
+    return Executable(built.vmfb, entry, built.inputs, built.outputs, built.driver, index)
+
+
+def _interim(module, entry):
+    """The evaluator's executable of a module after numerix's passes, where the evaluator runs a call sooner than
+    iree-compile builds the program (runtime/tiered.py); else None, as where it cannot run one of its ops."""
+    if not runs_on_evaluator(module, entry):
+        return None
+    try:
+        return Evaluator().compile(module, entry, {})
+    except (NxValueError, NxTypeError):  # an op without a NumPy rule
+        return None
 
 
 def _cached_program(program_key):

@@ -47,9 +47,14 @@ _E = rt.HalElementType
 _ELEMENT_TYPES = {"bool": _E.BOOL_8, "u8": _E.UINT_8, "u16": _E.UINT_16, "u32": _E.UINT_32, "u64": _E.UINT_64,
                   "s8": _E.SINT_8, "s16": _E.SINT_16, "s32": _E.SINT_32, "s64": _E.SINT_64, "f16": _E.FLOAT_16,
                   "bf16": _E.BFLOAT_16, "f32": _E.FLOAT_32, "f64": _E.FLOAT_64, "c64": _E.COMPLEX_64,
-                  "c128": _E.COMPLEX_128}
-# bf16 arrays travel as uint16: the bindings cannot read ml_dtypes' buffer format.
-_RAW = {"bf16": np.dtype(np.uint16)}
+                  "c128": _E.COMPLEX_128, "f8": _E.FLOAT_8_E5M2, "f8_e4m3fn": _E.FLOAT_8_E4M3_FN,
+                  # the sub-byte integers cross as bytes (passes/sub_byte_storage.py)
+                  "s2": _E.SINT_8, "s4": _E.SINT_8, "u2": _E.UINT_8, "u4": _E.UINT_8}
+# bf16, the 8-bit floats and the sub-byte integers travel as integers of their storage's width: the bindings cannot
+# read ml_dtypes' buffer format. (ml_dtypes keeps a sub-byte value in the low bits of its byte, the form the compiled
+# function takes and gives.)
+_RAW = {"bf16": np.dtype(np.uint16), "f8": np.dtype(np.uint8), "f8_e4m3fn": np.dtype(np.uint8),
+        "s2": np.dtype(np.int8), "s4": np.dtype(np.int8), "u2": np.dtype(np.uint8), "u4": np.dtype(np.uint8)}
 _BufferView = rt.HalBufferView
 _NO_WAIT = rt.HalFence(0)  # an empty fence: the work waits for nothing
 
@@ -102,18 +107,39 @@ def _new_driver(name):
     return _binding.create_hal_driver(name)
 
 
-def _runtime(driver):
-    found = _RUNTIMES.get(driver)
+def device_runtime(driver, index=0):
+    """The runtime of device `index` of `driver` (passes/iree_policy.py's parse_device), made on first use."""
+    found = _RUNTIMES.get((driver, index))
     if found is None:
         if not _INSTANCE:
             _INSTANCE.append(rt.VmInstance())
         try:
-            device = _new_driver(driver).create_default_device(allocators=["caching"])
-        except (RuntimeError, ValueError) as error:
-            raise NxValueError(f"IREE driver {driver!r} has no device here ({error}); available drivers: "
-                               f"{', '.join(rt.query_available_drivers())}", op="iree") from None
-        found = _RUNTIMES[driver] = _Runtime(_INSTANCE[0], device, rt.create_hal_module(_INSTANCE[0], device))
+            hal_driver = _new_driver(driver)
+            devices = hal_driver.query_available_devices()
+        except (RuntimeError, ValueError) as error:  # the driver's library (libcuda, the Vulkan loader) is absent
+            reason = str(error).split("; ", 1)[-1].splitlines()[0].rstrip(": ")
+            raise NxValueError(f"IREE driver {driver!r} cannot run here ({reason}); drivers present: "
+                               f"{', '.join(present_drivers())}", op="iree") from None
+        if index >= len(devices):
+            raise NxValueError(f"device {driver}:{index} does not exist: driver {driver!r} has {len(devices)} "
+                               f"device(s) here; drivers present: {', '.join(present_drivers())}", op="iree")
+        device = hal_driver.create_device(devices[index], allocators=["caching"])
+        found = _RUNTIMES[driver, index] = _Runtime(_INSTANCE[0], device,
+                                                    rt.create_hal_module(_INSTANCE[0], device))
     return found
+
+
+def present_drivers():
+    """The IREE drivers that have a device here: those built into the runtime whose library loads and which find
+    one (iree.runtime lists cuda, hip and vulkan wherever it was built with them)."""
+    present = []
+    for name in rt.query_available_drivers():
+        try:
+            if _new_driver(name).query_available_devices():
+                present.append(name)
+        except (RuntimeError, ValueError):
+            pass
+    return present
 
 
 class _Slot(NamedTuple):
@@ -131,12 +157,13 @@ def _slot(tensor_type):
 class Executable:
     """`executable(*arrays) -> tuple of NumPy arrays` for the function `entry` of a .vmfb."""
 
-    def __init__(self, vmfb, entry, inputs, outputs, driver):
+    def __init__(self, vmfb, entry, inputs, outputs, driver, index=0):
         _LIVE.add(self)
-        runtime = _runtime(driver)
+        runtime = device_runtime(driver, index)
         self._generation = _GENERATION[0]
         self._signature = (entry, inputs, outputs)
         self.driver = driver
+        self.index = index  # of the device among the driver's
         self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
         try:
             self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])  # loads the executables
@@ -203,7 +230,7 @@ class Executable:
     def _load_again(self):
         """Loads the module anew in a forked child (see _GENERATION), keeping the parent's objects alive."""
         _ABANDONED.append(self.__dict__.copy())
-        self.__init__(bytes(self._module.stashed_flatbuffer_blob), *self._signature, self.driver)
+        self.__init__(bytes(self._module.stashed_flatbuffer_blob), *self._signature, self.driver, self.index)
 
     def _memory_error(self, error):
         """IREE's RESOURCE_EXHAUSTED as an NxMemoryError that says what the results alone take; any other error as

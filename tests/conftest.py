@@ -11,6 +11,9 @@ from iree.compiler import ir
 # The suite uses its own disk cache, kept between runs, so compiled modules are reused (each iree-compile takes a
 # good part of a second: docs/iree.md).
 os.environ.setdefault("NUMERIX_CACHE_DIR", os.path.join(tempfile.gettempdir(), "numerix-test-cache"))
+# Tiered execution (runtime/tiered.py) would run a test's first call on the evaluator: the suite's IREE tests must
+# run IREE, so it is off but in tests/runtime/test_tiered.py, which turns it on itself.
+os.environ.setdefault("NUMERIX_TIERED", "0")
 
 import numerix as nx  # noqa: E402
 from numerix.dialect import ir as nx_ir  # noqa: E402
@@ -89,3 +92,12 @@ def assert_same(actual, expected):
 @pytest.fixture
 def bf16():
     return ml_dtypes.bfloat16
+
+
+def collatz_steps(n):
+    """The Collatz steps from the integer scalar n down to 1, as an nx.while_loop: a loop whose trip count depends on
+    its data, so that entries of a batch (vmap, vectorized tensors) finish at different trips."""
+    def body(state):
+        value, steps = state
+        return nx.where(value % 2 == 0, value // 2, 3 * value + 1), steps + 1
+    return nx.while_loop(lambda state: state[0] != 1, body, (n, nx.tensor(0)))[1]

@@ -4,9 +4,12 @@
 
 The function (plain or already wrapped by nx.defn) is traced for those types; --emit picks the output: the nx module
 after the default pipeline, its StableHLO, or an IREE .vmfb (the default) whose exported function is named after
-the Python function and runs in iree-run-module. A .vmfb is portable by default (IREE's embedded linking, a generic
-CPU); --host builds for this machine only (its CPU, linked against its libm), which f64 functions such as sin need.
-Large arrays the function captures are embedded as constants. Errors print `nx-compile: error: ...`, exit code 1."""
+the Python function and runs in iree-run-module, with its signature beside it (FUNCTION.json: what nx.load and
+nx-run read; numerix/export.py). --cuda-target, --rocm-target, --vulkan-target, --cpu and --cpu-features say what
+the target compiles for (nx.defn's keywords of those names). A .vmfb is portable by default (IREE's embedded
+linking, a generic CPU); --host builds for this machine only (its CPU, linked against its libm), which f64
+functions such as sin need. Large arrays the function captures are embedded as constants. Errors print
+`nx-compile: error: ...`, exit code 1."""
 import argparse
 import importlib.util
 import inspect
@@ -14,14 +17,12 @@ import os
 import re
 import sys
 
-from iree.compiler import ir
-
 import numerix as nx
 from numerix.defn import Defn
-from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxError
+from numerix.export import build_artifact, embed_captured, write_artifact
 from numerix.passes import pipeline
-from numerix.runtime import iree
+from numerix.passes.iree_policy import TARGET_OPTIONS
 
 _TYPE_SPEC = re.compile(r"^(\w+)\[(.*)\]$")
 
@@ -61,39 +62,17 @@ def load_function(target):
     return fn if isinstance(fn, Defn) else nx.defn(fn)
 
 
-def embed_captured(lowered):
-    """The lowered module with the arrays it captured (passed as trailing arguments) turned into constants."""
-    module = nx_ops.clone_module(lowered.module)
-    if not lowered.captured:
-        return module
-    with module.context, ir.Location.unknown():
-        function = next(op for op in module.body.operations if op.operation.name == "func.func"
-                        and ir.StringAttr(op.attributes["sym_name"]).value == lowered.entry)
-        block = function.regions[0].blocks[0]
-        first = len(block.arguments) - len(lowered.captured)
-        with ir.InsertionPoint.at_block_begin(block):
-            for argument, array in zip(list(block.arguments)[first:], lowered.captured):
-                argument.replace_all_uses_with(nx_ops.build_constant(array, ir.Location.unknown()))
-        for index in reversed(range(first, len(block.arguments))):
-            block.erase_argument(index)
-        function_type = ir.FunctionType(ir.TypeAttr(function.attributes["function_type"]).value)
-        function.attributes["function_type"] = ir.TypeAttr.get(
-            ir.FunctionType.get(list(function_type.inputs)[:first], list(function_type.results)))
-    return module
-
-
-def compile_to(fn, templates, emit, target, host, flags=()):
-    """The output (text or bytes) of compiling `fn` for `templates`."""
+def compile_to(fn, templates, emit, host, options):
+    """The output of compiling `fn` for `templates`: the nx or StableHLO text, or (.vmfb bytes, its signature)."""
     try:
         inspect.signature(fn.fn).bind(*templates)
     except TypeError as e:
         raise UsageError(f"{len(templates)} argument types for {fn.entry}{inspect.signature(fn.fn)}: {e}") from None
     except ValueError:  # no signature to check (a builtin): tracing will tell
         pass
-    lowered = fn.lower(*templates)
-    module = embed_captured(lowered)
     if emit == "vmfb":
-        return iree.build(module, lowered.entry, target, flags, artifact=True, host=host).vmfb
+        return build_artifact(fn, templates, host, options)
+    module = embed_captured(fn.lower(*templates))
     pipeline.optimize(module)
     return pipeline.lower(module) if emit == "stablehlo" else str(module)
 
@@ -104,7 +83,9 @@ def build_parser():
     parser.add_argument("types", nargs="*", help="argument types, e.g. f32[4] s64[2,3] f64[] (one per argument)")
     parser.add_argument("--emit", choices=("nx", "stablehlo", "vmfb"), default="vmfb")
     parser.add_argument("-o", dest="output", help="output file (default: stdout for text, FUNCTION.vmfb for vmfb)")
-    parser.add_argument("--target", default="llvm-cpu", help="IREE target backend (default llvm-cpu)")
+    parser.add_argument("--target", help="IREE target backend (default: NUMERIX_TARGET, else llvm-cpu)")
+    for option, (target, flag) in TARGET_OPTIONS.items():
+        parser.add_argument(f"--{option.replace('_', '-')}", dest=option, help=f"for target {target}: {flag}")
     parser.add_argument("--host", action="store_true",
                         help="build for this machine only: its CPU, linked against its libm (f64 sin, cos, ...)")
     parser.add_argument("--flag", action="append", default=[], dest="flags", metavar="IREE_FLAG",
@@ -116,7 +97,9 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         fn = load_function(args.function)
-        out = compile_to(fn, [parse_template(t) for t in args.types], args.emit, args.target, args.host, args.flags)
+        options = {name: getattr(args, name) for name in ("target", *TARGET_OPTIONS) if getattr(args, name)}
+        out = compile_to(fn, [parse_template(t) for t in args.types], args.emit, args.host,
+                         dict(options, flags=args.flags))
     except UsageError as e:
         print(f"nx-compile: error: {e}", file=sys.stderr)
         return 1
@@ -127,13 +110,15 @@ def main(argv=None):
         return 1
     output = args.output or (f"{fn.entry}.vmfb" if args.emit == "vmfb" else "-")
     try:
-        if output == "-":
-            if isinstance(out, bytes):
-                sys.stdout.buffer.write(out)
+        if args.emit == "vmfb" and output != "-":
+            write_artifact(output, *out)
+        elif output == "-":
+            if args.emit == "vmfb":
+                sys.stdout.buffer.write(out[0])
             else:
                 sys.stdout.write(out)
         else:
-            with open(output, "wb" if isinstance(out, bytes) else "w") as f:
+            with open(output, "w") as f:
                 f.write(out)
     except OSError as e:
         print(f"nx-compile: error: cannot write {output}: {e.strerror}", file=sys.stderr)

@@ -1,5 +1,6 @@
 """Shared by the experiments: the StableHLO text and flags numerix compiles for a workload, compiling it with other
 flags, and interleaved timing."""
+import os
 import random
 import time
 from typing import NamedTuple
@@ -7,6 +8,9 @@ from typing import NamedTuple
 import numpy as np
 
 from benchmarks.workloads import WORKLOADS
+
+# Experiments time compiled programs: a first call must not leave them on the evaluator (runtime/tiered.py).
+os.environ.setdefault("NUMERIX_TIERED", "0")
 
 
 class Program(NamedTuple):

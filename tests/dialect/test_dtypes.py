@@ -19,7 +19,7 @@ def test_type_spellings(spec, name):
     assert nx.as_dtype(spec).name == name
 
 
-@pytest.mark.parametrize("spec", ["f8", ("f", 7), "str", np.dtype("U3"), object, 3])
+@pytest.mark.parametrize("spec", ["f7", ("f", 7), "str", np.dtype("U3"), object, 3])
 def test_unknown_type_is_a_numerix_error_that_names_it(spec):
     with pytest.raises(nx.NxTypeError, match="unknown type"):
         nx.as_dtype(spec)

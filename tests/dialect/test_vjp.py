@@ -22,14 +22,28 @@ class Recorder:
 
     def __init__(self):
         self.steps = []
+        self._tensors = {}  # id -> each tensor it made (inputs and results)
+        self._by_data = {}  # id(data) -> the first of them holding that array
 
     def run(self, name, operands, attrs, out_types):
-        results = tuple(Tensor(t.data, t.ttype, self) for t in NUMPY.run(name, operands, attrs, out_types))
-        self.steps.append(Step(name, tuple(operands), results, dict(attrs)))
+        results = tuple(self._made(Tensor(t.data, t.ttype, self)) for t in NUMPY.run(name, operands, attrs, out_types))
+        self.steps.append(Step(name, tuple(map(self.canonical, operands)), results, dict(attrs)))
         return results
 
     def from_numpy(self, array, ttype):
-        return Tensor(array, ttype, self)
+        return self._made(Tensor(array, ttype, self))
+
+    def canonical(self, tensor):
+        """The recorded tensor that `tensor` stands for: itself, or the one it copies (`+t` and the functions that
+        return another tensor object than their argument share its data)."""
+        if id(tensor) in self._tensors:
+            return tensor
+        return self._by_data.get(id(tensor.data), tensor)
+
+    def _made(self, tensor):
+        self._tensors[id(tensor)] = tensor
+        self._by_data.setdefault(id(tensor.data), tensor)
+        return tensor
 
     def to_numpy(self, tensor):
         return tensor.data
@@ -94,7 +108,7 @@ def _recorded_gradient(fn, arrays, rng):
     recorder = Recorder()
     tensors = [recorder.from_numpy(a, TensorType.of(a.shape, nx.as_dtype(a.dtype))) for a in arrays]
     with using_backend(recorder):
-        outputs = _outputs(fn(*tensors))
+        outputs = [recorder.canonical(o) for o in _outputs(fn(*tensors))]
     emitter = Emitter()
     cells = {}
 

@@ -343,3 +343,47 @@ def test_gradients_through_converted_python_control_flow(compiler):
                                0.5 / np.sqrt(a), rtol=1e-9)
     slopes = [float(nx.defn(nx.grad(piecewise_value), compiler=compiler)(nx.tensor(v))) for v in (-2.0, 0.5, 3.0)]
     assert slopes == [-1.0, 1.0, -1.0]
+
+
+# ---- item assignment: `y[i] = v` assigns y, so traced branches and loops carry it ----
+
+def clip_items(x, limit):
+    y = x * 1.0
+    if nx.sum(x) > limit:  # traced: y is carried by the nx.cond
+        y[0] = limit
+    for i in range(x.shape[0]):  # a static loop with a traced `if` inside
+        if x[i] < 0:
+            y[i] += 10.0
+    k = nx.as_type(limit, nx.s64) * 0
+    while k < x.shape[0] - 1:  # a while on a traced condition: y and k are carried
+        y[k + 1] -= y[k] * 0.0 + 1.0
+        k = k + 1
+    return y
+
+
+def test_item_assignment_in_traced_branches_and_loops(run):
+    f = run(clip_items)
+    for x, limit in (([1.0, -2.0, 3.0], 1.0), ([1.0, -2.0, 3.0], 9.0)):
+        want = np.array(x, np.float32)
+        if want.sum() > limit:
+            want[0] = limit
+        want[np.array(x) < 0] += 10.0
+        want[1:] -= 1.0
+        assert_close(f(nx.tensor(np.float32(x)), nx.tensor(np.float32(limit))), want, "f32")
+
+
+def test_item_assignment_under_a_static_condition_keeps_python_aliasing():
+    shared = []
+
+    @nx.defn(compiler="evaluator")
+    def f(x):
+        y = x * 1.0
+        alias = y
+        if x.shape[0] > 1:  # static: y[0] = 7 rebinds the very tensor that alias names, as in plain Python
+            y[0] = 7.0
+        if nx.sum(x) > 0:
+            shared[0] = 1  # a free variable's items: not the function's to carry; Python does it as it is
+        return alias
+
+    shared.append(0)
+    assert f(nx.tensor([1.0, 2.0])).numpy().tolist() == [7.0, 2.0] and shared == [1]

@@ -320,3 +320,13 @@ def test_calling_a_type_makes_a_tensor_of_it_as_nx_shorthands_do(name):
     assert made.type is t and made.shape == (2, 2)
     np.testing.assert_array_equal(made.numpy(), nx.tensor([[1, 0], [0, 1]], type=t).numpy())
     assert nx.zeros((2,), dtype=t).type is t and t == name
+
+
+def test_arange_takes_0d_tensors_with_values():
+    """SciPy passes 0-d arrays as bounds (stats.cramervonmises); a traced one has no value to size the result."""
+    assert_close(nx.arange(nx.tensor(4)), np.arange(4))
+    assert_close(nx.arange(nx.tensor(1.0), nx.tensor(3), nx.tensor(0.5)), np.arange(1.0, 3.0, 0.5, np.float32))
+    with pytest.raises(nx.NxTypeError, match="stop must be a Python or NumPy number"):
+        nx.arange(nx.tensor([4]))
+    with pytest.raises(nx.NxTypeError, match="stop must be known when tracing"):
+        nx.defn(lambda n: nx.arange(n), compiler="evaluator")(nx.tensor(4))

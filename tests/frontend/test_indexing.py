@@ -201,11 +201,6 @@ def test_zero_step_is_a_value_error_as_in_numpy():
         A[::0]
 
 
-def test_tensors_are_immutable():
-    with pytest.raises(nx.NxTypeError, match="immutable"):
-        nx.tensor(A)[0] = 1
-
-
 # ---- under a trace ----
 
 class StandInTrace(NumpyBackend):

@@ -236,6 +236,15 @@ def test_median_matches_numpy_and_sorts_nan_last_as_nx():
     assert float(nx.median(nx.tensor([1.0, np.nan, 3.0, 2.0])).numpy()) == 2.5
 
 
+def test_median_and_mode_take_the_array_api_keepdims():
+    x = nx.tensor(np.arange(12.0).reshape(3, 4))
+    for f in (nx.median, nx.mode):
+        assert f(x, axis=1, keepdims=True).shape == (3, 1) and f(x, keepdims=True).shape == (1, 1)
+        assert_close(f(x, axis=0, keepdims=True).numpy(), f(x, axis=0, keep_axis=True).numpy(), "f32")
+        with pytest.raises(nx.NxValueError, match="not both"):
+            f(x, keepdims=True, keep_axis=True)
+
+
 def _mode_reference(row):
     counts = collections.Counter(row.tolist())
     return min(v for v, c in counts.items() if c == max(counts.values()))

@@ -11,9 +11,9 @@ import numerix as nx
 from numerix.dialect import dtypes
 from numerix.dialect.schema import SCHEMAS, TensorType
 
-from conftest import assert_close, sample
+from conftest import ALL_TYPES, assert_close, sample
 
-ALL = list(dtypes.TYPES.values())
+ALL = [dtypes.TYPES[name] for name in ALL_TYPES]  # (the low-precision types: test_low_precision.py)
 REAL = [t for t in ALL if not t.is_complex]
 SHAPE = (2, 3, 4)
 REDUCE_AXES = [None, 0, -1, (0, 2), (), (-1, 0, 1)]

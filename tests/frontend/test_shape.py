@@ -211,8 +211,9 @@ def test_reshape_rank_0_and_empty():
 def test_transpose_defaults_and_identity():
     t = nx.tensor(np.zeros((2, 3, 4)))
     assert nx.transpose(t).shape == (4, 3, 2)
-    assert nx.transpose(t, axes=[0, 1, 2]) is t
-    assert nx.reverse(t, axes=[]) is t
+    # no op runs, yet the result is another tensor (tests/frontend/test_aliasing.py)
+    for same in (nx.transpose(t, axes=[0, 1, 2]), nx.reverse(t, axes=[])):
+        assert same is not t and same.data is t.data
 
 
 # ---- named axes ----

@@ -68,11 +68,6 @@ def test_repr_shows_type_names_and_values():
     assert "bf16[2]" in repr(nx.tensor([1.5, 2], type="bf16"))
 
 
-def test_tensors_are_immutable():
-    with pytest.raises(nx.NxTypeError, match="immutable"):
-        nx.tensor([1])[0] = 2
-
-
 def test_array_namespace_is_numerix():
     t = nx.tensor([1.0])
     assert t.__array_namespace__() is nx

@@ -7,7 +7,9 @@
   followed by nx-fusion-to-linalg (alone it has no fusion to lower): exit code 0 and output that parses; an output
   still in the nx dialect (the nx passes preserve meaning) must compute on the evaluator what eager code computed.
   A module with nx.grad ops (the programs' nx.grad calls) is lowered after nx-grad only, and evaluated only once
-  nx-grad has expanded it: the evaluator has no rule for nx.grad itself.
+  nx-grad has expanded it: the evaluator has no rule for nx.grad itself;
+- mapped over a batch of two copies of its arguments, by nx.vmap under both compilers (in the same modules) and
+  eagerly on vectorized tensors: each entry of the batch must agree with the eager results (the batching rules).
 
 All programs of a batch are one defn, so a batch costs one IREE compile."""
 import contextlib
@@ -52,11 +54,29 @@ def check_batch(programs):
     tolerances = [t for p in programs for t in p.tolerance()]
     flat_expected = [r for results in expected for r in results]
     names = [f"program {i} output {o}" for i, p in enumerate(programs) for o in p.outputs]
-    batch = _batched(functions, [len(a) for a in arguments])
+    arities = [len(a) for a in arguments]
+    batch = _batched(functions, arities)
+    mapped = _batched([nx.vmap(fn) for fn in functions], arities)
+    stacked = [nx.stack([a, a]) for a in flat_arguments]
+    count = len(flat_expected)
+
+    def batch_and_mapped(*args):
+        return batch(*args[:len(flat_arguments)]) + mapped(*args[len(flat_arguments):])
     for compiler in ("evaluator", "iree"):
-        actual = _crash_is_discrepancy(f"defn {compiler}", lambda: nx.defn(batch, compiler=compiler)(*flat_arguments))
-        _compare(f"defn {compiler} vs eager", actual, flat_expected, tolerances, names)
+        actual = _crash_is_discrepancy(f"defn {compiler}", lambda: nx.defn(batch_and_mapped, compiler=compiler)(
+            *flat_arguments, *stacked))
+        _compare(f"defn {compiler} vs eager", actual[:count], flat_expected, tolerances, names)
+        _compare_entries(f"vmap on {compiler} vs eager", actual[count:], flat_expected, tolerances, names)
+    vectorized = _crash_is_discrepancy("eager vectorized", lambda: batch(*[nx.vectorize(a, "batch") for a in stacked]))
+    _compare_entries("eager vectorized vs eager", [nx.devectorize(v) for v in vectorized], flat_expected, tolerances,
+                     names)
     _check_passes(batch, flat_arguments, flat_expected, tolerances, names)
+
+
+def _compare_entries(what, actual, expected, tolerances, names):
+    """Results mapped over a batch of two copies of the arguments: both entries against the eager results."""
+    for entry in (0, 1):
+        _compare(what, [a[entry] for a in actual], expected, tolerances, names)
 
 
 def _batched(functions, arities):

@@ -65,6 +65,12 @@ def nonzero(value):
     return bool(np.all(np.abs(finite(np.asarray(value.array))) >= margin(value)))
 
 
+def definite_sign(value):
+    """A value whose sign is read (signbit, copysign's second operand): no element near zero, and no NaN, whose sign
+    IEEE 754 leaves to each implementation (x86 gives log(-1) a negative NaN, IREE's log a positive one)."""
+    return nonzero(value) and not (is_float(value) and np.isnan(np.asarray(value.array, np.complex128)).any())
+
+
 def apart(a, b):
     """Two broadcast operands of a comparison: no pair within a margin of a tie."""
     if not (is_float(a) or is_float(b)):

@@ -126,7 +126,7 @@ UNARY = {
     "ceil": (g.away_from_integers, False), "trunc": (g.away_from_integers, False),
     "round": (lambda x: g.away_from_integers(x, 0.5), False), "conj": (None, False), "real": (None, False),
     "imag": (None, False), "angle": (lambda x: g.off_real_axis(x) if _kind(x) == "complex" else g.nonzero(x), False),
-    "isnan": (None, False), "isfinite": (None, False), "isinf": (None, False), "signbit": (g.nonzero, False),
+    "isnan": (None, False), "isfinite": (None, False), "isinf": (None, False), "signbit": (g.definite_sign, False),
     "bitwise_not": (None, False), "logical_not": (g.nonzero, False), "population_count": (None, False),
     "count_leading_zeros": (None, False),
 }
@@ -188,7 +188,7 @@ def _shift(a, b):
 
 
 def _sign_of_second(a, b):
-    return g.nonzero(b)
+    return g.definite_sign(b)
 
 
 # name: (guard or None, whether integer results may overflow)

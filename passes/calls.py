@@ -1,0 +1,86 @@
+"""What the passes that transform functions of a module share (nx-grad, nx-batch): the functions an op calls, the
+innermost transform to expand next, replacing an op by a call of the function written for it, and erasing the
+private functions nothing calls any more.
+
+A transform (nx.grad, nx.value_and_grad, nx.vmap) is expanded only once its callee, through its calls, holds no other
+transform, so that nested ones (a grad of a grad, a vmap of a grad, a grad of a vmap) expand innermost first: the
+outer one then transforms the function written for the inner one."""
+from iree.compiler import ir
+from iree.compiler.dialects import func
+
+from numerix.dialect import ops as nx_ops
+from numerix.dialect.errors import NxValueError
+
+GRAD_OPS = ("nx.grad", "nx.value_and_grad")
+VMAP_OPS = ("nx.vmap",)
+TRANSFORMS = GRAD_OPS + VMAP_OPS
+
+
+def ops_named(module, *names):
+    return [op for op in nx_ops.all_ops(module) if op.name in names]
+
+
+def callees(op):
+    """The functions an op calls: a func.call's callee, an nx op's function attributes."""
+    if op.name == "func.call":
+        return [ir.FlatSymbolRefAttr(op.attributes["callee"]).value]
+    names = []
+    for attribute in (op.attributes[key] for key in op.attributes):
+        if isinstance(attribute, ir.FlatSymbolRefAttr):
+            names.append(attribute.value)
+        elif isinstance(attribute, ir.ArrayAttr):  # nx.switch's branches
+            names += [a.value for a in attribute if isinstance(a, ir.FlatSymbolRefAttr)]
+    return names
+
+
+def innermost(module, names, pass_name):
+    """An op among `names` whose callee reaches no transform through its calls, or None when there is none."""
+    functions = nx_ops.functions(module.operation)
+    holds = {}
+
+    def holds_transform(name, visiting=()):
+        if name in visiting:
+            raise NxValueError(f"@{name} calls itself (through {' -> '.join(visiting)}); nx functions cannot "
+                               "recurse", op=pass_name, location=nx_ops.location(functions[name]))
+        if name not in holds:
+            holds[name] = any(op.name in TRANSFORMS or any(holds_transform(c, visiting + (name,))
+                                                           for c in callees(op) if c in functions)
+                              for op in nx_ops.all_ops(functions[name]))
+        return holds[name]
+    for op in ops_named(module, *names):
+        if not holds_transform(nx_ops.read_attrs(op)["callee"].name):
+            return op
+    return None
+
+
+def expand_all(module, names, pass_name, expand):
+    """Expands the ops among `names`, innermost first, until none is left that can be: `expand(op)` writes the
+    function that replaces op, calls it instead, and returns its name. Returns the names of the functions involved
+    (the callees and the functions written), for erase_uncalled."""
+    named = set()
+    while (op := innermost(module, names, pass_name)) is not None:
+        named.add(nx_ops.read_attrs(op)["callee"].name)
+        named.add(expand(op))
+    return named
+
+
+def replace_with_call(op, name):
+    with op.location, ir.InsertionPoint(op):
+        call = func.CallOp([r.type for r in op.results], ir.FlatSymbolRefAttr.get(name), list(op.operands))
+    for old, new in zip(op.results, call.results):
+        old.replace_all_uses_with(new)
+    op.erase()
+
+
+def erase_uncalled(module, candidates):
+    """Erases the private functions among `candidates` that nothing calls any more (a callee erased may leave
+    others uncalled in turn)."""
+    while True:
+        functions = nx_ops.functions(module.operation)
+        called = {name for op in nx_ops.all_ops(module) for name in callees(op)}
+        dead = [functions[n] for n in candidates if n in functions and n not in called and
+                "sym_visibility" in functions[n].attributes]
+        if not dead:
+            return
+        for function in dead:
+            function.erase()

@@ -515,6 +515,35 @@ def test_a_defn_result_read_only_in_numpy_reaches_jax_as_a_copy():
         readonly.__dlpack__(copy=False)
 
 
+def _torch():
+    """PyTorch, or a skip where it is not installed (CI installs none: its wheel is over 500 MB)."""
+    return pytest.importorskip("torch")
+
+
+def test_torch_reads_a_tensor_without_a_copy():
+    torch = _torch()
+    t = nx.tensor(np.arange(1000, dtype=np.float32))
+    p = torch.from_dlpack(t)
+    assert p.data_ptr() == t.numpy().ctypes.data
+    np.testing.assert_array_equal(p.numpy(), t.numpy())
+
+
+def test_numerix_reads_a_torch_tensor_without_a_copy_on_request():
+    torch = _torch()
+    p = torch.arange(1000, dtype=torch.float32)
+    shared = nx.from_dlpack(p, copy=False)
+    assert shared.numpy().ctypes.data == p.data_ptr()
+    p[0] = -1.0
+    assert shared.tolist()[0] == -1.0 and nx.from_dlpack(p).tolist()[0] == -1.0
+
+
+@pytest.mark.parametrize("type", ["bool", "u8", "s16", "s64", "f16", "bf16", "f32", "f64", "c64", "c128"])
+def test_round_trip_through_torch(type):
+    torch = _torch()
+    t = special_values(type)
+    assert_identical(nx.from_dlpack(torch.from_dlpack(t)), t)
+
+
 def test_dlpack_passes_dl_device_and_refuses_what_it_cannot_import():
     jax, jnp = _jax()
     t = nx.tensor([1.0, 2.0])

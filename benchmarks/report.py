@@ -306,14 +306,58 @@ def replace_sections(old, new, context, kinds):
     old_head, old_sections = split(old.rstrip("\n"))
     _, new_sections = split(new.rstrip("\n"))
     for kind in kinds:
-        old_sections[kind] = new_sections[kind].rstrip("\n") + "\n"
+        replacement = new_sections[kind].rstrip("\n") + "\n"
+        if kind in ROW_SECTIONS and kind in old_sections:  # a row per workload: only the measured ones change
+            replacement = _merged_rows(old_sections[kind], replacement)
+        old_sections[kind] = replacement
     if "Goals" in old_sections:
         old_sections["Goals"] = old_sections.pop("Goals")
     replaced = ", ".join(f'"{k}"' for k in kinds)
-    note = (f"\nSections {replaced} were regenerated alone by `{context['command']}` on {context['date']}; the "
-            "goals were not." if replaced else "")
+    note = (f"\nSections {replaced} were regenerated alone (in the per-workload tables, only the rows of the "
+            f"workloads measured) by `{context['command']}` on {context['date']}; the goals were not."
+            if replaced else "")
     head = old_head.split("\nSections ")[0].rstrip("\n") + "\n" + note + "\n"
     return head + "\n" + "\n".join(s.rstrip("\n") + "\n" for s in old_sections.values())
+
+
+# Sections whose tables have a row per workload: an update replaces (or adds) the rows of the workloads it measured.
+ROW_SECTIONS = ("Times per call", "Where a numerix call spends its time")
+
+
+def _tables(section):
+    """The section's lines, and the runs of table lines in it as (start, end) index pairs."""
+    lines = section.rstrip("\n").split("\n")
+    runs, start = [], None
+    for i, line in enumerate(lines + [""]):
+        if line.startswith("|") and start is None:
+            start = i
+        elif not line.startswith("|") and start is not None:
+            runs.append((start, i))
+            start = None
+    return lines, runs
+
+
+def _merged_rows(old, new):
+    """`old`'s section with each row of `new`'s tables in place of the row of the same workload (first cell) in the
+    same table, or added at the end of that table; the text around the tables is `new`'s."""
+    old_lines, old_runs = _tables(old)
+    new_lines, new_runs = _tables(new)
+    merged = []
+    for (o_start, o_end), (n_start, n_end) in zip(old_runs, new_runs):
+        rows = old_lines[o_start:o_end]
+        for row in new_lines[n_start + 2:n_end]:  # (after the header and its rule)
+            key = row.split("|")[1].strip()
+            at = next((i for i, r in enumerate(rows) if i >= 2 and r.split("|")[1].strip() == key), None)
+            if at is None:
+                rows.append(row)
+            else:
+                rows[at] = row
+        merged.append(rows)
+    out, last = [], 0
+    for (n_start, n_end), rows in zip(new_runs, merged):
+        out += new_lines[last:n_start] + rows
+        last = n_end
+    return "\n".join(out + new_lines[last:]) + "\n"
 
 
 def compile_size_section(results):

@@ -23,6 +23,7 @@ from . import (
     vmap as _vmap,
     vectorize as _vectorize,
     export as _export,
+    backends as _backends,
 )
 from .tensor import Tensor
 from .operands import as_type, from_dlpack, rename, tensor
@@ -43,6 +44,7 @@ from .serialize import *  # noqa: F401,F403
 from .vmap import *  # noqa: F401,F403
 from .vectorize import *  # noqa: F401,F403
 from .export import *  # noqa: F401,F403
+from .backends import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
 from . import testing  # nx.testing.check_grads
@@ -73,6 +75,7 @@ __all__ = [
     *_vmap.__all__,
     *_vectorize.__all__,
     *_export.__all__,
+    *_backends.__all__,
     "fft", "linalg", "testing", "random",
 ]
 

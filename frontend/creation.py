@@ -509,7 +509,9 @@ def asarray(obj, /, *, dtype=None, device=None, copy=None):
         if copy:  # another tensor than obj (`obj[i] = v` rebinds obj alone); eagerly its own memory too
             if is_traced(obj):
                 return +obj
-            return Tensor(np.array(obj.backend.to_numpy(obj)), obj.ttype, obj.backend, obj.vectorized)
+            copied = obj.backend.from_numpy(np.array(obj.backend.to_numpy(obj)), obj.ttype)  # on obj's backend
+            copied.vectorized = obj.vectorized
+            return copied
         return obj
     if isinstance(obj, (np.ndarray, np.generic)) or hasattr(obj, "__dlpack__") or hasattr(obj, "__array__"):
         array = np.asarray(obj)

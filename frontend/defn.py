@@ -23,7 +23,7 @@ from numerix.runtime import compilers
 from numerix.runtime import tiered as _tiered
 
 from . import autograph as _autograph
-from .dispatch import NUMPY, default_backend, using_backend
+from .dispatch import NUMPY, default_backend, device_backend, using_backend
 from .operands import tensor
 from .tensor import Tensor
 from .trace import TraceBackend
@@ -131,10 +131,13 @@ class Defn:
         return self if obj is None else functools.partial(self, obj)
 
     def __call__(self, *args, **kwargs):
-        if getattr(default_backend(), "traced", False):
+        backend = default_backend()
+        if getattr(backend, "traced", False):
             return self.fn(*args, **kwargs)  # inlined into the trace that calls it
         compiler = compilers.get_compiler(self.compiler)
-        fast_key = self._fast_key(compiler, args) if not kwargs and not self.static_argnums else None
+        # The fast path returns NumPy results: not while a device backend (frontend/backends.py) is the default.
+        fast = not kwargs and not self.static_argnums and not hasattr(backend, "invoke")
+        fast_key = self._fast_key(compiler, args) if fast else None
         compiled = self._fast.get(fast_key) if fast_key is not None else None
         if compiled is not None:
             return compiled.run_arrays([a.data for a in args])  # a NumPy backend tensor holds an ndarray
@@ -261,7 +264,14 @@ class Compiled:
         return self.run(leaves)
 
     def run(self, leaves):
-        return self.run_arrays([leaf.numpy() for leaf in leaves])
+        """Runs on the tensor leaves, in flattening order; returns the result tree. Where a leaf lives on a device
+        (or a device backend is the default), the device's backend runs it there and the results stay there."""
+        backend = device_backend(leaves)
+        if backend is None:
+            return self.run_arrays([leaf.numpy() for leaf in leaves])
+        lowered = self.lowered
+        outputs = backend.invoke(self.wait().executable, [*leaves, *lowered.captured], lowered.out_types)
+        return outputs[0] if self._single else self._tree(outputs)
 
     def run_arrays(self, arrays):
         """Runs on the NumPy arrays of the tensor leaves, in flattening order; returns the result tree."""
@@ -271,8 +281,12 @@ class Compiled:
             results = self._checked(results)
         if self._single:
             return Tensor(results[0], lowered.out_types[0], NUMPY)
-        outputs = iter([Tensor(array, ttype, NUMPY) for array, ttype in zip(results, lowered.out_types)])
-        return _unflatten(lowered.out_tree, lambda ttype: next(outputs))
+        return self._tree([Tensor(array, ttype, NUMPY) for array, ttype in zip(results, lowered.out_types)])
+
+    def _tree(self, outputs):
+        """The function's output structure, with `outputs`, its result Tensors in order, for leaves."""
+        outputs = iter(outputs)
+        return _unflatten(self.lowered.out_tree, lambda ttype: next(outputs))
 
     def _checked(self, results):
         """The results as NumPy arrays, after checking that they are the program's."""

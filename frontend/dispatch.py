@@ -1,9 +1,11 @@
 """Hands each op to the backend of its operands, after the schema has checked it and inferred its result types.
 
 A backend has `priority`, `run(name, operands, attrs, out_types) -> tuple of Tensor`, `from_numpy(array, ttype)`
-and `to_numpy(tensor)`. When operands come from several backends the one with the highest priority runs the op
-(a trace takes in eager constants); an op with no operands (iota, constant) runs on the current default backend,
-which defn switches to its trace. An op on vectorized tensors maps over their vectorized axes (vectorized.py)."""
+and `to_numpy(tensor)`; a device backend (frontend/backends.py) also has `invoke(executable, values, out_types)`,
+which runs a compiled program where its tensors live (defn's calls: `device_backend`). When operands come from
+several backends the one with the highest priority runs the op (a trace takes in eager constants); an op with no
+operands (iota, constant) runs on the current default backend, which defn switches to its trace. An op on
+vectorized tensors maps over their vectorized axes (vectorized.py)."""
 import contextlib
 import contextvars
 
@@ -48,6 +50,24 @@ def using_backend(backend):
         _default_backend.reset(token)
 
 
+def set_default_backend(backend):
+    """Makes `backend` the default of this context (thread, task) until set again; returns the one it replaces."""
+    previous = _default_backend.get()
+    _default_backend.set(backend)
+    return previous
+
+
+def device_backend(tensors):
+    """The backend that runs a compiled program on `tensors` where they live, leaving its results there: the
+    highest-priority backend among theirs that has `invoke` (a device backend, frontend/backends.py), else the
+    default backend if it has one; None when the program runs on NumPy arrays."""
+    found = [t.backend for t in tensors if hasattr(getattr(t, "backend", None), "invoke")]  # nx.template: none
+    if found:
+        return max(found, key=lambda b: b.priority)
+    backend = default_backend()
+    return backend if hasattr(backend, "invoke") else None
+
+
 def apply(name, operands, **attrs):
     """Runs nx op `name` on Tensors; returns a Tensor, or a tuple for ops with several results."""
     schema = SCHEMAS.get(name)
@@ -64,4 +84,5 @@ def apply(name, operands, **attrs):
     return outs if schema.results > 1 else outs[0]
 
 
-__all__ = ["apply", "default_backend", "using_backend", "NUMPY", "TensorType"]
+__all__ = ["apply", "default_backend", "device_backend", "set_default_backend", "using_backend", "NUMPY",
+           "TensorType"]

@@ -203,21 +203,55 @@ class Executable:
                     staging.lock.release()
             args, imported = self.arguments(arrays)
             results = rt.VmVariantList(len(self._outputs))
-            if self._fenced:
-                semaphore = self._device.create_semaphore(0)
-                args.push_ref(_NO_WAIT)
-                args.push_ref(rt.HalFence.create_at(semaphore, 1))
-                start = time.perf_counter()
-                self._context.invoke(self._function, args, results)
-                self._wait(semaphore, start)
-            else:
-                self._context.invoke(self._function, args, results)
+            self._invoke(args, results)
             outputs = self._results(results)
             return _unaliased(outputs, imported) if imported else outputs
         except IndexError as error:  # a dispatch in a conditional region is recorded when the call reaches it
             raise _binding_error(error) from None
         except RuntimeError as error:
             raise self._memory_error(error) from None
+
+    def _invoke(self, args, results):
+        """Calls the function on an argument list of its arguments alone, and waits for it."""
+        if self._fenced:
+            semaphore = self._device.create_semaphore(0)
+            args.push_ref(_NO_WAIT)
+            args.push_ref(rt.HalFence.create_at(semaphore, 1))
+            start = time.perf_counter()
+            self._context.invoke(self._function, args, results)
+            self._wait(semaphore, start)
+        else:
+            self._context.invoke(self._function, args, results)
+
+    @property
+    def device(self):
+        """The HAL device the function runs on."""
+        return self._device
+
+    def call_views(self, views):
+        """Runs on IREE buffer views that its device reads in place (runtime/device_tensors.py: device-resident
+        tensors); returns the results' buffer views, left on the device. A result may be an argument's own buffer
+        (a function that returns its argument): numerix never writes a buffer once made, so both may share it."""
+        if self._generation != _GENERATION[0]:
+            self._load_again()
+        if len(views) != len(self._inputs):
+            raise NxValueError(f"takes {len(self._inputs)} buffers, got {len(views)}", op="iree")
+        args = rt.VmVariantList(len(views) + 2 * self._fenced)
+        for index, (view, slot) in enumerate(zip(views, self._inputs)):
+            # IREE gives its results signless integer element types: the width is what must agree.
+            if tuple(view.shape) != slot.shape or view.element_type & 0xFF != slot.element & 0xFF:
+                raise NxTypeError(f"argument {index} is a buffer of shape {list(view.shape)} and IREE element type "
+                                  f"{view.element_type:#x}; the function takes {slot.dtype}{list(slot.shape)}",
+                                  op="iree")
+            args.push_ref(view)
+        results = rt.VmVariantList(len(self._outputs))
+        try:
+            self._invoke(args, results)
+        except IndexError as error:
+            raise _binding_error(error) from None
+        except RuntimeError as error:
+            raise self._memory_error(error) from None
+        return [results.get_as_object(i, _BufferView) for i in range(len(self._outputs))]
 
     def release(self):
         """Drops this executable's IREE objects, the staging buffers and the context before the module (at exit:

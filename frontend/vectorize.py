@@ -11,7 +11,7 @@ from numerix.dialect.schema import TensorType
 from .dispatch import apply
 from .operands import to_tensor
 from .tensor import Tensor
-from .vectorized import plain, union
+from .vectorized import describe, plain, union
 
 __all__ = ["vectorize", "devectorize", "revectorize", "reshape_vectors", "broadcast_vectors"]
 
@@ -36,9 +36,9 @@ def vectorize(tensor, name_or_axes=None, **sizes):
     taken = []
     for i, (name, size) in enumerate(axes):
         if any(name == n for n, _ in t.vectorized + tuple(taken)):
-            raise NxValueError(f"vectorized axis {name!r} is already there ({_describe(t)})", op="vectorize")
+            raise NxValueError(f"vectorized axis {name!r} is already there ({describe(t)})", op="vectorize")
         if name in t.names[len(axes):]:
-            raise NxValueError(f"cannot name a vectorized axis {name!r}: {_describe(t)} has an axis of that name",
+            raise NxValueError(f"cannot name a vectorized axis {name!r}: {describe(t)} has an axis of that name",
                                op="vectorize")
         if size is not None and size != t.shape[i]:
             raise NxShapeError(f"axis {i} of {t.ttype} has size {t.shape[i]}, not {size} as given for {name!r}",
@@ -99,7 +99,7 @@ def revectorize(tensor, vectorized_axes, *, target_shape, target_names=None):
         axes = [(n, total // known if s == "auto" else s) for n, s in axes]
     sizes = tuple(s for _, s in axes)
     if math.prod(sizes) * math.prod(target_shape) != total:
-        raise NxShapeError(f"cannot revectorize {_describe(t)} ({total} elements) to vectorized axes {axes} and "
+        raise NxShapeError(f"cannot revectorize {describe(t)} ({total} elements) to vectorized axes {axes} and "
                            f"shape {list(target_shape)}", op="revectorize")
     data = apply("reshape", [devectorize(t, keep_names=False)], shape=sizes + target_shape,
                  names=(None,) * (len(sizes) + len(target_shape)))
@@ -187,8 +187,3 @@ def _axes_spec(spec, sizes, op, auto=False):
     if len({n for n, _ in axes}) != len(axes):
         raise NxValueError(f"vectorized axis names repeat: {[n for n, _ in axes]}", op=op)
     return axes
-
-
-def _describe(t):
-    return "".join(f"[{n}: {d}]" for n, d in t.vectorized) + f" {t.ttype}" if t.vectorized else str(t.ttype)
-

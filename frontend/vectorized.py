@@ -45,7 +45,8 @@ def union(tensors, op):
 
 
 def describe(t):
-    return "".join(f"[{n}: {d}]" for n, d in t.vectorized) + f" {t.ttype}"
+    """A tensor's type with its vectorized axes first, for messages: "[rows: 3] s64[3]"."""
+    return "".join(f"[{n}: {d}] " for n, d in t.vectorized) + str(t.ttype)
 
 
 def full_type(t):

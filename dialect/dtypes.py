@@ -15,6 +15,17 @@ TENSOR = []  # [nx.tensor], filled by frontend/operands.py: what calling a type 
 
 
 class DType:
+    """A numerix type: its Nx name, kind, bits and NumPy dtype. Calling one makes a tensor of it (Nx's nx.f32(data)).
+
+    Examples:
+        >>> nx.f32.name, nx.f32.bits, nx.f32.nx_type
+        ('f32', 32, ('f', 32))
+        >>> nx.s16([1, 2])
+        nx.Tensor<
+          s16[2]
+          [1, 2]
+        >
+    """
     __slots__ = ("name", "kind", "bits", "np")
 
     def __init__(self, name, kind, bits, np_dtype):
@@ -152,7 +163,12 @@ _ALIASES = {"pred": "bool", "b": "bool", "uint8": "u8", "uint16": "u16", "uint32
 
 def as_dtype(spec):
     """Accepts a DType, an Nx name ("f32"), an Nx tuple (("f", 32)), a NumPy dtype or scalar type, or a Python
-    type (bool, int, float, complex: the defaults). Anything else is an NxTypeError that names it."""
+    type (bool, int, float, complex: the defaults). Anything else is an NxTypeError that names it.
+
+    Examples:
+        >>> nx.as_dtype("f32"), nx.as_dtype(("s", 16)), nx.as_dtype(float)
+        (nx.float32, nx.int16, nx.float32)
+    """
     if isinstance(spec, DType):
         return spec
     if isinstance(spec, str):
@@ -219,7 +235,12 @@ def _complex_of(real_bits):
 
 
 def promote_types(a, b):
-    """The result type of a binary op on tensors of types a and b."""
+    """The result type of a binary op on tensors of types a and b (Nx's and JAX's promotion).
+
+    Examples:
+        >>> nx.promote_types(nx.u8, nx.s8), nx.promote_types("f16", "bf16")
+        (nx.int16, nx.float32)
+    """
     a, b = as_dtype(a), as_dtype(b)
     if a is b:
         return a
@@ -280,7 +301,12 @@ def to_float(t):
 
 
 class finfo:
-    """The array API's finfo: bits, eps, max, min, smallest_normal, dtype."""
+    """The array API's finfo: bits, eps, max, min, smallest_normal, dtype.
+
+    Examples:
+        >>> nx.finfo(nx.f32).eps, nx.finfo("bf16").bits
+        (1.1920928955078125e-07, 16)
+    """
 
     def __init__(self, type):
         t = type.type if hasattr(type, "type") and not isinstance(type, DType) else as_dtype(type)
@@ -300,7 +326,12 @@ class finfo:
 
 
 class iinfo:
-    """The array API's iinfo: bits, max, min, dtype."""
+    """The array API's iinfo: bits, max, min, dtype.
+
+    Examples:
+        >>> nx.iinfo(nx.u8).max, nx.iinfo("s4").min
+        (255, -8)
+    """
 
     def __init__(self, type):
         t = type.type if hasattr(type, "type") and not isinstance(type, DType) else as_dtype(type)

@@ -18,11 +18,6 @@ import numerix as nx
 NAMESPACES = {"nx": nx, "nx.linalg": nx.linalg, "nx.fft": nx.fft, "nx.random": nx.random,
               "nx.testing": nx.testing}
 
-# Public callables outside the frontend (numerix.dialect's dtypes), whose docstrings are not the frontend's to
-# carry examples; shrink this set as they get theirs.
-KNOWN_MISSING = {"nx.DType", "nx.as_dtype", "nx.finfo", "nx.iinfo", "nx.promote_types"}
-
-
 def _is_record(obj):
     """The NamedTuple results (nx.linalg.EighResult, nx.UniqueAllResult, ...): fields, shown by their producers."""
     return isinstance(obj, type) and issubclass(obj, tuple) and hasattr(obj, "_fields")
@@ -72,7 +67,7 @@ def _examples(name, obj):
     return [t for t in tests if t.examples]
 
 
-@pytest.mark.parametrize("name", sorted(set(PUBLIC) - KNOWN_MISSING))
+@pytest.mark.parametrize("name", sorted(PUBLIC))
 def test_docstring_examples(name):
     tests = _examples(name, PUBLIC[name])
     assert tests, f"{name}'s docstring has no >>> example"
@@ -97,12 +92,6 @@ def test_guide_examples(page):
             runner.run(parser.get_doctest(block, {"nx": nx}, f"{page}[{i}]", page, 0))
     result = runner.summarize(verbose=False)
     assert result.attempted and result.failed == 0, f"{result.failed} of {result.attempted} examples failed"
-
-
-def test_known_missing_still_missing():
-    """KNOWN_MISSING only shrinks: an entry that got its example, or left the API, must leave the set."""
-    stale = sorted(name for name in KNOWN_MISSING if name not in PUBLIC or _examples(name, PUBLIC[name]))
-    assert not stale, f"remove from KNOWN_MISSING: {stale}"
 
 
 def test_site_builds_without_warnings(tmp_path):

@@ -35,8 +35,11 @@ TRIED = {
     "tiny call": "argument buffers and lists made once and refilled (a copy into a new IREE buffer ~1 us, into a "
     "kept one ~0.2 us), a kept result list (0.45 us), small results copied out through bytes (1.1 -> 0.5 us), the "
     "function resolved once, defn's lookup keyed on the tensors' types alone; benchmarks/experiments/call_path.py "
-    "and lean_call.py. What limits it: IREE's invoke through its Python binding takes ~2.0 us and reading a result "
-    "~0.8 us, and a leaner binding cannot be built: iree-base-runtime's extension exports no IREE C symbols",
+    "and lean_call.py; then defn's fast path keyed on the NumPy backend alone, arguments checked once per signature "
+    "instead of twice, result readers built once per executable (7.1 -> 6.0 us idle, 2026-12-06; "
+    "benchmarks/experiments/small_call.py). What limits it: IREE's invoke through its Python binding takes ~1.7 us, "
+    "reading a result ~0.65 us, and ~7 Python frames ~1.5 us, where JAX's dispatch is C++; a leaner binding cannot be "
+    "built: iree-base-runtime's extension exports no IREE C symbols",
     "tiny call speed": "the call-path work listed under the 5 us goal below. What limits it: NumPy's add (about "
     "0.7 us) calls no compiled program; a call into any compiled runtime costs more (JAX jit's too)",
     "conv speed": "IREE's im2col for modules with a convolution (forward 3.9 -> 0.49 s: its own convolution code is "
@@ -58,7 +61,12 @@ TRIED = {
     "(iree-compile 2.0-2.3 -> 1.2-1.6 s, the step as fast), benchmarks/experiments/compile_time.py and "
     "data_tiling.py. What limits it: iree-compile, on one thread: each of the step's ~20 dispatches goes through "
     "IREE's code generation and LLVM (--mlir-timing: 0.9 and 0.6 s of the 2 s before the marks); numerix's passes "
-    "and lowering add ~130 ms. JAX's XLA compiles about a dozen fusions",
+    "and lowering add ~130 ms. JAX's XLA compiles about a dozen fusions. Then (2026-12-06, "
+    "benchmarks/experiments/dispatches.py): IREE makes 18 dispatches of the step, 11 in its 256x10 region; "
+    "--iree-dispatch-creation-enable-aggressive-fusion makes 12 and compiles in 1.45 s, but the step runs 8% slower; "
+    "--iree-dispatch-creation-fuse-multi-use and --iree-llvmcpu-loop-unrolling=false change nothing; "
+    "--iree-hal-link-executables=false takes 3.7 s; compiling dispatches in parallel buys nothing on 2 cores "
+    "(--mlir-disable-threading: 1.64 against 1.59 s)",
     "first result": "tiered execution: the first call runs on the evaluator (NumPy, op by op) while iree-compile "
     "runs in a background thread, later calls on the compiled program once it is ready (runtime/tiered.py). What "
     "limits it: numerix's passes and the lowering to StableHLO run before the first result, in the calling thread "

@@ -7,5 +7,6 @@ from . import reduction, scan, sort  # noqa: F401
 from . import window  # noqa: F401
 from . import control_flow, vmap, grad  # noqa: F401  (grad's CALLS lists control flow's and vmap's ops too)
 from . import fusion  # noqa: F401
+from . import hook  # noqa: F401
 from .rules import define  # noqa: F401
 from .schema import SCHEMAS, OpSchema, TensorType  # noqa: F401

@@ -23,6 +23,7 @@ from . import (
     vmap as _vmap,
     vectorize as _vectorize,
     export as _export,
+    hooks as _hooks,
     backends as _backends,
 )
 from .tensor import Tensor
@@ -44,6 +45,7 @@ from .serialize import *  # noqa: F401,F403
 from .vmap import *  # noqa: F401,F403
 from .vectorize import *  # noqa: F401,F403
 from .export import *  # noqa: F401,F403
+from .hooks import *  # noqa: F401,F403
 from .backends import *  # noqa: F401,F403
 from . import operators as _operators  # noqa: F401  (attaches Tensor's operators)
 from . import fft, linalg  # the array API's extensions: nx.fft, nx.linalg
@@ -75,6 +77,7 @@ __all__ = [
     *_vmap.__all__,
     *_vectorize.__all__,
     *_export.__all__,
+    *_hooks.__all__,
     *_backends.__all__,
     "fft", "linalg", "testing", "random",
 ]

@@ -7,8 +7,8 @@ printing, `.tolist()` and `float(t)` read them back on demand, one counted trans
 (device_tensors.TRANSFERS). An eager op on
 iree tensors runs as a one-op program compiled once per op, attributes and operand types (`IreeBackend.run`).
 `nx.donatable(t)` hands a tensor's device memory to the next defn call that takes it: the tensor is invalid after
-that call, and its memory goes back to the device's caching allocator, which the call's results and the next
-call's reuse (IREE computes in place only where the program says so at compile time, which numerix does not ask)."""
+that call, a result that can be computed in place is written into that memory (runtime/device_tensors.py `call`,
+passes/to_stablehlo.py `tie_donated`), and otherwise the memory goes back to the device's caching allocator."""
 
 import numpy as np
 
@@ -232,8 +232,8 @@ def backend_deallocate(tensors):
 
 def donatable(tensors):
     """Marks device tensors whose memory the next defn call that takes them may reuse, as a training step's
-    parameters (JAX's donated arguments): after that call they are invalid, and reading one is an NxValueError.
-    Returns its argument.
+    parameters (JAX's donated arguments): the call writes a result into it where it can (an update such as
+    `w - lr * g`), and after the call they are invalid: reading one is an NxValueError. Returns its argument.
 
     Examples:
         >>> step = nx.defn(lambda w: w - 0.5)

@@ -135,12 +135,14 @@ class Defn:
         if getattr(backend, "traced", False):
             return self.fn(*args, **kwargs)  # inlined into the trace that calls it
         compiler = compilers.get_compiler(self.compiler)
-        # The fast path returns NumPy results: not while a device backend (frontend/backends.py) is the default.
-        fast = not kwargs and not self.static_argnums and not hasattr(backend, "invoke")
-        fast_key = self._fast_key(compiler, args) if fast else None
-        compiled = self._fast.get(fast_key) if fast_key is not None else None
-        if compiled is not None:
-            return compiled.run_arrays([a.data for a in args])  # a NumPy backend tensor holds an ndarray
+        fast_key = None
+        # The fast path returns NumPy results: only while NumPy is the default backend (not a device backend,
+        # frontend/backends.py).
+        if backend is NUMPY and not kwargs and not self.static_argnums:
+            fast_key = self._fast_key(compiler, args)
+            compiled = self._fast.get(fast_key)  # None, the key of other calls, is never stored
+            if compiled is not None:
+                return compiled.run_arrays([a.data for a in args])  # a NumPy backend tensor holds an ndarray
         key, leaves = self._signature(args, kwargs, compiler)
         compiled = self._cache.get(key)
         if compiled is None:
@@ -244,6 +246,8 @@ class Compiled:
 
     def _adopt(self, executable):
         self.executable = executable
+        # IREE's executable takes the arrays without checking them again (run_arrays' are the program's types).
+        self._call = getattr(executable, "call_arrays", None) or (lambda arrays: executable(*arrays))
         # An executable that states the NumPy shape and dtype of each result it returns (as iree's does) is not
         # re-checked on every call when they are the program's.
         self._checks_results = getattr(executable, "result_types", None) != [
@@ -274,9 +278,10 @@ class Compiled:
         return outputs[0] if self._single else self._tree(outputs)
 
     def run_arrays(self, arrays):
-        """Runs on the NumPy arrays of the tensor leaves, in flattening order; returns the result tree."""
+        """Runs on the NumPy arrays of the tensor leaves, in flattening order, which the signature that found this
+        program gave their shapes and types (they are not checked again); returns the result tree."""
         lowered = self.lowered
-        results = self.executable(*arrays, *lowered.captured)
+        results = self._call([*arrays, *lowered.captured] if lowered.captured else arrays)
         if self._checks_results:
             results = self._checked(results)
         if self._single:

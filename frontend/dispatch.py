@@ -81,7 +81,7 @@ def apply(name, operands, **attrs):
         outs = vectorized.apply(name, operands, attrs, out_types, backend)
     else:
         outs = backend.run(name, operands, attrs, out_types)
-    return outs if schema.results > 1 else outs[0]
+    return outs if schema.results != 1 else outs[0]  # (None: a variable number, as nx.hook's)
 
 
 __all__ = ["apply", "default_backend", "device_backend", "set_default_backend", "using_backend", "NUMPY",

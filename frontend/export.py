@@ -20,7 +20,8 @@ The signature file, format version 1, is JSON:
 
 The module's function takes the tensor leaves in flattening order (nx.defn's: containers depth first, dict keys in
 their order) and returns the result leaves in that order; arrays the function captured are compiled in as
-constants. The .vmfb keeps IREE's synchronous calling convention, so iree-run-module and any IREE runtime call it."""
+constants. The .vmfb keeps IREE's synchronous calling convention, so iree-run-module and any IREE runtime call it;
+the hooks of the function (nx.hook, nx.print_value) are removed, since they would call back into Python."""
 import collections
 import json
 import os
@@ -33,6 +34,7 @@ from numerix.dialect import dtypes
 from numerix.dialect import ops as nx_ops
 from numerix.dialect.errors import NxTypeError, NxValueError
 from numerix.dialect.schema import TensorType
+from numerix.passes.strip_hooks import strip_hooks
 from numerix.passes.iree_policy import DEFAULT_DRIVERS, parse_device, runs_on
 from numerix.runtime import iree
 from numerix.runtime.iree_executable import Executable
@@ -82,8 +84,8 @@ def build_artifact(fn, args, host=False, options=None):
     settings = iree.checked_options(options, load=False)
     lowered = fn.lower(*args)
     _, arg_nodes, _ = lowered.key
-    built = iree.build(embed_captured(lowered), lowered.entry, settings.target, settings.flags, artifact=True,
-                       host=host, subnormals=settings.subnormals)
+    built = iree.build(strip_hooks(embed_captured(lowered)), lowered.entry, settings.target, settings.flags,
+                       artifact=True, host=host, subnormals=settings.subnormals)
     device = options.get("device") or options.get("driver")
     signature = {"format": FORMAT, "version": FORMAT_VERSION, "numerix": metadata.version("numerix"),
                  "iree": IREE_VERSION, "target": settings.target, "device": device,

@@ -51,7 +51,9 @@ _INTEGERS = re.compile(r"-?\d+")
 @register_pass("iree-sub-byte-storage", dialects=("stablehlo", "arith", "linalg", "tensor"))
 def sub_byte_storage(module):
     with module.context, ir.Location.unknown():
-        functions = [f.operation for f in module.body.operations if f.operation.name == "func.func"]
+        # (A declaration, as nx.hook's import, has no body to rewrite.)
+        functions = [f.operation for f in module.body.operations
+                     if f.operation.name == "func.func" and len(f.operation.regions[0].blocks)]
         signatures = [ir.FunctionType(ir.TypeAttr(f.attributes["function_type"]).value) for f in functions]
         for op in _tensor_level_ops(module.operation):
             _store_as_bytes(op)

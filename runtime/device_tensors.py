@@ -36,8 +36,10 @@ class DeviceBuffer:
     """One tensor's data on a device: an IREE buffer view of `shape` and NumPy `dtype`. It keeps its device alive and
     lets the view go first (an IREE buffer freed after its device jumped into freed memory:
     iree_executable._DeviceMemory). `release()` frees the memory now (nx.backend_deallocate, a donated argument);
-    reading a released buffer is an NxValueError. `donated`: the next program call that takes it releases it."""
-    __slots__ = ("view", "shape", "dtype", "driver", "index", "donated", "_device")
+    reading a released buffer is an NxValueError. `donated`: the next program call that takes it releases it, and
+    may write a result into its memory. `shared`: another DeviceBuffer has the same memory (a program returned its
+    argument), so that it is never written in place."""
+    __slots__ = ("view", "shape", "dtype", "driver", "index", "donated", "shared", "_device")
 
     def __init__(self, view, shape, dtype, driver, index, device):
         self.view = view
@@ -46,6 +48,7 @@ class DeviceBuffer:
         self.driver = driver
         self.index = index
         self.donated = False
+        self.shared = False
         self._device = device
 
     @property
@@ -109,7 +112,8 @@ def upload(array, driver, index, nx_type_name):
 def call(executable, values, type_names):
     """Runs an IREE Executable on `values` (DeviceBuffers, or NumPy arrays of nx types `type_names`, uploaded), each
     buffer resident where the executable runs passed as it is; returns its results as DeviceBuffers on its device.
-    The donated buffers among `values` are released after the call."""
+    The donated buffers among `values` are released after the call; where the program can write a result into a
+    donated buffer (runtime/iree.py InPlaceVariants), it does, and the result takes over its memory."""
     driver, index = executable.driver, executable.index
     here = place(driver, index)
     views = []
@@ -119,10 +123,41 @@ def call(executable, values, type_names):
         if not isinstance(value, DeviceBuffer):
             value = upload(value, driver, index, type_name)
         views.append(value.checked_view("defn"))
+    storage = []
+    in_place = _in_place(executable, values, here)
+    if in_place is not None:
+        executable, ties = in_place
+        storage = [views[argument] for argument, _ in ties]
     device = executable.device
     results = [DeviceBuffer(view, shape, dtype, driver, index, device)
-               for view, (shape, dtype) in zip(executable.call_views(views), executable.result_types)]
+               for view, (shape, dtype) in zip(executable.call_views(views, storage), executable.result_types)]
+    _mark_shared(results, values)
     for value in values:
         if isinstance(value, DeviceBuffer) and value.donated:
             value.release()
     return results
+
+
+def _in_place(executable, values, here):
+    """The variant of `executable` that writes results into the donated buffers among `values`, and its ties; None
+    where there is none. A buffer is written in place only where nothing else reads its memory: passed once, resident
+    here, and not shared with another DeviceBuffer."""
+    variants = getattr(executable, "in_place", None)  # a program compiled from a traced module has them
+    if variants is None:
+        return None
+    donated = [i for i, value in enumerate(values)
+               if isinstance(value, DeviceBuffer) and value.donated and not value.shared and value.place == here
+               and sum(v is value for v in values) == 1]
+    return variants.variant(donated) if donated else None
+
+
+def _mark_shared(results, values):
+    """Marks the results that are an argument's own memory (a program that returns its argument), and that argument,
+    as shared; a donated argument that shared its memory with nothing hands it over unshared."""
+    arguments = [(v, v.view.get_buffer()) for v in values
+                 if isinstance(v, DeviceBuffer) and (v.shared or not v.donated)]
+    for result in results if arguments else ():
+        buffer = result.view.get_buffer()
+        for argument, argument_buffer in arguments:
+            if argument_buffer == buffer:
+                result.shared = argument.shared = True

@@ -23,6 +23,8 @@ from iree.compiler.version import VERSION
 from numerix.dialect import ir as nx_ir
 from numerix.dialect.errors import NxTypeError, NxValueError
 from numerix.passes import pipeline
+from numerix.passes.to_stablehlo import tie_donated
+from numerix.dialect import ops as nx_ops
 from numerix.passes.iree_policy import (
     DATA_TILING, DEFAULT_DRIVERS, DEVICE_TARGETS, SUBNORMALS, TARGET_OPTIONS, choose_driver, contraction_flops,
     execution_flags, flags_for, has_branches, has_convolutions, needs_libm, parse_device, runs_on,
@@ -77,6 +79,7 @@ class Lowering(NamedTuple):
     inputs: list
     outputs: list
     driver: str
+    ties: tuple = ()  # (donated argument, result) pairs that write the result in place (to_stablehlo.tie_donated)
 
     @property
     def module_key(self):
@@ -88,17 +91,21 @@ class Lowering(NamedTuple):
 
 
 def lower_optimized(module, entry, target="llvm-cpu", flags=(), driver=None, artifact=False, host=True,
-                    subnormals="keep"):
-    """The Lowering of a module that has been through numerix's nx pipeline (rewritten in place)."""
+                    subnormals="keep", donated=()):
+    """The Lowering of a module that has been through numerix's nx pipeline (rewritten in place); the `donated`
+    arguments are tied to results that can be written into their buffers (to_stablehlo.tie_donated)."""
     with module.context:
         inputs, outputs = entry_signature(module, entry)
         flops = contraction_flops(module)
         if not artifact:
             driver = driver or choose_driver(target, inputs, outputs, flops)
         text = pipeline.lower(module)
+        ties = tuple(tie_donated(module, entry, donated)) if donated else ()
+        if ties:
+            text = str(module)
     flags = flags_for(target, flops, host, needs_libm(text), subnormals, has_branches(text),
                       has_convolutions(text)) + execution_flags(driver) + list(flags)
-    return Lowering(text, target, flags, inputs, outputs, driver)
+    return Lowering(text, target, flags, inputs, outputs, driver, ties)
 
 
 def module_key(text, target, flags):
@@ -192,12 +199,13 @@ class IreeCompiler:
                          settings.index)
         with module.context:
             inputs, outputs = entry_signature(module, entry)
-        program_key = key(module.operation.get_asm(), entry, target, repr(sorted(settings.options.items())),
-                          *flags_for(target, flops=0), source_fingerprint(), VERSION)
+        text = module.operation.get_asm()
+        program_key = _program_key(text, entry, settings)
         found = _cached_program(program_key)
         if found is not None:
-            driver, vmfb = found
-            return Executable(vmfb, entry, inputs, outputs, driver, settings.index)
+            driver, vmfb, _ = found
+            return _donating(Executable(vmfb, entry, inputs, outputs, driver, settings.index), module, entry, options)
+        source = nx_ops.clone_module(module)  # the passes below rewrite `module`; a donating variant starts anew
         pipeline.optimize(module)
         interim = _interim(module, entry) if tiered else None  # decoded before the lowering rewrites the module
         lowering = lower_optimized(module, entry, target, flags, driver, subnormals=subnormals)
@@ -208,7 +216,7 @@ class IreeCompiler:
             return built
 
         def load(built):
-            return _load(built, entry, settings.index)
+            return _donating(_load(built, entry, settings.index), source, entry, options)
         if interim is not None and not CACHE.holds(lowering.module_key):
             return TieredExecutable(interim, build_and_record, load, entry)
         return load(build_and_record())
@@ -283,10 +291,63 @@ def _interim(module, entry):
 
 
 def _cached_program(program_key):
-    """(driver, .vmfb bytes) of a program in PROGRAMS whose module is still in CACHE, else None."""
+    """(driver, .vmfb bytes, ties) of a program in PROGRAMS whose module is still in CACHE, else None."""
     record = PROGRAMS.read(program_key)
     if record is None:
         return None
     record = json.loads(record)
     vmfb = CACHE.read(record["module"])
-    return None if vmfb is None else (record["driver"], vmfb)
+    return None if vmfb is None else (record["driver"], vmfb, [tuple(t) for t in record.get("ties", ())])
+
+
+def _program_key(text, entry, settings, donated=()):
+    """PROGRAMS' key of traced nx `text` built with `settings`, with its `donated` arguments tied where they can be.
+    """
+    donation = ("donated", *map(str, donated)) if donated else ()
+    return key(text, entry, settings.target, repr(sorted(settings.options.items())),
+               *flags_for(settings.target, flops=0), source_fingerprint(), VERSION, *donation)
+
+
+def _donating(executable, module, entry, options):
+    """`executable`, with `in_place` to build its variants that write results into donated arguments' buffers."""
+    executable.in_place = InPlaceVariants(module, entry, options)
+    return executable
+
+
+class InPlaceVariants:
+    """The programs of one traced module that write results into the buffers of donated arguments (nx.donatable),
+    one per set of donated arguments, compiled on first use and cached as every program is. `variant(donated)` is
+    (Executable, ties): ties are the (argument, result) pairs whose result is written into the argument's buffer,
+    passed to it as storage after the arguments (Executable.call_views); None where no result can be."""
+
+    def __init__(self, module, entry, options):
+        self._text = module.operation.get_asm()
+        self._module, self._entry, self._options = module, entry, options
+        self._variants = {}
+
+    def variant(self, donated):
+        donated = tuple(donated)
+        if donated not in self._variants:
+            self._variants[donated] = self._build(donated)
+        return self._variants[donated]
+
+    def _build(self, donated):
+        settings = checked_options(self._options)
+        entry = self._entry
+        program_key = _program_key(self._text, entry, settings, donated)
+        with self._module.context:
+            inputs, outputs = entry_signature(self._module, entry)
+        found = _cached_program(program_key)
+        if found is None:
+            module = nx_ops.clone_module(self._module)
+            pipeline.optimize(module)
+            lowering = lower_optimized(module, entry, settings.target, settings.flags, settings.driver,
+                                       subnormals=settings.subnormals, donated=donated)
+            built = lowering.build()
+            PROGRAMS.write(program_key, json.dumps({"driver": built.driver, "module": built.module_key,
+                                                    "ties": lowering.ties}).encode())
+            found = (built.driver, built.vmfb, list(lowering.ties))
+        driver, vmfb, ties = found
+        if not ties:
+            return None
+        return Executable(vmfb, entry, inputs, outputs, driver, settings.index), ties

@@ -37,6 +37,8 @@ import numpy as np
 
 from numerix.dialect.errors import NxMemoryError, NxTypeError, NxValueError
 
+from .hooks import hook_modules, raised as hooks_raised
+
 IMPORT_BYTES = 64 << 10  # an argument this large is imported without a copy where it can be
 _CPU_DRIVERS = ("local-sync", "local-task")
 _HOST_MEMORY = int(rt.MemoryType.HOST_LOCAL | rt.MemoryType.DEVICE_VISIBLE)
@@ -166,7 +168,8 @@ class Executable:
         self.index = index  # of the device among the driver's
         self._module = rt.VmModule.copy_buffer(runtime.instance, vmfb)
         try:
-            self._context = rt.VmContext(runtime.instance, [runtime.hal, self._module])  # loads the executables
+            self._context = rt.VmContext(runtime.instance, [runtime.hal, *hook_modules(self._module, entry),
+                                                            self._module])  # loads the executables
         except IndexError as error:  # IREE's OUT_OF_RANGE: loading records the dispatches, and checks their bindings
             raise _binding_error(error) from None
         finally:
@@ -183,24 +186,27 @@ class Executable:
         self._fenced = self._function.reflection.get("iree.abi.model") == "coarse-fences"
         self._recent = collections.deque(maxlen=8)  # seconds of the last calls, to sleep through most of the next
         self._inputs = [_slot(t) for t in inputs]
-        # (shape, dtype, size, the shape to give the flat buffer: None where it already has it)
-        self._outputs = [(t.shape, t.type.np, math.prod(t.shape), None if len(t.shape) == 1 else t.shape)
-                         for t in outputs]
+        self._outputs = [(t.shape, t.type.np, math.prod(t.shape)) for t in outputs]  # (shape, dtype, size)
         self.result_types = [(t.shape, t.type.np) for t in outputs]  # what each call returns, so callers need not check
         small = all(0 < math.prod(t.shape) * t.type.itemsize < IMPORT_BYTES for t in inputs)
         self._staging = _Staging(runtime.device, self._inputs, outputs) \
             if small and driver in _CPU_DRIVERS and not self._fenced else None
 
     def __call__(self, *arrays):
+        self._check(arrays)
+        return self.call_arrays(arrays)
+
+    def call_arrays(self, arrays):
+        """__call__ on a sequence of arrays that have the function's argument shapes and dtypes, not checked again:
+        defn's signature fixed them (frontend/defn.py), and a small call's checks cost as much as filling its
+        buffers."""
         if self._generation != _GENERATION[0]:
             self._load_again()
         try:
             staging = self._staging
-            if staging is not None and staging.lock.acquire(blocking=False):
-                try:
+            if staging is not None:
+                with staging.lock:  # another thread's small call holds it for microseconds
                     return self._call_staged(staging, arrays)
-                finally:
-                    staging.lock.release()
             args, imported = self.arguments(arrays)
             results = rt.VmVariantList(len(self._outputs))
             self._invoke(args, results)
@@ -228,21 +234,25 @@ class Executable:
         """The HAL device the function runs on."""
         return self._device
 
-    def call_views(self, views):
+    def call_views(self, views, storage=()):
         """Runs on IREE buffer views that its device reads in place (runtime/device_tensors.py: device-resident
         tensors); returns the results' buffer views, left on the device. A result may be an argument's own buffer
-        (a function that returns its argument): numerix never writes a buffer once made, so both may share it."""
+        (a function that returns its argument): numerix writes a buffer once made only where it was donated, so
+        both may share it. `storage`: the views that a program built for donation (runtime/iree.py
+        InPlaceVariants) writes its tied results into, after its arguments."""
         if self._generation != _GENERATION[0]:
             self._load_again()
         if len(views) != len(self._inputs):
             raise NxValueError(f"takes {len(self._inputs)} buffers, got {len(views)}", op="iree")
-        args = rt.VmVariantList(len(views) + 2 * self._fenced)
+        args = rt.VmVariantList(len(views) + len(storage) + 2 * self._fenced)
         for index, (view, slot) in enumerate(zip(views, self._inputs)):
             # IREE gives its results signless integer element types: the width is what must agree.
             if tuple(view.shape) != slot.shape or view.element_type & 0xFF != slot.element & 0xFF:
                 raise NxTypeError(f"argument {index} is a buffer of shape {list(view.shape)} and IREE element type "
                                   f"{view.element_type:#x}; the function takes {slot.dtype}{list(slot.shape)}",
                                   op="iree")
+            args.push_ref(view)
+        for view in storage:
             args.push_ref(view)
         results = rt.VmVariantList(len(self._outputs))
         try:
@@ -268,7 +278,10 @@ class Executable:
 
     def _memory_error(self, error):
         """IREE's RESOURCE_EXHAUSTED as an NxMemoryError that says what the results alone take; any other error as
-        it is."""
+        it is; and where a hook's function failed (runtime/hooks.py), its own exception."""
+        hooked = hooks_raised()
+        if hooked is not None:
+            return hooked
         if "RESOURCE_EXHAUSTED" not in str(error):
             return error
         sizes = [math.prod(shape) * np.dtype(dtype).itemsize for shape, dtype, *_ in self._outputs]
@@ -280,8 +293,7 @@ class Executable:
         if staging.copies_results:  # a copy of a small result costs less than mapping it and checking for aliases
             results = staging.results
             self._context.invoke(self._function, args, results)
-            return tuple([_copied(results, i, dtype, reshape) if size else np.empty(shape, dtype)
-                          for i, (shape, dtype, size, reshape) in enumerate(self._outputs)])
+            return tuple([read(results) for read in staging.readers])
         results = rt.VmVariantList(len(self._outputs))  # a kept list would hold the mapped results' buffers
         self._context.invoke(self._function, args, results)
         outputs = self._results(results)
@@ -290,31 +302,26 @@ class Executable:
                 outputs = outputs[:index] + (_read_only_copy(outputs[index]),) + outputs[index + 1:]
         return outputs
 
-    def staged_arguments(self, staging, arrays):
-        """The argument list of a call on `arrays` with `staging`'s buffers, refilled (the caller holds its lock)."""
-        self._check_count(arrays)
-        for array, kept, slot in zip(arrays, staging.arrays, self._inputs):
-            if array.shape != slot.shape or array.dtype != slot.dtype:
-                self._mismatch(arrays)
+    @staticmethod
+    def staged_arguments(staging, arrays):
+        """The argument list of a call on `arrays` (checked, see call_arrays) with `staging`'s buffers, refilled (the
+        caller holds its lock)."""
+        for kept, array in zip(staging.arrays, arrays):
             kept[...] = array
         return staging.args
 
     def _results(self, results):
         device = self._device
         return tuple([_mapped(results.get_as_object(i, _BufferView), device, dtype, shape) if size else
-                      np.empty(shape, dtype) for i, (shape, dtype, size, _) in enumerate(self._outputs)])
+                      np.empty(shape, dtype) for i, (shape, dtype, size) in enumerate(self._outputs)])
 
     def arguments(self, arrays):
         """The argument list of a call on `arrays` (each copied into a new IREE buffer, or imported), and the
         (start, end) addresses of the imported ones, which IREE reads in place."""
-        inputs = self._inputs
-        self._check_count(arrays)
         allocate, memory, usage, device = self._allocate, self._memory, self._usage, self._device
         args = rt.VmVariantList(len(arrays) + 2 * self._fenced)
         imported = []
-        for array, (shape, dtype, raw, element) in zip(arrays, inputs):
-            if array.shape != shape or array.dtype != dtype:
-                self._mismatch(arrays)
+        for array, (shape, _, raw, element) in zip(arrays, self._inputs):
             if raw is not None:
                 array = array.view(raw)
             if self._import is not None and array.nbytes >= IMPORT_BYTES and array.flags.c_contiguous \
@@ -347,11 +354,9 @@ class Executable:
             raise NxValueError(f"the IREE call failed while it ran: {str(error).splitlines()[0]}", op="iree") from None
         recent.append(time.perf_counter() - start)
 
-    def _check_count(self, arrays):
+    def _check(self, arrays):
         if len(arrays) != len(self._inputs):
             raise NxValueError(f"takes {len(self._inputs)} arrays, got {len(arrays)}", op="iree")
-
-    def _mismatch(self, arrays):
         for index, (array, slot) in enumerate(zip(arrays, self._inputs)):
             if array.shape != slot.shape or array.dtype != slot.dtype:
                 raise NxTypeError(f"argument {index} is {array.dtype}{list(array.shape)}; the function takes "
@@ -434,11 +439,14 @@ class _DeviceMemory:
         del self._bytes  # before the device, not left to the order in which the interpreter clears slots
 
 
-def _copied(results, index, dtype, reshape):
-    """A read-only copy of result `index` of an IREE result list, as an array of `dtype` shaped `reshape` (None:
-    flat)."""
-    copy = np.frombuffer(bytes(results.get_as_object(index, _BufferView).map()), dtype)  # bytes: read-only
-    return copy if reshape is None else copy.reshape(reshape)
+def _reader(index, shape, dtype):
+    """A function of an IREE result list that returns a read-only copy of its result `index`, an array of `dtype`
+    shaped `shape` (made once per function: a small call's Python costs as much as its copies)."""
+    if math.prod(shape) == 0:
+        return lambda results: np.empty(shape, dtype)
+    if len(shape) == 1:  # already the flat buffer's shape
+        return lambda results: np.frombuffer(bytes(results.get_as_object(index, _BufferView).map()), dtype)
+    return lambda results: np.frombuffer(bytes(results.get_as_object(index, _BufferView).map()), dtype).reshape(shape)
 
 
 def _read_only_copy(array):
@@ -471,6 +479,7 @@ class _Staging:
         # Small results are copied out (which also hands IREE's buffer back at once). Otherwise, (result index,
         # the argument buffers it could lie in: those at least its size), for results that could.
         self.copies_results = all(t.type.itemsize * math.prod(t.shape) < IMPORT_BYTES for t in outputs)
+        self.readers = [_reader(index, t.shape, t.type.np) for index, t in enumerate(outputs)]
         self.aliases = []
         for index, t in enumerate(outputs if not self.copies_results else ()):
             nbytes = t.type.itemsize * math.prod(t.shape)

@@ -131,6 +131,7 @@ CASES.update({
     "sort": [Case(_op("sort", axis=1, descending=False), (Input((3, 5)),)),
              Case(_op("sort", axis=0, descending=True), (Input((4, 2)),))],
     "top_k": [Case(_op("top_k", k=2), (Input((3, 5)),))],
+    "hook": [Case(lambda x, y: nx.hook((x, y), lambda values: None)[1] * 2, (Input(M), Input(M)), complex=True)],
 })
 
 

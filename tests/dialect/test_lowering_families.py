@@ -179,9 +179,9 @@ def test_families_match_numpy(type_name):
 
 # Ops with a test of their own below.
 # (switch and while, which call functions of the module: tests/frontend/test_control_flow.py and
-# tests/lit/control-flow.mlir)
+# tests/lit/control-flow.mlir; hook, which calls back into Python: tests/frontend/test_hooks.py)
 OWN_TESTS = {"fft", "solve", "det", "slogdet", "cholesky", "qr", "eigh", "svd", "custom_grad", "switch", "while",
-             "triangular_solve", "lu"}  # (triangular_solve and lu: tests/frontend/test_nx_api_linalg.py)
+             "triangular_solve", "lu", "hook"}  # (triangular_solve and lu: tests/frontend/test_nx_api_linalg.py)
 
 
 def test_every_family_op_is_swept():

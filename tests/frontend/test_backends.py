@@ -165,3 +165,69 @@ def test_a_donated_tensor_is_invalid_after_the_call_and_its_result_is_right():
     assert g.tolist() == [2.0] * 4  # not donated: still valid
     params = {"w": new_w}
     assert nx.donatable(params) is not params and nx.donatable(params)["w"] is new_w
+
+
+def _memory(t):
+    """The IREE buffer under a device tensor (equal where two tensors share memory)."""
+    return t.data.view.get_buffer()
+
+
+def _loss(w, x):
+    return nx.sum(nx.dot(x, w) ** 2)
+
+
+_train_step = nx.defn(lambda w, x: (w - 1e-4 * nx.grad(_loss)(w, x), _loss(w, x)))
+
+
+def test_a_training_step_updates_a_donated_16_mb_parameter_in_place():
+    rng = np.random.default_rng(0)
+    w0, x0 = rng.standard_normal((2048, 2048)).astype(np.float32), rng.standard_normal((8, 2048)).astype(np.float32)
+    w, x = _on_device(w0), _on_device(x0)
+    kept_w, kept_loss = _train_step(w, x)  # not donated: a new buffer, the parameter kept
+    assert _memory(kept_w) != _memory(w)
+    storage = _memory(w)
+    new_w, loss = _train_step(nx.donatable(w), x)
+    assert _memory(new_w) == storage
+    np.testing.assert_allclose(np.asarray(new_w), np.asarray(kept_w), rtol=1e-5, atol=1e-5)
+    assert float(loss) == float(kept_loss)
+    for _ in range(3):  # each step writes the same memory
+        new_w, loss = _train_step(nx.donatable(new_w), x)
+        assert _memory(new_w) == storage
+    expected = w0
+    for _ in range(4):
+        expected = expected - 1e-4 * 2 * x0.T @ (x0 @ expected)
+    np.testing.assert_allclose(np.asarray(new_w), expected, rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("fn, in_place", [
+    (lambda w, g: nx.transpose(w) + w, True),  # the transpose is read before the add writes w
+    (lambda w, g: (w - g, nx.dot(nx.transpose(w), g)), True),  # the other result reads w before it is written
+    (lambda w, g: nx.dot(w, g) + w, True),
+    (lambda w, g: nx.dot(w, g), False),  # no elementwise op reads w where it writes
+    (lambda w, g: nx.transpose(w) + g, False),
+    (lambda w, g: (w + g, nx.reshape(w, (64, 16))), False),  # IREE may return the reshape as a view of w
+    (lambda w, g: (w * g, w), False),
+])
+def test_donated_results_are_written_in_place_only_where_no_read_sees_the_write(fn, in_place):
+    rng = np.random.default_rng(1)
+    w0, g0 = rng.standard_normal((32, 32)).astype(np.float32), rng.standard_normal((32, 32)).astype(np.float32)
+    f = nx.defn(fn)
+    expected = f(nx.tensor(w0), nx.tensor(g0))
+    w, g = _on_device(w0), _on_device(g0)
+    storage = _memory(w)
+    results = f(nx.donatable(w), g)
+    results, expected = (results, expected) if isinstance(results, tuple) else ((results,), (expected,))
+    for got, want in zip(results, expected):
+        np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-5, atol=1e-5)
+    assert (_memory(results[0]) == storage) is in_place
+
+
+def test_memory_that_two_tensors_share_is_not_written_in_place():
+    w = _on_device(np.ones((8, 8), np.float32))
+    alias, _ = nx.defn(lambda t: (t, t + 1))(w)  # IREE returns the argument's own buffer
+    assert _memory(alias) == _memory(w)
+    updated = nx.defn(lambda t: t * 3)(nx.donatable(alias))
+    assert _memory(updated) != _memory(w)
+    assert np.asarray(w).tolist() == [[1.0] * 8] * 8 and np.asarray(updated).tolist() == [[3.0] * 8] * 8
+    passed_twice = nx.defn(lambda a, b: a * b + a)(nx.donatable(w), w)
+    assert np.asarray(passed_twice).tolist() == [[2.0] * 8] * 8

@@ -12,6 +12,7 @@ import numerix as nx
 from conftest import sample
 from numerix import trace as trace_module
 from numerix.dialect.elementwise import BINARY, UNARY
+from numerix.dialect import hook as hook_dialect
 from numerix.dialect.grad import CALLS
 from numerix.dialect.schema import SCHEMAS
 from numerix.dispatch import apply
@@ -59,7 +60,12 @@ def _reduce_examples(type):
             ([sample(type, (3, 4))], {"axes": (0, 1), "keep_axes": True})]
 
 
+# nx.hook calls a registered Python function, here one that does nothing (tests/frontend/test_hooks.py checks the
+# calls themselves).
+_QUIET_HOOK = hook_dialect.register(lambda arrays: None, (nx.f32, nx.s32))
+
 EXAMPLES = {
+    "hook": [([sample("f32", (2, 3)), sample("s32", (4,), seed=1)], {"id": _QUIET_HOOK})],
     "select": [([sample("bool"), sample("f32"), sample("f32", seed=1)], {})],
     "as_type": [([sample("f32", low=-300, high=300)], {"type": nx.s8}), ([sample("bf16")], {"type": nx.f64}),
                 ([sample("c64")], {"type": nx.f32})],

@@ -17,9 +17,9 @@ from numerix.dialect.batching import batch_size, move_axis, with_batch
 from numerix.dialect.errors import NxValueError
 from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import BATCH, batch_rule
-from numerix.dialect.schema import Callee, TensorType
+from numerix.dialect.schema import TensorType
 
-from .calls import VMAP_OPS, callees, erase_uncalled, expand_all, replace_with_call
+from .calls import VMAP_OPS, callees, erase_uncalled, expand_all, replace_with_call, write_function
 from .registry import register_pass
 
 
@@ -112,18 +112,18 @@ def batched_results(module, name, batched):
 def batch_function(module, callee, batched, size, batched_out=None):
     """Writes @callee batched as a new private function: its arguments flagged in `batched` get a leading batch axis
     of `size`, and so do the results flagged in `batched_out` (all of them by default). Returns its Callee."""
+    def build(builder, arguments):
+        results, flags = batch_call(builder, callee.name, arguments, batched)
+        wanted = [True] * len(results) if batched_out is None else batched_out
+        outputs = []
+        for result, flag, want in zip(results, flags, wanted):
+            if flag and not want:
+                raise NxValueError(f"@{callee.name}'s result {result.ttype} is batched where it may not be",
+                                   op="nx-batch")
+            outputs.append(with_batch(result, size) if want and not flag else result)
+        return outputs
     arg_types = [_with_axis(t, size) if b else t for t, b in zip(callee.inputs, batched)]
-    builder = FunctionBuilder(module, f"{callee.name}_batched", private=True)
-    arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
-    results, flags = batch_call(builder, callee.name, arguments, batched)
-    wanted = [True] * len(results) if batched_out is None else batched_out
-    outputs = []
-    for result, flag, want in zip(results, flags, wanted):
-        if flag and not want:
-            raise NxValueError(f"@{callee.name}'s result {result.ttype} is batched where it may not be", op="nx-batch")
-        outputs.append(with_batch(result, size) if want and not flag else result)
-    builder.finish([t.value for t in outputs])
-    return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in outputs))
+    return write_function(module, f"{callee.name}_batched", arg_types, build)
 
 
 def _with_axis(ttype, size):
@@ -189,13 +189,6 @@ def _lanes_loop(module, cond, body, flags, size, carried):
     condition holds, and an example whose condition no longer holds keeps its carried values."""
     arg_types = [_with_axis(t, size) if b else t for t, b in zip(cond.inputs, flags)]
 
-    def write(name, build):
-        builder = FunctionBuilder(module, name, private=True)
-        arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
-        results = build(builder, arguments)
-        builder.finish([t.value for t in results])
-        return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in results))
-
     def running(builder, arguments):
         (holds,), _ = batch_call(builder, cond.name, arguments, flags)
         return holds
@@ -211,7 +204,8 @@ def _lanes_loop(module, cond, body, flags, size, carried):
             value = value if flag else with_batch(value, size)
             out.append(algebra.select(algebra.apply("broadcast", [holds], shape=value.shape, axes=(0,)), value, old))
         return out
-    return write(f"{cond.name}_batched", any_running), write(f"{body.name}_batched", step)
+    return (write_function(module, f"{cond.name}_batched", arg_types, any_running),
+            write_function(module, f"{body.name}_batched", arg_types, step))
 
 
 @batch_rule("custom_grad")

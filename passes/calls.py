@@ -4,12 +4,16 @@ private functions nothing calls any more.
 
 A transform (nx.grad, nx.value_and_grad, nx.vmap) is expanded only once its callee, through its calls, holds no other
 transform, so that nested ones (a grad of a grad, a vmap of a grad, a grad of a vmap) expand innermost first: the
-outer one then transforms the function written for the inner one."""
+outer one then transforms the function written for the inner one. The functions they write, they write with
+write_function."""
 from iree.compiler import ir
 from iree.compiler.dialects import func
 
 from numerix.dialect import ops as nx_ops
+from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
+from numerix.dialect.function import FunctionBuilder
+from numerix.dialect.schema import Callee
 
 GRAD_OPS = ("nx.grad", "nx.value_and_grad")
 VMAP_OPS = ("nx.vmap",)
@@ -62,6 +66,16 @@ def expand_all(module, names, pass_name, expand):
         named.add(nx_ops.read_attrs(op)["callee"].name)
         named.add(expand(op))
     return named
+
+
+def write_function(module, name, arg_types, build):
+    """Writes a private function of arg_types whose results build(builder, argument Terms) gives; returns its
+    Callee."""
+    builder = FunctionBuilder(module, name, private=True)
+    arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
+    results = build(builder, arguments)
+    builder.finish([t.value for t in results])
+    return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in results))
 
 
 def replace_with_call(op, name):

@@ -17,10 +17,11 @@ from numerix.dialect.algebra import Term
 from numerix.dialect.errors import NxValueError
 from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import vjp_rule
-from numerix.dialect.schema import Callee, TensorType
+from numerix.dialect.schema import TensorType
 
 from . import batch
-from .calls import GRAD_OPS, TRANSFORMS, callees, erase_uncalled, expand_all, ops_named, replace_with_call
+from .calls import (GRAD_OPS, TRANSFORMS, callees, erase_uncalled, expand_all, ops_named, replace_with_call,
+                    write_function)
 from .registry import register_pass
 from .vjp import Step, backpropagate
 
@@ -116,16 +117,6 @@ def _custom_grad(cotangents, operands, results, callee, forward, backward):
 
 # ---- control flow: the VJPs of nx.switch and nx.while write functions, so they are the pass's too ----
 
-def _function(module, name, arg_types, build):
-    """Writes a private function of arg_types whose results build(builder, argument Terms) gives; returns its
-    Callee."""
-    builder = FunctionBuilder(module, name, private=True)
-    arguments = [Term(builder.argument(t), t, builder) for t in arg_types]
-    results = build(builder, arguments)
-    builder.finish([t.value for t in results])
-    return Callee(builder.symbol, tuple(arg_types), tuple(t.ttype for t in results))
-
-
 def _function_vjp(module, callee):
     """@callee's VJP as a function: it takes callee's arguments, then one cotangent per inexact result, and returns
     one cotangent per inexact argument (zeros where none reaches it), replaying callee's ops forward first."""
@@ -140,7 +131,7 @@ def _function_vjp(module, callee):
             seeds[output] = seeds[output] + cotangent if output in seeds else cotangent
         cotangents = backpropagate(steps, seeds)
         return [cotangents.get(a) or algebra.zeros_like(a) for a in arguments if a.type.is_inexact]
-    return _function(module, f"{callee.name}_vjp", list(callee.inputs) + inexact, build)
+    return write_function(module, f"{callee.name}_vjp", list(callee.inputs) + inexact, build)
 
 
 def _filled(cotangents, results):
@@ -181,7 +172,7 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
         def split(b, terms):
             return build(b, terms[:carried], terms[carried], terms[carried + 1:len(terms) - len(captures)],
                          terms[len(terms) - len(captures):])
-        return _function(module, name, state_types + [s64] + list(types) + capture_types, split)
+        return write_function(module, name, state_types + [s64] + list(types) + capture_types, split)
 
     def trip(b, s, m, captures_):
         return replay(b, body.name, s + captures_) + [m + algebra.scalar(m, 1)]
@@ -223,9 +214,9 @@ def _while(cotangents, operands, results, cond, body, carried, trips):
         return [j - algebra.scalar(j, 1)] + through[:n_state] + [a + c for a, c in zip(ct_caps, through[n_state:])]
 
     arguments = loop_types + memory_types + capture_types
-    back_cond = _function(module, f"{body.name}_back_cond", arguments,
+    back_cond = write_function(module, f"{body.name}_back_cond", arguments,
                           lambda b, terms: [_less(algebra.scalar(terms[0], -1), terms[0])])
-    back_body = _function(module, f"{body.name}_back", arguments, backward)
+    back_body = write_function(module, f"{body.name}_back", arguments, backward)
     zeros = [algebra.zeros_like(x) for x in captures if x.type.is_inexact]
     final = algebra.emit(builder, "while", [count - one] + _filled(cotangents, results) + zeros + memory + captures,
                          {"cond": back_cond, "body": back_body, "carried": len(loop_types), "trips": trips})

@@ -19,7 +19,7 @@ from numerix.dialect.function import FunctionBuilder
 from numerix.dialect.rules import BATCH, batch_rule
 from numerix.dialect.schema import TensorType
 
-from .calls import VMAP_OPS, callees, erase_uncalled, expand_all, replace_with_call, write_function
+from .calls import VMAP_OPS, erase_uncalled, expand_all, interpret, replace_with_call, write_function
 from .registry import register_pass
 
 
@@ -60,25 +60,14 @@ def expand(module, op):
 def batch_call(builder, name, operands, batched):
     """Emits the ops of function @name through `builder` on `operands` (Terms; those flagged in `batched` carry the
     batch axis first), inlining the functions it calls; returns its results and which of them are batched."""
-    function = nx_ops.functions(builder.module.operation)[name]
-    block = function.regions[0].blocks[0]
-    values = dict(zip(block.arguments, zip(operands, batched)))
-    for op in block.operations:
-        op = op.operation
-        terms = [values[v][0] for v in op.operands]
-        flags = [values[v][1] for v in op.operands]
-        if op.name == "func.return":
-            return terms, flags
-        if op.name == "func.call":
-            results, out_flags = batch_call(builder, callees(op)[0], terms, flags)
-        elif nx_ops.is_nx(op):
-            results = _batch_op(builder, op, terms, flags)
-            out_flags = [any(flags)] * len(results)
-        else:
+    def step(op, pairs):
+        if not nx_ops.is_nx(op):
             raise NxValueError(f"cannot batch {op.name}: nx-batch batches nx ops and calls of functions made of them",
                                op="nx-batch", location=nx_ops.location(op))
-        values.update(zip(op.results, zip(results, out_flags)))
-    raise NxValueError(f"@{name} has no func.return", op="nx-batch", location=nx_ops.location(function))
+        terms, flags = [t for t, _ in pairs], [f for _, f in pairs]
+        return [(r, any(flags)) for r in _batch_op(builder, op, terms, flags)]
+    out = interpret(builder.module, name, list(zip(operands, batched)), step, "nx-batch")
+    return [t for t, _ in out], [f for _, f in out]
 
 
 def _batch_op(builder, op, terms, flags):
@@ -97,16 +86,7 @@ def _batch_op(builder, op, terms, flags):
 def batched_results(module, name, batched):
     """Which results of function @name are batched when the arguments flagged in `batched` are, as batch_call
     would give them (a rule batches every result of an op with a batched operand), without writing anything."""
-    block = nx_ops.functions(module.operation)[name].regions[0].blocks[0]
-    flags = dict(zip(block.arguments, batched))
-    for op in block.operations:
-        op = op.operation
-        ins = [flags[v] for v in op.operands]
-        if op.name == "func.return":
-            return ins
-        outs = batched_results(module, callees(op)[0], ins) if op.name == "func.call" else [any(ins)] * len(op.results)
-        flags.update(zip(op.results, outs))
-    raise NxValueError(f"@{name} has no func.return", op="nx-batch")
+    return interpret(module, name, batched, lambda op, flags: [any(flags)] * len(op.results), "nx-batch")
 
 
 def batch_function(module, callee, batched, size, batched_out=None):

@@ -68,6 +68,25 @@ def expand_all(module, names, pass_name, expand):
     return named
 
 
+def interpret(module, name, inputs, step, pass_name):
+    """Walks function @name with one value per argument (of any kind the caller uses), inlining the functions it
+    calls: `step(op, operand values)` gives each other op's result values. Returns the values it returns."""
+    function = nx_ops.functions(module.operation)[name]
+    block = function.regions[0].blocks[0]
+    values = dict(zip(block.arguments, inputs))
+    for op in block.operations:
+        op = op.operation
+        operands = [values[v] for v in op.operands]
+        if op.name == "func.return":
+            return operands
+        if op.name == "func.call":
+            results = interpret(module, callees(op)[0], operands, step, pass_name)
+        else:
+            results = step(op, operands)
+        values.update(zip(op.results, results))
+    raise NxValueError(f"@{name} has no func.return", op=pass_name, location=nx_ops.location(function))
+
+
 def write_function(module, name, arg_types, build):
     """Writes a private function of arg_types whose results build(builder, argument Terms) gives; returns its
     Callee."""

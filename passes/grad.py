@@ -20,7 +20,7 @@ from numerix.dialect.rules import vjp_rule
 from numerix.dialect.schema import TensorType
 
 from . import batch
-from .calls import (GRAD_OPS, TRANSFORMS, callees, erase_uncalled, expand_all, ops_named, replace_with_call,
+from .calls import (GRAD_OPS, TRANSFORMS, erase_uncalled, expand_all, interpret, ops_named, replace_with_call,
                     write_function)
 from .registry import register_pass
 from .vjp import Step, backpropagate
@@ -66,24 +66,13 @@ def _expand(module, op):
 def replay(builder, name, arguments, steps=None):
     """Emits the ops of function @name on `arguments` (Terms) through `builder`, inlining the functions it calls;
     returns its results. With `steps`, appends each op as a Step for the adjoint sweep."""
-    function = nx_ops.functions(builder.module.operation)[name]
-    block = function.regions[0].blocks[0]
-    values = dict(zip(block.arguments, arguments))
-    for op in block.operations:
-        op = op.operation
-        operands = [values[v] for v in op.operands]
-        if op.name == "func.return":
-            return operands
-        if op.name == "func.call":
-            results = replay(builder, callees(op)[0], operands, steps)
-        elif nx_ops.is_nx(op) and op.name not in GRAD_OPS:
-            results = _replay_nx(builder, op, operands, steps)
-        else:
+    def step(op, operands):
+        if not nx_ops.is_nx(op) or op.name in GRAD_OPS:
             raise NxValueError(f"cannot differentiate through {op.name}: nx-grad differentiates nx ops (each by its "
                                "VJP rule) and calls of functions made of them", op="nx-grad",
                                location=nx_ops.location(op))
-        values.update(zip(op.results, results))
-    raise NxValueError(f"@{name} has no func.return", op="nx-grad", location=nx_ops.location(function))
+        return _replay_nx(builder, op, operands, steps)
+    return interpret(builder.module, name, arguments, step, "nx-grad")
 
 
 def _replay_nx(builder, op, operands, steps):

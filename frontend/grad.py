@@ -105,8 +105,10 @@ class _Gradient:
         return self._trace(parent, args, kwargs)
 
     def _trace(self, parent, args, kwargs):
-        if has_vectorized(args) and not kwargs:  # a gradient for each entry of the vectorized arguments
-            return for_each_entry(lambda *xs: self._trace(traced_parent(), xs, {}), args)
+        if has_vectorized(args) or has_vectorized(kwargs):  # a gradient for each entry of the vectorized arguments
+            keys, count = list(kwargs), len(args)
+            return for_each_entry(lambda *xs: self._trace(traced_parent(), xs[:count], dict(zip(keys, xs[count:]))),
+                                  list(args) + list(kwargs.values()))
         if max(self.argnums) >= len(args):
             raise NxValueError(f"argnums {self.argnums} asks for positional argument {max(self.argnums)} of "
                                f"{getattr(self.fn, '__name__', self.fn)}, called with {len(args)}", op=self.op)

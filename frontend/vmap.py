@@ -107,8 +107,10 @@ class _Vmap:
         return self._trace(parent, args, kwargs)
 
     def _trace(self, parent, args, kwargs):
-        if has_vectorized(args) and not kwargs:  # vectorized axes stay outside the mapped one
-            return for_each_entry(lambda *xs: self._trace(traced_parent(), xs, {}), args)
+        if has_vectorized(args) or has_vectorized(kwargs):  # vectorized axes stay outside the mapped one
+            keys, count = list(kwargs), len(args)
+            return for_each_entry(lambda *xs: self._trace(traced_parent(), xs[:count], dict(zip(keys, xs[count:]))),
+                                  list(args) + list(kwargs.values()))
         leaves, axes, paths, arg_nodes = [], [], [], []
         if isinstance(self.in_axes, (tuple, list)) and len(self.in_axes) != len(args):
             raise NxValueError(f"in_axes {self.in_axes!r} has {len(self.in_axes)} entries for {len(args)} positional "

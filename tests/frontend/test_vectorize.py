@@ -170,3 +170,14 @@ def test_vmap_inside_vectorized_entries():
     out = nx.vmap(lambda row: nx.sum(row))(x)
     assert out.vectorized_axes == (("v", 2),) and out.shape == (3,)
     np.testing.assert_array_equal(nx.devectorize(out).numpy(), np.arange(12.0).reshape(2, 3, 2).sum(-1))
+
+
+def test_vectorized_keyword_arguments_of_grad_and_vmap():
+    x = nx.vectorize(nx.tensor([[1.0, 2.0], [3.0, 4.0]]), "x")
+    grads = nx.grad(lambda w, *, scale: nx.sum(w ** 2) * scale)(nx.tensor([1.0, 1.0]), scale=nx.sum(x))
+    assert grads.vectorized_axes == (("x", 2),)
+    assert_close(nx.devectorize(grads), [[6.0, 6.0], [14.0, 14.0]], nx.f32)
+    # keyword arguments are mapped over their axis 0 (JAX's rule), inside each vectorized entry
+    mapped = nx.vmap(lambda row, *, shift: row + shift)(nx.tensor([[1.0], [2.0]]), shift=x)
+    assert mapped.vectorized_axes == (("x", 2),) and mapped.shape == (2, 1)
+    assert_close(nx.devectorize(mapped), [[[2.0], [4.0]], [[4.0], [6.0]]], nx.f32)

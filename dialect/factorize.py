@@ -112,15 +112,17 @@ def _inverse_transpose(a):
 
 # ---- solve ----
 
-def _infer_solve(types):
-    """a (..., M, M) times the solution (..., M, K) is b (..., M, K)."""
-    a, b = types
-    same_types("solve", types)
-    batch, m, _ = check_matrices("solve", a, square=True)
-    b_batch, rows, _ = check_matrices("solve", b)
-    if b_batch != batch or rows != m:
-        raise NxShapeError(f"needs b of shape {list(batch) + [m]} + [K] for a {a}, got b {b}", op="solve")
-    return b
+def _infer_system(op):
+    """The inference of a solver of a X = b: a (..., M, M) times the solution (..., M, K) is b (..., M, K)."""
+    def infer(types, **attrs):
+        a, b = types
+        same_types(op, types)
+        batch, m, _ = check_matrices(op, a, square=True)
+        b_batch, rows, _ = check_matrices(op, b)
+        if b_batch != batch or rows != m:
+            raise NxShapeError(f"needs b of shape {list(batch) + [m]} + [K] for a {a}, got b {b}", op=op)
+        return b
+    return infer
 
 
 def _vjp_solve(cotangents, operands, results):
@@ -161,22 +163,11 @@ def _batch_solve(name):
     return rule
 
 
-define("solve", 2, _infer_solve, numpy=lapack("solve", np.linalg.solve), vjp=_vjp_solve, lower=_lower_solve,
+define("solve", 2, _infer_system("solve"), numpy=lapack("solve", np.linalg.solve), vjp=_vjp_solve, lower=_lower_solve,
        batch=_batch_solve("solve"))
 
 
-# ---- triangular_solve: A X = B for triangular A ----
-
-def _infer_triangular_solve(types, lower):
-    """a (..., M, M), read from its lower triangle (upper when not `lower`), times the solution is b (..., M, K)."""
-    a, b = types
-    same_types("triangular_solve", types)
-    batch, m, _ = check_matrices("triangular_solve", a, square=True)
-    b_batch, rows, _ = check_matrices("triangular_solve", b)
-    if b_batch != batch or rows != m:
-        raise NxShapeError(f"needs b of shape {list(batch) + [m]} + [K] for a {a}, got b {b}", op="triangular_solve")
-    return b
-
+# ---- triangular_solve: A X = B for triangular A, read from its lower triangle (upper when not `lower`) ----
 
 def _numpy_triangular_solve(a, b, lower):
     return scipy.linalg.solve_triangular(a, b, lower=lower, check_finite=False)
@@ -220,7 +211,7 @@ def _lower_triangular_solve(b, args, t, node):
     return [b.select(x_mat.lead_everywhere(singular, x_mat.shape), b.constant(np.nan, x_mat.shape, t), x)]
 
 
-define("triangular_solve", 2, _infer_triangular_solve, attrs={"lower": "bool"},
+define("triangular_solve", 2, _infer_system("triangular_solve"), attrs={"lower": "bool"},
        numpy=lapack("triangular_solve", per_matrix(_numpy_triangular_solve, "(m,m),(m,k)->(m,k)")),
        vjp=_vjp_triangular_solve, lower=_lower_triangular_solve, batch=_batch_solve("triangular_solve"))
 

@@ -74,6 +74,16 @@ def everywhere(calls):
     return list(zip(eager, iree, evaluator))
 
 
+def check_examples_everywhere(examples):
+    """Nx documentation examples, (fn, tensors, expected values, type name) each, run by everywhere(): every result
+    has the type and, within its tolerance, the values."""
+    results = everywhere([(fn, args) for fn, args, _, _ in examples])
+    for (fn, args, expected, type_name), outs in zip(examples, results):
+        for out in outs:
+            assert out.type is nx.as_dtype(type_name)
+            assert_close(out.numpy(), np.array(expected, nx.as_dtype(type_name).np), type_name)
+
+
 def parse(text):
     with nx_ir.new_context():
         return ir.Module.parse(text)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import numerix as nx
-from conftest import assert_close, everywhere
+from conftest import assert_close, check_examples_everywhere, everywhere
 
 
 def _s32(data, names=None):
@@ -112,11 +112,7 @@ NX_EXAMPLES = [  # (function, its tensors, Nx's result, its type in numerix)
 
 
 def test_nx_examples_eagerly_on_iree_and_on_the_evaluator():
-    results = everywhere([(fn, args) for fn, args, _, _ in NX_EXAMPLES])
-    for (fn, args, expected, type_name), outs in zip(NX_EXAMPLES, results):
-        for out in outs:
-            assert out.type is nx.as_dtype(type_name)
-            assert_close(out.numpy(), np.array(expected, nx.as_dtype(type_name).np), type_name)
+    check_examples_everywhere(NX_EXAMPLES)
 
 
 def test_names_follow_nx():

@@ -7,8 +7,8 @@ import pkgutil
 import sys
 
 from . import (  # noqa: F401  (they register the passes the lists name)
-    batch, complex_constant_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad, reduction_guards,
-    strided_slice_barriers, sub_byte_storage, to_stablehlo, verify, while_result_barriers,
+    batch, complex_constant_barriers, constant_gather_barriers, cse, dce, fold, fuse, fusion_to_linalg, grad,
+    reduction_guards, strided_slice_barriers, sub_byte_storage, to_stablehlo, verify, while_result_barriers,
 )
 from .registry import PASSES, run_passes
 
@@ -19,13 +19,13 @@ OPTIMIZING_PASSES = ("nx-batch", "nx-grad", "nx-fold", "nx-cse", "nx-dce", "nx-f
 # For a module from outside (text that nx-opt reads, or a test parses): verify first.
 DEFAULT_PIPELINE = ("nx-verify", *OPTIMIZING_PASSES)
 # From nx to what IREE takes: each fusion into a linalg.generic, then everything else into StableHLO; then the
-# guards against IREE 3.13's miscompiles of complex constant expressions and of reductions whose body folds to the
-# same value on every trip, and against its failures to build a strided slice reversed in the same dispatch and a
-# loop whose initial value has another user after it; last, sub-byte integer tensors stored as bytes, which IREE
-# would pack.
+# guards against IREE 3.13's miscompiles of complex constant expressions, of gathers at constant indices and of
+# reductions whose body folds to the same value on every trip, and against its failures to build a strided slice
+# reversed in the same dispatch and a loop whose initial value has another user after it; last, sub-byte integer
+# tensors stored as bytes, which IREE would pack.
 LOWERING_PASSES = ("nx-fusion-to-linalg", "nx-to-stablehlo", "iree-complex-constant-barriers",
-                   "iree-invariant-reduction-guards", "iree-strided-slice-barriers", "iree-while-result-barriers",
-                   "iree-sub-byte-storage")
+                   "iree-constant-gather-barriers", "iree-invariant-reduction-guards", "iree-strided-slice-barriers",
+                   "iree-while-result-barriers", "iree-sub-byte-storage")
 
 
 def load_passes():

@@ -10,7 +10,7 @@
 import numerix as nx  # noqa: F401  (the program calls it)
 
 # test_differential.py replays this program and expects this failure while the bug is open (None: fixed).
-XFAIL = 'vmap on iree vs eager: f32 values differ'
+XFAIL = None
 INPUTS = [
     ('x11', 'f32', (4,), 0),
 ]

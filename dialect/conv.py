@@ -30,6 +30,7 @@ from numerix.dialect import ir as nxir
 from . import algebra as alg, batching
 from .errors import NxShapeError, NxValueError
 from .lower_convert import convert
+from .lower_window import behind_strided_pick
 from .rules import NUMPY, define, widen_half
 from .schema import SCHEMAS, TensorType, require, same_types
 
@@ -269,6 +270,8 @@ def _convolution(b, x, k, dtype, out_shape, attrs):
     wide = dtype.compute_type
     i64 = ir.IntegerType.get_signless(64)
     x, high = _reached(b, x, k, out_shape, attrs)
+    spatial = attrs["kernel_permutation"][2:]
+    x = behind_strided_pick(b, x, [b.shape(k)[axis] for axis in spatial], attrs["strides"])
     padding = np.array(list(zip(attrs["padding_low"], high)), np.int64)
     result = b.emit(
         "stablehlo.convolution", [convert(b, x, dtype, wide), convert(b, k, dtype, wide)],

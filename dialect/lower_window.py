@@ -22,12 +22,24 @@ def reduce_window(b, x, init, dtype, out_shape, attrs, combine):
     if any(low) or any(high):
         pairs = np.array(list(zip(low, high)), np.int64).reshape(len(low), 2)
         options["padding"] = ir.DenseElementsAttr.get(pairs)
+    x = behind_strided_pick(b, x, attrs["window_dimensions"], attrs["strides"])
     (out,) = b.with_region("stablehlo.reduce_window", [x, init], [b.tensor(out_shape, dtype)], [scalar, scalar],
                            lambda acc, v: [combine(acc, v)], **options)
     # The result leaves through a barrier: IREE 3.13 fused a reduce_window into a consumer that reads it transposed
     # and computed wrong values (v @ v.T and v * v.T of a (3, 1) window_sum kept only the diagonal; found by the
     # differential fuzzer).
     return b.emit("stablehlo.optimization_barrier", [out], out.type)
+
+
+def behind_strided_pick(b, x, windows, strides):
+    """x, through a barrier where windows of one element pick it with a stride over 1 (a reduce_window or a
+    convolution of such windows): IREE 3.13 makes that pick an elementwise op that reads x through a strided map
+    ((d0) -> (d0 * 2)), and when x's producer has another user it fuses the producer in and writes x through the
+    same map, so the other user reads the elements between the picks uninitialized (the differential fuzzer's
+    window_min(v, (1, 1), strides=(2, 2)) beside window_sum(v, ...)). Behind the barrier x is computed whole first."""
+    if all(w == 1 for w in windows) and any(s != 1 for s in strides):
+        return b.emit("stablehlo.optimization_barrier", [x], x.type)
+    return x
 
 
 def scatter_to_selected(b, key, key_type, source, work, window_dimensions, strides, direction):

@@ -7,9 +7,10 @@ IREE 3.13 turns such a gather into a linalg.generic that reads its operand throu
 its FuseMultiUseElementwiseProducer pass then fuses that producer into the gather and keeps the producer's full result
 as a second result of the fused op, written through the same constant map: only column 0 of it is ever written,
 and the other user reads uninitialized memory (exp(v) of a negative log came out 1.0 for each column but the first,
-found by the differential fuzzer under vmap; -x[:, [0, 0, 0]] beside -x + 1 too). Behind the barrier the producer is
+found by the differential fuzzer under vmap; (-x)[:, [0, 0, 0]] beside -x + 1 too). Behind the barrier the producer is
 computed on its own; what uses the gather's result still fuses with it. A gather of an argument has no producer to
-fuse and is left alone."""
+fuse and is left alone. (The window and convolution lowerings guard a strided pick of one-element windows, the
+other consumer IREE reads through such a map: dialect/lower_window.py's behind_strided_pick.)"""
 from iree.compiler import ir
 
 from numerix.dialect import ops as nx_ops

@@ -58,8 +58,8 @@ def _partial_writes(module_text):
             for result, out_map in zip(op.results, maps[-len(op.results):]):
                 shape = ir.RankedTensorType(result.type).shape
                 for size, expr in zip(shape, out_map.results):
-                    if not (ir.AffineDimExpr.isinstance(expr)
-                            or ir.AffineConstantExpr.isinstance(expr) and size == 1):
+                    if not (isinstance(expr, ir.AffineDimExpr)
+                            or isinstance(expr, ir.AffineConstantExpr) and size == 1):
                         found.append(str(out_map))
     return found
 

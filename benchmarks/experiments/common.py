@@ -35,7 +35,9 @@ def numerix_program(name):
     with module.context:
         text = pipeline.lower(module)
     # Without the execution model's flags: each experiment calls its own way.
-    flags = iree_policy.flags_for("llvm-cpu", flops, libm=iree_policy.needs_libm(text))
+    flags = iree_policy.flags_for("llvm-cpu", flops, libm=iree_policy.needs_libm(text),
+                                  branches=iree_policy.has_branches(text),
+                                  convolutions=iree_policy.has_convolutions(text))
     arrays = [leaf.numpy() for leaf in leaves] + list(compiled.lowered.captured)
     return Program(text, flags, fn.entry, arrays, compiled, call)
 

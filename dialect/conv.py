@@ -273,8 +273,14 @@ def _convolution(b, x, k, dtype, out_shape, attrs):
     spatial = attrs["kernel_permutation"][2:]
     x = behind_strided_pick(b, x, [b.shape(k)[axis] for axis in spatial], attrs["strides"])
     padding = np.array(list(zip(attrs["padding_low"], high)), np.int64)
+    operands = [convert(b, x, dtype, wide), convert(b, k, dtype, wide)]
+    if wide is not dtype:
+        # IREE 3.13 fuses the widening into its im2col and fails to build it ("'arith.addf' op requires the same
+        # type for all operands and results", every f16 convolution; found by the differential fuzzer): the
+        # widened operands reach the convolution through a barrier.
+        operands = b.emit_many("stablehlo.optimization_barrier", operands, [o.type for o in operands])
     result = b.emit(
-        "stablehlo.convolution", [convert(b, x, dtype, wide), convert(b, k, dtype, wide)],
+        "stablehlo.convolution", operands,
         b.tensor(out_shape, wide), window_strides=nxir.ints(attrs["strides"]),
         padding=ir.DenseElementsAttr.get(padding, type=i64), lhs_dilation=nxir.ints(attrs["input_dilation"]),
         rhs_dilation=nxir.ints(attrs["kernel_dilation"]),

@@ -102,6 +102,14 @@ def contraction_flops(module):
     return flops
 
 
+# IREE 3.13 evaluates a module's constant expressions at compile time by compiling them into a module of its own
+# (a "jit_eval" dispatch), always linked embedded: one that calls f64 libm functions (the constant atan of a complex
+# number, computed in f64) fails to link there ("undefined symbol: atan2"), whatever the module's own linking. Such a
+# module compiles without that evaluation: its constant expressions then run once, when the module is loaded (found
+# by the differential fuzzer, seed 1313).
+NO_CONST_EVAL = "--iree-opt-const-eval=false"
+
+
 # ---- data tiling ----
 
 DATA_TILING = "--iree-opt-data-tiling"

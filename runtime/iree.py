@@ -26,8 +26,8 @@ from numerix.passes import pipeline
 from numerix.passes.to_stablehlo import tie_donated
 from numerix.dialect import ops as nx_ops
 from numerix.passes.iree_policy import (
-    DATA_TILING, DEFAULT_DRIVERS, DEVICE_TARGETS, SUBNORMALS, TARGET_OPTIONS, choose_driver, contraction_flops,
-    execution_flags, flags_for, has_branches, has_convolutions, needs_libm, parse_device, runs_on,
+    DATA_TILING, DEFAULT_DRIVERS, DEVICE_TARGETS, NO_CONST_EVAL, SUBNORMALS, TARGET_OPTIONS, choose_driver,
+    contraction_flops, execution_flags, flags_for, has_branches, has_convolutions, needs_libm, parse_device, runs_on,
     target_option_flags,
 )
 
@@ -126,6 +126,8 @@ def _compile(text, target, flags):
             # IREE 3.13's data tiling fails to materialise some contractions (f64 and complex factorizations, c64
             # dot_general): it is only a speed-up, so such a module compiles without it.
             return _compile(text, target, [f for f in flags if f != DATA_TILING])
+        if NO_CONST_EVAL not in flags and "jit_eval" in str(error) and _UNDEFINED.search(str(error)):
+            return _compile(text, target, flags + [NO_CONST_EVAL])  # see iree_policy.NO_CONST_EVAL
         raise _explain(error, target, flags) from None
 
 

@@ -494,8 +494,16 @@ def _d_complex(cotangents, operands, results):
     return [alg.real(g), -alg.imag(g)]  # Re(g (da + i db)) = Re(g) da - Im(g) db
 
 
+def _complex_numpy(re, im):
+    """Each part set as it is: re + 1j * im would lose a -0.0 imaginary part (0.0 + -0.0 is 0.0) and make an
+    infinite one's real part NaN (1j * inf is nan + inf j)."""
+    out = np.empty(np.broadcast_shapes(re.shape, im.shape), np.result_type(re.dtype, im.dtype, np.complex64))
+    out.real, out.imag = re, im
+    return out
+
+
 # Nx's complex(re, im); also how complex constants reach the IR.
-define("complex", 2, _infer_complex, numpy=lambda re, im: re + 1j * im.astype(np.result_type(im.dtype, np.complex64)),
+define("complex", 2, _infer_complex, numpy=_complex_numpy,
        vjp=_d_complex, lower=lower_elementwise.make_complex, fusion="cheap", batch=batching.mapped("complex"))
 
 

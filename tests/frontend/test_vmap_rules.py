@@ -93,11 +93,7 @@ def test_rules_on_iree():
         _check(name, got, expected)
 
 
-# The evaluator's complex constants lose the sign of a zero imaginary part: nx.complex's NumPy rule computes
-# re + 1j * im, where 0.0 + -0.0 is 0.0 (dialect/elementwise.py).
-SIGNED_ZERO_CASES = [("f32", "evaluator"), ("f32", "iree"), ("c64", "iree"),
-                     pytest.param("c64", "evaluator", marks=pytest.mark.xfail(strict=True, reason="nx.complex's "
-                                                                              "NumPy rule loses -0.0 imaginary parts"))]
+SIGNED_ZERO_CASES = [("f32", "evaluator"), ("f32", "iree"), ("c64", "iree"), ("c64", "evaluator")]
 
 
 @pytest.mark.parametrize("type, compiler", SIGNED_ZERO_CASES)

@@ -14,6 +14,16 @@ func.func @max_pool(%x: tensor<2x4x4xf32>) -> tensor<2x2x2xf32> {
   return %0 : tensor<2x2x2xf32>
 }
 
+// A strided pick of one-element windows reads its operand through a barrier (IREE 3.13 writes a fused producer's
+// other uses only at the picked elements); windows of more than one element do not (max_pool above).
+// CHECK-LABEL: func.func @strided_pick
+// CHECK: %[[B:.*]] = stablehlo.optimization_barrier %arg0
+// CHECK: "stablehlo.reduce_window"(%[[B]], %{{.*}}) <{window_dimensions = array<i64: 1, 1>, window_strides = array<i64: 2, 1>}>
+func.func @strided_pick(%x: tensor<5x2xf32>) -> tensor<3x2xf32> {
+  %0 = "nx.window_min"(%x) {padding_high = array<i64: 0, 0>, padding_low = array<i64: 0, 0>, strides = array<i64: 2, 1>, window_dilations = array<i64: 1, 1>, window_dimensions = array<i64: 1, 1>} : (tensor<5x2xf32>) -> tensor<3x2xf32>
+  return %0 : tensor<3x2xf32>
+}
+
 // A bf16 sum adds in f32; dilations become window_dilations.
 // CHECK-LABEL: func.func @sum_half
 // CHECK: %[[WIDE:.*]] = stablehlo.convert %arg0 : (tensor<4x4xbf16>) -> tensor<4x4xf32>

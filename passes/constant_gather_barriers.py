@@ -33,10 +33,26 @@ def constant_gather_barriers(module):
 
 
 def _argument_free(value, memo):
-    """Whether `value` depends on no block argument (memo: op -> answer): IREE may fold it to constants."""
+    """Whether `value` depends on no block argument (memo: op -> answer): IREE may fold it to constants. Walked
+    without recursion: indices may come out of a long chain of ops."""
     if isinstance(value, ir.BlockArgument):
         return False
-    op = value.owner.operation
-    if op not in memo:
-        memo[op] = all(_argument_free(v, memo) for v in op.operands)
-    return memo[op]
+    pending = [value.owner.operation]
+    while pending:
+        op = pending[-1]
+        if op in memo:
+            pending.pop()
+            continue
+        operands = list(op.operands)
+        if any(isinstance(v, ir.BlockArgument) for v in operands):
+            memo[op] = False
+            pending.pop()
+            continue
+        owners = [v.owner.operation for v in operands]
+        unknown = [o for o in owners if o not in memo]
+        if unknown:
+            pending.extend(unknown)
+            continue
+        memo[op] = all(memo[o] for o in owners)
+        pending.pop()
+    return memo[value.owner.operation]

@@ -397,8 +397,12 @@ def _release_dylib_placeholders():
 
 
 def _binding_error(error):
-    """IREE's IndexError when a dispatch needs more buffer bindings than its HAL gives, as a numerix error; any other
-    IndexError as it is."""
+    """IREE's IndexError when a dispatch needs more buffer bindings than its HAL gives, or when its command buffers
+    reference bindings they did not declare, as a numerix error; any other IndexError as it is."""
+    if "indirect buffer reference" in str(error):
+        return NxValueError("IREE cannot run the compiled module: its command buffers reference buffers they did not "
+                            "declare (an IREE 3.13 bug with indirect command buffers, see docs/iree.md); IREE says: "
+                            f"{str(error).splitlines()[0]}", op="iree")
     if "binding" not in str(error):
         return error
     return NxValueError("IREE cannot run the compiled module: a dispatch (one kernel, as IREE fused it) reads and "

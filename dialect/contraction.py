@@ -120,8 +120,7 @@ def _lower_dot(b, node):
         # IREE 3.13 fails to build a dot over one element of widened f16/bf16 operands read by a gather ("failed to
         # legalize unresolved source materialization"; the fuzzer's x[[0]] @ x[[0]] in f16): the widened operands
         # reach it through a barrier.
-        operands = b.emit_many("stablehlo.optimization_barrier", operands, [b.tensor(b.shape(t), wide_type)
-                                                                            for t in operands])
+        operands = b.barrier(*operands)
     product = b.emit("stablehlo.dot_general", operands, b.tensor(out.shape, wide_type), dot_dimension_numbers=numbers)
     return convert(b, product, wide_type, dtype)
 

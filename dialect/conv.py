@@ -278,7 +278,7 @@ def _convolution(b, x, k, dtype, out_shape, attrs):
         # IREE 3.13 fuses the widening into its im2col and fails to build it ("'arith.addf' op requires the same
         # type for all operands and results", every f16 convolution; found by the differential fuzzer): the
         # widened operands reach the convolution through a barrier.
-        operands = b.emit_many("stablehlo.optimization_barrier", operands, [o.type for o in operands])
+        operands = b.barrier(*operands)
     result = b.emit(
         "stablehlo.convolution", operands,
         b.tensor(out_shape, wide), window_strides=nxir.ints(attrs["strides"]),

@@ -72,7 +72,7 @@ def reduce(b, values, inits, axes, body):
 
 
 def _opaque_zeros(b, like, dtype):
-    zero = b.emit("stablehlo.optimization_barrier", [b.constant(0, (), dtype)], b.tensor((), dtype))
+    zero = b.barrier(b.constant(0, (), dtype))[0]
     return b.emit("stablehlo.broadcast_in_dim", [zero], like.type, broadcast_dimensions=nxir.ints([]))
 
 
@@ -161,4 +161,4 @@ def sort(b, key, key_type, axis, descending):
     # Both results leave the sort's dispatch through a barrier: IREE keeps a result nothing reads on the dispatch's
     # stack, and fails to build once it passes 32 KiB ("exceeded stack allocation limit": nx.sort of 5,000 f32, its
     # s64 indices); and top_k's slice of them is not turned into chlo.top_k (s32 indices, other ties and NaN order).
-    return b.emit_many("stablehlo.optimization_barrier", results, [key.type, index.type])
+    return b.barrier(*results)

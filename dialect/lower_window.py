@@ -28,7 +28,7 @@ def reduce_window(b, x, init, dtype, out_shape, attrs, combine):
     # The result leaves through a barrier: IREE 3.13 fused a reduce_window into a consumer that reads it transposed
     # and computed wrong values (v @ v.T and v * v.T of a (3, 1) window_sum kept only the diagonal; found by the
     # differential fuzzer).
-    return b.emit("stablehlo.optimization_barrier", [out], out.type)
+    return b.barrier(out)[0]
 
 
 def behind_strided_pick(b, x, windows, strides):
@@ -38,7 +38,7 @@ def behind_strided_pick(b, x, windows, strides):
     same map, so the other user reads the elements between the picks uninitialized (the differential fuzzer's
     window_min(v, (1, 1), strides=(2, 2)) beside window_sum(v, ...)). Behind the barrier x is computed whole first."""
     if all(w == 1 for w in windows) and any(s != 1 for s in strides):
-        return b.emit("stablehlo.optimization_barrier", [x], x.type)
+        return b.barrier(x)[0]
     return x
 
 

@@ -83,6 +83,12 @@ class Builder:
                                         attributes=attributes).results)
 
     @staticmethod
+    def barrier(*values):
+        """The values passed through one stablehlo.optimization_barrier, which IREE neither fuses across nor folds."""
+        return list(ir.Operation.create("stablehlo.optimization_barrier", results=[v.type for v in values],
+                                        operands=list(values)).results)
+
+    @staticmethod
     def with_region(name, operands, result_types, block_types, build_body, **attributes):
         """An op with one single-block region (a reduce or sort body): build_body(*block arguments) returns the
         values the body's stablehlo.return gives back. Returns the op's results."""
